@@ -1,0 +1,68 @@
+package prefdyn.reference.engine;
+
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.model.ParameterLayout;
+import prefdyn.reference.optim.AdamWSettings;
+
+/**
+ * The seam between the math of preference optimization and the machine that runs the model (BRIEF §1).
+ *
+ * <p>Objectives, trainers and the dynamics metrics are written once, against this interface. The float64
+ * reference ({@code ReferenceEngine}) and the float32 OpenCL twin implement it, so {@code --engine accelerated}
+ * runs the very same DPO/PPO/G code.
+ *
+ * <p>Contract:
+ * <ul>
+ *   <li>{@link #forward} computes per-token log-probs (and values, rewards) for a batch and keeps what backward
+ *       needs; {@link #backward} differentiates the <em>most recent</em> forward.</li>
+ *   <li>Backward <em>accumulates</em> into the gradient; call {@link #zeroGradients} to start afresh.</li>
+ *   <li>Parameters and gradients use the flat layout of {@link ParameterLayout}; they are exchanged as
+ *       {@code double[]} copies so a device-resident engine can keep its own storage.</li>
+ *   <li>Results are deterministic: the same inputs give bit-identical outputs whatever the thread count.</li>
+ * </ul>
+ */
+public interface PolicyEngine extends AutoCloseable {
+
+    GptConfig config();
+
+    ParameterLayout layout();
+
+    /** Runs the model on a batch; keeps activations for one subsequent {@link #backward}. */
+    ForwardResult forward(TokenBatch batch);
+
+    /** Accumulates ∂L/∂θ into the gradient, for the batch of the most recent {@link #forward}. */
+    void backward(BackwardSeeds seeds);
+
+    /** Sets every gradient entry to 0. */
+    void zeroGradients();
+
+    /** Copies the flat parameters into {@code destination} [P]. */
+    void copyParametersTo(double[] destination);
+
+    /** Replaces the flat parameters by {@code source} [P]; resets nothing else. */
+    void setParameters(double[] source);
+
+    /** Copies the flat accumulated gradient into {@code destination} [P]. */
+    void copyGradientsTo(double[] destination);
+
+    /** Replaces the flat accumulated gradient by {@code source} [P] (used to apply a gradient computed elsewhere). */
+    void setGradients(double[] source);
+
+    /**
+     * Global gradient-norm clipping: if ‖g‖₂ &gt; maxNorm, scales g by maxNorm/‖g‖₂.
+     *
+     * @return ‖g‖₂ before clipping (TRL's {@code grad_norm})
+     */
+    double clipGradientNorm(double maxNorm);
+
+    /** One AdamW update of the parameters from the accumulated gradient; the optimizer state lives in the engine. */
+    void adamWStep(AdamWSettings settings, double learningRate);
+
+    /** The number of AdamW steps taken so far (for bias correction and checkpoints). */
+    long optimizerSteps();
+
+    /** Releases native or device resources; the reference engine has none. */
+    @Override
+    default void close() {
+    }
+}
