@@ -1,0 +1,125 @@
+package prefdyn.reference.layers;
+
+import prefdyn.reference.util.Parallel;
+
+/**
+ * Causal multi-head self-attention (Vaswani et al. 2017, Eq. 1), on the fused qkv projection of GPT-2:
+ * for head h with size hs = C/H and the query, key and value slices q_t, k_t, v_t of {@code qkv[b,t,:]},
+ * <pre>
+ *   preatt[t,t'] = q_t · k_t' / sqrt(hs)                  for t' ≤ t (causal mask)
+ *   att[t,:]     = softmax(preatt[t, 0..t])               (max subtracted; zero for t' &gt; t)
+ *   out[t, h·hs + i] = Σ_{t' ≤ t} att[t,t'] · v_t'[i]
+ * </pre>
+ * Layout of {@code qkv[b,t,:]}: [0, C) queries, [C, 2C) keys, [2C, 3C) values; head h uses [h·hs, (h+1)·hs) of each.
+ */
+public final class Attention {
+
+    private Attention() {
+    }
+
+    /**
+     * @param out [B,T,C] written: the concatenated head outputs (before the output projection)
+     * @param att [B,H,T,T] written: the attention weights, kept for backward (zero above the diagonal)
+     * @param qkv [B,T,3C] the fused projection
+     */
+    public static void attentionForward(Parallel parallel, double[] out, double[] att, double[] qkv,
+                                        int B, int T, int C, int H) {
+        int headSize = C / H;
+        double scale = 1.0 / Math.sqrt(headSize);
+        parallel.forEach(B * H * T, index -> {
+            int b = index / (H * T);
+            int h = (index / T) % H;
+            int t = index % T;
+            int queryStart = (b * T + t) * 3 * C + h * headSize;
+            int attRow = ((b * H + h) * T + t) * T;
+
+            double max = Double.NEGATIVE_INFINITY;
+            for (int t2 = 0; t2 <= t; t2++) {
+                int keyStart = (b * T + t2) * 3 * C + C + h * headSize;
+                double dot = 0;
+                for (int i = 0; i < headSize; i++) {
+                    dot += qkv[queryStart + i] * qkv[keyStart + i];
+                }
+                double score = dot * scale;
+                att[attRow + t2] = score;
+                max = Math.max(max, score);
+            }
+            double sum = 0;
+            for (int t2 = 0; t2 <= t; t2++) {
+                double e = Math.exp(att[attRow + t2] - max);
+                att[attRow + t2] = e;
+                sum += e;
+            }
+            for (int t2 = 0; t2 < T; t2++) {
+                att[attRow + t2] = t2 <= t ? att[attRow + t2] / sum : 0.0;
+            }
+
+            int outStart = (b * T + t) * C + h * headSize;
+            for (int i = 0; i < headSize; i++) {
+                out[outStart + i] = 0.0;
+            }
+            for (int t2 = 0; t2 <= t; t2++) {
+                int valueStart = (b * T + t2) * 3 * C + 2 * C + h * headSize;
+                double weight = att[attRow + t2];
+                for (int i = 0; i < headSize; i++) {
+                    out[outStart + i] += weight * qkv[valueStart + i];
+                }
+            }
+        });
+    }
+
+    /**
+     * Accumulates ∂L/∂qkv. Per query row t (softmax Jacobian, then the two dot products):
+     * <pre>
+     *   datt[t']    = dout_t · v_t'                     dv_t'  += att[t,t'] · dout_t
+     *   dpre[t']    = att[t,t'] · (datt[t'] − Σ_u att[t,u]·datt[u])
+     *   dq_t       += Σ_t' dpre[t'] · k_t' / sqrt(hs)    dk_t'  += dpre[t'] · q_t / sqrt(hs)
+     * </pre>
+     * Parallel over (b, h): each pair owns disjoint slices of dqkv, and t runs in ascending order inside it.
+     *
+     * @param dqkv [B,T,3C] accumulated into
+     * @param dout [B,T,C]
+     * @param qkv  [B,T,3C] and {@code att} [B,H,T,T] from the forward
+     */
+    public static void attentionBackward(Parallel parallel, double[] dqkv, double[] dout, double[] qkv, double[] att,
+                                         int B, int T, int C, int H) {
+        int headSize = C / H;
+        double scale = 1.0 / Math.sqrt(headSize);
+        parallel.forEach(B * H, index -> {
+            int b = index / H;
+            int h = index % H;
+            double[] dAtt = new double[T];
+            double[] dPreatt = new double[T];
+            for (int t = 0; t < T; t++) {
+                int queryStart = (b * T + t) * 3 * C + h * headSize;
+                int attRow = ((b * H + h) * T + t) * T;
+                int doutStart = (b * T + t) * C + h * headSize;
+
+                for (int t2 = 0; t2 <= t; t2++) {
+                    int valueStart = (b * T + t2) * 3 * C + 2 * C + h * headSize;
+                    double dot = 0;
+                    for (int i = 0; i < headSize; i++) {
+                        dot += dout[doutStart + i] * qkv[valueStart + i];
+                        dqkv[valueStart + i] += att[attRow + t2] * dout[doutStart + i];
+                    }
+                    dAtt[t2] = dot;
+                }
+                double weighted = 0;
+                for (int t2 = 0; t2 <= t; t2++) {
+                    weighted += att[attRow + t2] * dAtt[t2];
+                }
+                for (int t2 = 0; t2 <= t; t2++) {
+                    dPreatt[t2] = att[attRow + t2] * (dAtt[t2] - weighted);
+                }
+                for (int t2 = 0; t2 <= t; t2++) {
+                    int keyStart = (b * T + t2) * 3 * C + C + h * headSize;
+                    double d = dPreatt[t2] * scale;
+                    for (int i = 0; i < headSize; i++) {
+                        dqkv[queryStart + i] += d * qkv[keyStart + i];
+                        dqkv[keyStart + i] += d * qkv[queryStart + i];
+                    }
+                }
+            }
+        });
+    }
+}
