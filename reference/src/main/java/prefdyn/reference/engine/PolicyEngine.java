@@ -30,6 +30,14 @@ public interface PolicyEngine extends AutoCloseable {
     /** Runs the model on a batch; keeps activations for one subsequent {@link #backward}. */
     ForwardResult forward(TokenBatch batch);
 
+    /**
+     * The log-probabilities of every possible next token after each sequence: row b is log π(· | tokens[b][0..len−1]),
+     * read at the last real position. Used for sampling; it does not change what {@link #backward} differentiates.
+     *
+     * @return [B][V] log-probabilities, each row normalised
+     */
+    double[][] nextTokenLogProbs(TokenBatch batch);
+
     /** Accumulates ∂L/∂θ into the gradient, for the batch of the most recent {@link #forward}. */
     void backward(BackwardSeeds seeds);
 

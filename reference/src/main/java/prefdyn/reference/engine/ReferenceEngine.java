@@ -54,6 +54,11 @@ public final class ReferenceEngine implements PolicyEngine {
     }
 
     @Override
+    public double[][] nextTokenLogProbs(TokenBatch batch) {
+        return model.nextTokenLogProbs(batch);
+    }
+
+    @Override
     public void backward(BackwardSeeds seeds) {
         model.backward(seeds);
     }

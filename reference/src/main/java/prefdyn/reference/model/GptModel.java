@@ -92,6 +92,8 @@ public final class GptModel {
                 ln2, ln2Mean, ln2Rstd, fc, fcGelu, fcProj;
         final double[] lnfInput, lnf, lnfMean, lnfRstd; // [B,T,C], [B,T,C], [B,T], [B,T]
         final double[] logProbs;  // [B,T,V]
+        final double[] tokenLogProbs, entropies, maxProbs; // [B,T]
+        final double[] values, rewards;                     // [B,T], or null without the head
 
         Activations(GptConfig config, int batchSize, int width, int paddedWidth) {
             int L = config.numLayers();
@@ -124,6 +126,11 @@ public final class GptModel {
             lnfMean = new double[N];
             lnfRstd = new double[N];
             logProbs = new double[N * config.vocabSize()];
+            tokenLogProbs = new double[N];
+            entropies = new double[N];
+            maxProbs = new double[N];
+            values = config.valueHead() ? new double[N] : null;
+            rewards = config.rewardHead() ? new double[N] : null;
         }
     }
 
@@ -136,6 +143,37 @@ public final class GptModel {
      * @throws NonFiniteValueException    if a log-prob, value or reward is NaN or infinite (names the sequence)
      */
     public ForwardResult forward(TokenBatch batch) {
+        Activations a = run(batch);
+        saved = a;
+        return packResult(batch, a);
+    }
+
+    /**
+     * log π(· | sequence b) for the token after each sequence's last real position: row lengths[b]−1 of the
+     * log-softmax. The activations kept for {@link #backward} are left as they were.
+     *
+     * @return [B][V]
+     */
+    public double[][] nextTokenLogProbs(TokenBatch batch) {
+        Activations a = run(batch);
+        int V = config.vocabSize();
+        double[][] rows = new double[batch.batchSize()][V];
+        for (int b = 0; b < rows.length; b++) {
+            int row = (b * a.width + a.lengths[b] - 1) * V;
+            for (int v = 0; v < V; v++) {
+                double logProb = a.logProbs[row + v];
+                if (!Double.isFinite(logProb) && logProb != Double.NEGATIVE_INFINITY) {
+                    throw new NonFiniteValueException("non-finite next-token log-prob (" + logProb + ") in sequence "
+                            + b + " for token " + v, b);
+                }
+                rows[b][v] = logProb;
+            }
+        }
+        return rows;
+    }
+
+    /** The forward pass proper: every activation of the batch, including outputs, in an {@link Activations}. */
+    private Activations run(TokenBatch batch) {
         int B = batch.batchSize();
         int T = batch.maxLength();
         int C = config.channels();
@@ -189,24 +227,16 @@ public final class GptModel {
         lmHeadForward(parallel, logits, a.lnf, params, layout.offset("wte.weight"), N, C, V);
         logSoftmaxForward(parallel, a.logProbs, logits, N, V);
 
-        double[] tokenLogProbs = new double[N];
-        tokenLogProbForward(tokenLogProbs, a.logProbs, a.tokens, a.lengths, B, T, V);
-        double[] entropies = new double[N];
-        double[] maxProbs = new double[N];
-        predictionStatistics(entropies, maxProbs, a.logProbs, a.lengths, B, T, V);
-        double[] values = null;
+        tokenLogProbForward(a.tokenLogProbs, a.logProbs, a.tokens, a.lengths, B, T, V);
+        predictionStatistics(a.entropies, a.maxProbs, a.logProbs, a.lengths, B, T, V);
         if (config.valueHead()) {
-            values = new double[N];
-            linearForward(parallel, values, a.lnf, params, layout.offset("v_head.summary.weight"),
+            linearForward(parallel, a.values, a.lnf, params, layout.offset("v_head.summary.weight"),
                     layout.offset("v_head.summary.bias"), N, C, 1);
         }
-        double[] rewards = null;
         if (config.rewardHead()) {
-            rewards = new double[N];
-            linearForward(parallel, rewards, a.lnf, params, layout.offset("score.weight"), -1, N, C, 1);
+            linearForward(parallel, a.rewards, a.lnf, params, layout.offset("score.weight"), -1, N, C, 1);
         }
-        saved = a;
-        return packResult(batch, a, tokenLogProbs, entropies, maxProbs, values, rewards);
+        return a;
     }
 
     /**
@@ -310,8 +340,12 @@ public final class GptModel {
         return null;
     }
 
-    private ForwardResult packResult(TokenBatch batch, Activations a, double[] tokenLogProbs, double[] entropies,
-                                     double[] maxProbs, double[] values, double[] rewards) {
+    private ForwardResult packResult(TokenBatch batch, Activations a) {
+        double[] tokenLogProbs = a.tokenLogProbs;
+        double[] entropies = a.entropies;
+        double[] maxProbs = a.maxProbs;
+        double[] values = a.values;
+        double[] rewards = a.rewards;
         int B = a.batchSize;
         int T = a.width;
         int W = a.paddedWidth;

@@ -105,6 +105,31 @@ class ReferenceEngineTest {
                 .hasMessageContaining("no reward head");
     }
 
+    /** The next-token row of "ab" must give exactly the log-prob that a forward of "abc" assigns to 'c'. */
+    @Test
+    void nextTokenLogProbsAgreeWithTheForwardPassAndLeaveBackwardAlone() {
+        ReferenceEngine engine = ReferenceEngine.initialized(TINY, 3, Parallel.sequential());
+        TokenBatch abc = new TokenBatch(new int[][] {{'a', 'b', 'c'}}, new int[] {3},
+                new boolean[][] {{false, true, true}});
+        TokenBatch abPadded = new TokenBatch(new int[][] {{'a', 'b', 0}}, new int[] {2},
+                new boolean[][] {{false, true, false}});
+        double logProbOfC = engine.forward(abc).tokenLogProbs()[0][2];
+
+        double[][] next = engine.nextTokenLogProbs(abPadded);
+
+        assertThat(next[0][ 'c']).isEqualTo(logProbOfC);
+        double total = 0;
+        for (double logProb : next[0]) {
+            total += Math.exp(logProb);
+        }
+        assertThat(total).isCloseTo(1.0, org.assertj.core.api.Assertions.within(1e-12));
+        // backward still differentiates the forward of "abc" (width 3), not the sampling call
+        engine.backward(BackwardSeeds.ofTokenLogProbs(new double[][] {{0, 0, 1}}));
+        double[] gradient = new double[engine.layout().size()];
+        engine.copyGradientsTo(gradient);
+        assertThat(prefdyn.reference.optim.GradientClipping.globalNorm(gradient)).isPositive();
+    }
+
     @Test
     void backwardWithoutForwardIsAnError() {
         ReferenceEngine engine = ReferenceEngine.initialized(TINY, 1, Parallel.sequential());
