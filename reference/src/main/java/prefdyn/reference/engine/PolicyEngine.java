@@ -14,7 +14,8 @@ import prefdyn.reference.optim.AdamWSettings;
  * <p>Contract:
  * <ul>
  *   <li>{@link #forward} computes per-token log-probs (and values, rewards) for a batch and keeps what backward
- *       needs; {@link #backward} differentiates the <em>most recent</em> forward.</li>
+ *       needs; {@link #backward} differentiates the <em>most recent</em> forward, and may be called several times
+ *       for it (e.g. once per component of a decomposed objective).</li>
  *   <li>Backward <em>accumulates</em> into the gradient; call {@link #zeroGradients} to start afresh.</li>
  *   <li>Parameters and gradients use the flat layout of {@link ParameterLayout}; they are exchanged as
  *       {@code double[]} copies so a device-resident engine can keep its own storage.</li>

@@ -1,0 +1,107 @@
+package prefdyn.reference.dpo;
+
+import prefdyn.reference.model.NonFiniteValueException;
+import prefdyn.reference.util.Stable;
+import prefdyn.reference.util.Tertiles;
+
+/**
+ * The DPO family in one decomposition (BRIEF §3; paper §2.2). For pair i with lr± = lp(y±) − lp_ref(y±),
+ * Δ = lr⁺ − lr⁻ and h = β·Δ, every loss ℓ(Δ) has ∇ℓ = ∂ℓ/∂lp⁺·∇lp⁺ + ∂ℓ/∂lp⁻·∇lp⁻, which we write as
+ * <pre>
+ *   ∂ℓ/∂lp⁺ = −β·ω·λ⁺      (positive learning: raise y⁺)
+ *   ∂ℓ/∂lp⁻ = +β·ω·λ⁻      (negative learning: lower y⁻)
+ * </pre>
+ * so the gradient of L = mean_i ℓ_i equals that of the surrogate mean_i[β·ω_i·(−λ⁺_i·lp⁺_i + λ⁻_i·lp⁻_i)] with ω
+ * held constant. Per loss type (λ⁺ = λ⁻ = 1 unless said):
+ * <pre>
+ *   SIGMOID       ℓ = softplus(−h)                          ω = σ(−h)
+ *   HINGE         ℓ = max(0, 1 − h)                         ω = 1[h &lt; 1]
+ *   CONSERVATIVE  ℓ = (1−ε)·softplus(−h) + ε·softplus(h)    ω = (1−ε)·σ(−h) − ε·σ(h)
+ *   IPO           ℓ = (Δ̄ − 1/(2β))²,  Δ̄ = lr⁺/|y⁺| − lr⁻/|y⁻|   ω = −2(Δ̄ − 1/(2β))/β,  λ± = 1/|y±|
+ * </pre>
+ * A {@link DpoVariant} then replaces ω by a constant (UNWEIGHTED) or multiplies λ⁺, λ⁻ by its weights.
+ */
+public final class DpoLoss {
+
+    private DpoLoss() {
+    }
+
+    /**
+     * @param step            the training step (for the schedules, and named in errors)
+     * @param chosen          [P] lp(y⁺_i | x_i) of the policy
+     * @param rejected        [P] lp(y⁻_i | x_i) of the policy
+     * @param referenceChosen [P] lp_ref(y⁺_i | x_i)
+     * @param referenceRejected [P] lp_ref(y⁻_i | x_i)
+     * @param chosenLengths   [P] |y⁺_i| in tokens (used by IPO)
+     * @param rejectedLengths [P] |y⁻_i| in tokens (used by IPO)
+     * @throws NonFiniteValueException naming the step and the pair if a log-prob or margin is not finite
+     */
+    public static DpoTerms compute(DpoSettings settings, long step, double[] chosen, double[] rejected,
+                                   double[] referenceChosen, double[] referenceRejected, int[] chosenLengths,
+                                   int[] rejectedLengths) {
+        int pairs = chosen.length;
+        if (rejected.length != pairs || referenceChosen.length != pairs || referenceRejected.length != pairs
+                || chosenLengths.length != pairs || rejectedLengths.length != pairs) {
+            throw new IllegalArgumentException("all per-pair arrays must have " + pairs + " entries");
+        }
+        double beta = settings.beta();
+        double epsilon = settings.labelSmoothing();
+        double[] pairLosses = new double[pairs];
+        double[] margins = new double[pairs];
+        double[] omega = new double[pairs];
+        double[] lambdaPositive = new double[pairs];
+        double[] lambdaNegative = new double[pairs];
+        double[] chosenCoefficient = new double[pairs];
+        double[] rejectedCoefficient = new double[pairs];
+        double[] chosenRewards = new double[pairs];
+        double[] rejectedRewards = new double[pairs];
+        double loss = 0;
+        for (int i = 0; i < pairs; i++) {
+            double chosenRatio = chosen[i] - referenceChosen[i];
+            double rejectedRatio = rejected[i] - referenceRejected[i];
+            double h = beta * (chosenRatio - rejectedRatio);
+            if (!Double.isFinite(h)) {
+                throw new NonFiniteValueException("non-finite DPO margin at step " + step + ", pair " + i
+                        + " (lp+ " + chosen[i] + ", lp- " + rejected[i] + ", ref+ " + referenceChosen[i]
+                        + ", ref- " + referenceRejected[i] + ")", i);
+            }
+            double lengthScalePositive = 1.0;
+            double lengthScaleNegative = 1.0;
+            switch (settings.lossType()) {
+                case SIGMOID -> {
+                    pairLosses[i] = Stable.softplus(-h);
+                    omega[i] = Stable.sigmoid(-h);
+                }
+                case HINGE -> {
+                    pairLosses[i] = Math.max(0.0, 1.0 - h);
+                    omega[i] = h < 1.0 ? 1.0 : 0.0;
+                }
+                case CONSERVATIVE -> {
+                    pairLosses[i] = (1 - epsilon) * Stable.softplus(-h) + epsilon * Stable.softplus(h);
+                    omega[i] = (1 - epsilon) * Stable.sigmoid(-h) - epsilon * Stable.sigmoid(h);
+                }
+                case IPO -> {
+                    double normalisedMargin = chosenRatio / chosenLengths[i] - rejectedRatio / rejectedLengths[i];
+                    double gap = normalisedMargin - 1.0 / (2.0 * beta);
+                    pairLosses[i] = gap * gap;
+                    omega[i] = -2.0 * gap / beta;
+                    lengthScalePositive = 1.0 / chosenLengths[i];
+                    lengthScaleNegative = 1.0 / rejectedLengths[i];
+                }
+            }
+            if (settings.variant() == DpoVariant.UNWEIGHTED) {
+                omega[i] = settings.unweightedOmega();
+            }
+            lambdaPositive[i] = lengthScalePositive * settings.positiveWeight(step);
+            lambdaNegative[i] = lengthScaleNegative * settings.negativeWeight(step);
+            chosenCoefficient[i] = -beta * omega[i] * lambdaPositive[i] / pairs;
+            rejectedCoefficient[i] = beta * omega[i] * lambdaNegative[i] / pairs;
+            margins[i] = h;
+            chosenRewards[i] = beta * chosenRatio;
+            rejectedRewards[i] = beta * rejectedRatio;
+            loss += pairLosses[i];
+        }
+        return new DpoTerms(loss / pairs, pairLosses, margins, omega, lambdaPositive, lambdaNegative,
+                chosenCoefficient, rejectedCoefficient, chosenRewards, rejectedRewards, Tertiles.assign(omega));
+    }
+}

@@ -1,0 +1,230 @@
+package prefdyn.reference.dpo;
+
+import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.ForwardResult;
+import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.model.NonFiniteValueException;
+import prefdyn.reference.train.ComponentGradients;
+import prefdyn.reference.train.DataOrder;
+import prefdyn.reference.train.TrainingSettings;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Offline DPO-family training (Rafailov et al. 2023) on a fixed set of preference pairs, one step at a time:
+ * <ol>
+ *   <li>take step t's pairs D_t from the seeded {@link DataOrder};</li>
+ *   <li>forward the 2P rows (chosen, then rejected) through the policy;</li>
+ *   <li>{@link DpoLoss}: ℓ, ω, λ⁺, λ⁻ and the per-pair coefficients ∂L/∂lp±, with cached reference log-probs;</li>
+ *   <li>backward: positive-learning and negative-learning seeds as two passes (their norms are logged), the
+ *       gradient being their sum;</li>
+ *   <li>clip the global norm, AdamW.</li>
+ * </ol>
+ * Step numbering: {@code step()} performs update t and θ(t) denotes the parameters <em>before</em> it, so the
+ * dynamics analysis pairs θ(t) with D_t. Metrics use TRL's names where TRL has them.
+ */
+public final class DpoTrainer {
+
+    private final PolicyEngine policy;
+    private final List<PreferenceExample> pairs;
+    private final ReferenceLogProbs reference;
+    private final DpoSettings dpo;
+    private final TrainingSettings training;
+    private final DataOrder order;
+    private long step;
+
+    /**
+     * @param reference precomputed reference log-probs of every pair, in the order of {@code pairs}
+     */
+    public DpoTrainer(PolicyEngine policy, List<PreferenceExample> pairs, ReferenceLogProbs reference,
+                      DpoSettings dpo, TrainingSettings training) {
+        if (reference.chosen().length != pairs.size()) {
+            throw new IllegalArgumentException("reference log-probs cover " + reference.chosen().length
+                    + " pairs, the dataset has " + pairs.size());
+        }
+        this.policy = policy;
+        this.pairs = List.copyOf(pairs);
+        this.reference = reference;
+        this.dpo = dpo;
+        this.training = training;
+        this.order = new DataOrder(pairs.size(), training.batchSize(), training.seed());
+    }
+
+    /**
+     * Builds the trainer with reference log-probs computed by a separate frozen reference model.
+     *
+     * @throws IllegalArgumentException if {@code referenceModel} is the policy engine itself: the reference
+     *                                  must stay frozen while the policy trains
+     */
+    public static DpoTrainer withReferenceModel(PolicyEngine policy, PolicyEngine referenceModel,
+                                                List<PreferenceExample> pairs, DpoSettings dpo,
+                                                TrainingSettings training) {
+        if (referenceModel == policy) {
+            throw new IllegalArgumentException("the reference model is the policy engine itself; DPO needs a frozen "
+                    + "copy (load the same checkpoint into a second engine)");
+        }
+        return new DpoTrainer(policy, pairs, ReferenceLogProbs.compute(referenceModel, pairs, training.batchSize()),
+                dpo, training);
+    }
+
+    /** The next step's index t. */
+    public long currentStep() {
+        return step;
+    }
+
+    public PolicyEngine policy() {
+        return policy;
+    }
+
+    public DpoSettings dpoSettings() {
+        return dpo;
+    }
+
+    /** The dataset indices of step t's batch D_t. */
+    public int[] batchIndices(long t) {
+        return order.batch(t);
+    }
+
+    /** The pairs of step t's batch D_t. */
+    public List<PreferenceExample> batchPairs(long t) {
+        List<PreferenceExample> batch = new ArrayList<>();
+        for (int index : order.batch(t)) {
+            batch.add(pairs.get(index));
+        }
+        return batch;
+    }
+
+    /** Reference log-probs of D_t: {chosen[P], rejected[P]}. */
+    public double[][] batchReference(long t) {
+        int[] indices = order.batch(t);
+        return new double[][] {reference.chosenAt(indices), reference.rejectedAt(indices)};
+    }
+
+    /**
+     * Forward + the decomposed objective of step t at the engine's current parameters, without touching the
+     * gradient. The dynamics analysis uses this to rebuild ∇L(D_t; θ(t)) and its parts.
+     */
+    public Evaluated evaluate(long t) {
+        PairBatch batch = new PairBatch(batchPairs(t), policy.config().contextLength());
+        ForwardResult result = policy.forward(batch.batch());
+        double[][] ref = batchReference(t);
+        double[] chosen = batch.chosen(result.sequenceLogProbs());
+        double[] rejected = batch.rejected(result.sequenceLogProbs());
+        DpoTerms terms;
+        try {
+            terms = DpoLoss.compute(dpo, t, chosen, rejected, ref[0], ref[1], batch.chosenLengths(),
+                    batch.rejectedLengths());
+        } catch (NonFiniteValueException e) {
+            int datasetIndex = order.batch(t)[e.sequence()];
+            throw new NonFiniteValueException(e.getMessage() + " (dataset pair " + datasetIndex + ")", e.sequence());
+        }
+        return new Evaluated(batch, result, chosen, rejected, terms);
+    }
+
+    /** One forward and the decomposed objective of a step. */
+    public record Evaluated(PairBatch batch, ForwardResult forward, double[] chosenLogProbs,
+                            double[] rejectedLogProbs, DpoTerms terms) {
+
+        public BackwardSeeds totalSeeds() {
+            return batch.seeds(terms.chosenCoefficient(), terms.rejectedCoefficient());
+        }
+
+        public BackwardSeeds positiveSeeds() {
+            return batch.seeds(terms.chosenCoefficient(), new double[batch.pairCount()]);
+        }
+
+        public BackwardSeeds negativeSeeds() {
+            return batch.seeds(new double[batch.pairCount()], terms.rejectedCoefficient());
+        }
+
+        public BackwardSeeds tertileSeeds(int tertile) {
+            return batch.seeds(terms.chosenCoefficientOfTertile(tertile), terms.rejectedCoefficientOfTertile(tertile));
+        }
+    }
+
+    /** Performs update t and returns its metrics (TRL names plus prefdyn's decomposition). */
+    public Map<String, Object> step() {
+        long t = step;
+        Evaluated evaluated;
+        try {
+            evaluated = evaluate(t);
+        } catch (NonFiniteValueException e) {
+            throw new NonFiniteValueException("step " + t + ": " + e.getMessage(), e.sequence());
+        }
+        ComponentGradients components = ComponentGradients.accumulate(policy, evaluated.positiveSeeds(),
+                evaluated.negativeSeeds());
+        double gradNorm = policy.clipGradientNorm(training.maxGradNorm());
+        if (!Double.isFinite(gradNorm)) {
+            throw new NonFiniteValueException("step " + t + ": the gradient norm is " + gradNorm, -1);
+        }
+        double learningRate = training.learningRateAt(t);
+        policy.adamWStep(training.adamW(), learningRate);
+        step++;
+        return metrics(evaluated, components, gradNorm, learningRate);
+    }
+
+    private Map<String, Object> metrics(Evaluated evaluated, ComponentGradients components, double gradNorm,
+                                        double learningRate) {
+        DpoTerms terms = evaluated.terms();
+        int pairCount = terms.pairCount();
+        double chosenRewards = 0;
+        double rejectedRewards = 0;
+        double accuracy = 0;
+        double omega = 0;
+        double lambdaPositive = 0;
+        double lambdaNegative = 0;
+        double chosenLogProbs = 0;
+        double rejectedLogProbs = 0;
+        for (int i = 0; i < pairCount; i++) {
+            chosenRewards += terms.chosenRewards()[i];
+            rejectedRewards += terms.rejectedRewards()[i];
+            accuracy += terms.chosenRewards()[i] > terms.rejectedRewards()[i] ? 1 : 0;
+            omega += terms.omega()[i];
+            lambdaPositive += terms.lambdaPositive()[i];
+            lambdaNegative += terms.lambdaNegative()[i];
+            chosenLogProbs += evaluated.chosenLogProbs()[i];
+            rejectedLogProbs += evaluated.rejectedLogProbs()[i];
+        }
+        Map<String, Object> metrics = new LinkedHashMap<>();
+        metrics.put("loss", terms.loss());
+        metrics.put("rewards/chosen", chosenRewards / pairCount);
+        metrics.put("rewards/rejected", rejectedRewards / pairCount);
+        metrics.put("rewards/margins", (chosenRewards - rejectedRewards) / pairCount);
+        metrics.put("rewards/accuracies", accuracy / pairCount);
+        metrics.put("logps/chosen", chosenLogProbs / pairCount);
+        metrics.put("logps/rejected", rejectedLogProbs / pairCount);
+        metrics.put("entropy", meanChosenEntropy(evaluated));
+        metrics.put("omega/mean", omega / pairCount);
+        metrics.put("lambda/positive", lambdaPositive / pairCount);
+        metrics.put("lambda/negative", lambdaNegative / pairCount);
+        metrics.put("loss/positive_surrogate", terms.positiveSurrogate(evaluated.chosenLogProbs()));
+        metrics.put("loss/negative_surrogate", terms.negativeSurrogate(evaluated.rejectedLogProbs()));
+        metrics.put("grad_norm", gradNorm);
+        metrics.put("grad_norm/positive", components.positiveNorm());
+        metrics.put("grad_norm/negative", components.negativeNorm());
+        metrics.put("grad_cosine/positive_negative", components.cosine());
+        metrics.put("learning_rate", learningRate);
+        return metrics;
+    }
+
+    /** TRL's {@code entropy}: the token-weighted mean entropy over the chosen responses' tokens. */
+    private static double meanChosenEntropy(Evaluated evaluated) {
+        double sum = 0;
+        int count = 0;
+        PairBatch batch = evaluated.batch();
+        for (int i = 0; i < batch.pairCount(); i++) {
+            int row = batch.chosenRow(i);
+            boolean[] mask = batch.batch().responseMask()[row];
+            for (int t = 0; t < mask.length; t++) {
+                if (mask[t]) {
+                    sum += evaluated.forward().entropies()[row][t];
+                    count++;
+                }
+            }
+        }
+        return count == 0 ? 0.0 : sum / count;
+    }
+}

@@ -1,0 +1,19 @@
+package prefdyn.reference.dpo;
+
+/**
+ * The paper's ablations of DPO (BRIEF §3), each a choice of (ω, λ⁺, λ⁻) in the gradient-equivalent form
+ * L ≡ mean[β·ω·(−λ⁺·lp⁺ + λ⁻·lp⁻)] with ω held constant:
+ * <ul>
+ *   <li>{@link #STANDARD}: ω from the loss type (σ(−h) for DPO), λ⁺ = λ⁻ = 1.</li>
+ *   <li>{@link #POSITIVE_ONLY}: λ⁻ = 0 — only positive learning (raise y⁺).</li>
+ *   <li>{@link #NEGATIVE_ONLY}: λ⁺ = 0 — only negative learning (lower y⁻).</li>
+ *   <li>{@link #UNWEIGHTED}: ω ≡ a constant (default ½, DPO's weight at step 0) — no loss reweighting.</li>
+ *   <li>{@link #CONTROLLED}: the paper's "cDPO (controlled DPO)": λ⁺ falls and λ⁻ rises over training on a
+ *       linear {@link LambdaSchedule} (the paper's schedule is not public; ours is configurable).</li>
+ *   <li>{@link #HARD_SWITCH}: positive-only for the first fraction of training, negative-only after (the ablation
+ *       a reviewer suggested).</li>
+ * </ul>
+ */
+public enum DpoVariant {
+    STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, UNWEIGHTED, CONTROLLED, HARD_SWITCH
+}

@@ -1,0 +1,188 @@
+package prefdyn.reference.dpo;
+
+import org.junit.jupiter.api.Test;
+import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.model.NonFiniteValueException;
+import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.train.TrainingSettings;
+import prefdyn.reference.util.Parallel;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+class DpoTrainerTest {
+
+    /** Small enough that central differences over every parameter take a moment. */
+    private static final GptConfig SMALL = new GptConfig(11, 8, 1, 2, 4, false, false);
+
+    private static List<PreferenceExample> smallPairs() {
+        return List.of(
+                new PreferenceExample(new int[] {1, 2}, new int[] {3, 4}, new int[] {5}),
+                new PreferenceExample(new int[] {6}, new int[] {7, 8, 9}, new int[] {10, 0}),
+                new PreferenceExample(new int[] {2, 2, 2}, new int[] {1}, new int[] {9, 9}));
+    }
+
+    private static ReferenceEngine noisyEngine(GptConfig config, long seed) {
+        ReferenceEngine engine = ReferenceEngine.initialized(config, seed, Parallel.sequential());
+        double[] params = new double[engine.layout().size()];
+        engine.copyParametersTo(params);
+        Random random = new Random(seed);
+        for (int i = 0; i < params.length; i++) {
+            params[i] += 0.3 * random.nextGaussian();
+        }
+        engine.setParameters(params);
+        return engine;
+    }
+
+    private static ReferenceEngine copyOf(ReferenceEngine engine) {
+        ReferenceEngine copy = new ReferenceEngine(new prefdyn.reference.model.GptModel(engine.config(),
+                Parallel.sequential()));
+        double[] params = new double[engine.layout().size()];
+        engine.copyParametersTo(params);
+        copy.setParameters(params);
+        return copy;
+    }
+
+    @Test
+    void stepZeroWithPolicyEqualToReferenceHasLossLn2AndZeroRewards() {
+        ReferenceEngine policy = noisyEngine(SMALL, 3);
+        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, copyOf(policy), smallPairs(),
+                DpoSettings.standard(0.1, 5), TrainingSettings.of(3, 1e-3, 1));
+
+        Map<String, Object> metrics = trainer.step();
+
+        assertThat((double) metrics.get("loss")).isEqualTo(Math.log(2.0));
+        assertThat((double) metrics.get("rewards/chosen")).isEqualTo(0.0);
+        assertThat((double) metrics.get("rewards/rejected")).isEqualTo(0.0);
+        assertThat((double) metrics.get("rewards/accuracies")).isEqualTo(0.0); // strict >, as TRL
+        assertThat((double) metrics.get("omega/mean")).isEqualTo(0.5);
+    }
+
+    /**
+     * The gradient the trainer applies equals central differences of the DPO loss itself (−mean log σ(h), not
+     * the surrogate) over every policy parameter.
+     */
+    @Test
+    void analyticGradientMatchesFiniteDifferencesOfTheLossItself() {
+        ReferenceEngine policy = noisyEngine(SMALL, 5);
+        ReferenceEngine reference = noisyEngine(SMALL, 6);
+        DpoSettings settings = DpoSettings.standard(0.7, 5);
+        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, reference, smallPairs(), settings,
+                TrainingSettings.of(3, 1e-3, 1));
+        DpoTrainer.Evaluated evaluated = trainer.evaluate(0);
+        policy.zeroGradients();
+        policy.backward(evaluated.totalSeeds());
+        double[] analytic = new double[policy.layout().size()];
+        policy.copyGradientsTo(analytic);
+
+        double[] params = new double[analytic.length];
+        policy.copyParametersTo(params);
+        double[] numeric = new double[analytic.length];
+        double h = 1e-5;
+        for (int i = 0; i < params.length; i++) {
+            double original = params[i];
+            params[i] = original + h;
+            policy.setParameters(params);
+            double plus = trainer.evaluate(0).terms().loss();
+            params[i] = original - h;
+            policy.setParameters(params);
+            double minus = trainer.evaluate(0).terms().loss();
+            params[i] = original;
+            numeric[i] = (plus - minus) / (2 * h);
+        }
+        double maxNumeric = 0;
+        double maxError = 0;
+        for (int i = 0; i < numeric.length; i++) {
+            maxNumeric = Math.max(maxNumeric, Math.abs(numeric[i]));
+            maxError = Math.max(maxError, Math.abs(analytic[i] - numeric[i]));
+        }
+        assertThat(maxNumeric).as("the check is not vacuous").isGreaterThan(1e-3);
+        assertThat(maxError).isLessThanOrEqualTo(1e-6 * Math.max(1, maxNumeric));
+    }
+
+    /** ∇L(standard) = ∇L(positive part) + ∇L(negative part), and = Σ of the three ω-tertile parts, to 1e-12. */
+    @Test
+    void gradientSplitsExactlyIntoPositiveAndNegativeLearningAndIntoTertiles() {
+        ReferenceEngine policy = noisyEngine(SMALL, 7);
+        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, noisyEngine(SMALL, 8), smallPairs(),
+                DpoSettings.standard(0.5, 5), TrainingSettings.of(3, 1e-3, 1));
+        DpoTrainer.Evaluated evaluated = trainer.evaluate(0);
+
+        double[] total = gradientOf(policy, evaluated.totalSeeds());
+        double[] positive = gradientOf(policy, evaluated.positiveSeeds());
+        double[] negative = gradientOf(policy, evaluated.negativeSeeds());
+        double[] tertileSum = new double[total.length];
+        for (int tertile = 0; tertile < 3; tertile++) {
+            double[] part = gradientOf(policy, evaluated.tertileSeeds(tertile));
+            for (int i = 0; i < part.length; i++) {
+                tertileSum[i] += part[i];
+            }
+        }
+
+        double scale = 0;
+        for (double g : total) {
+            scale = Math.max(scale, Math.abs(g));
+        }
+        assertThat(scale).isGreaterThan(0);
+        for (int i = 0; i < total.length; i++) {
+            assertThat(positive[i] + negative[i]).isCloseTo(total[i], within(1e-12 * scale));
+            assertThat(tertileSum[i]).isCloseTo(total[i], within(1e-12 * scale));
+        }
+    }
+
+    /**
+     * Toy task with a known answer: after prompt "q" the preferred continuation is "y", the rejected one "n".
+     * DPO must raise π(y | q) from about 1/257 to above ½ within 200 steps.
+     */
+    @Test
+    void toyTaskDpoRaisesThePreferredTokensProbability() {
+        GptConfig config = new GptConfig(ByteTokenizer.VOCAB_SIZE, 8, 1, 2, 16, false, false);
+        ReferenceEngine policy = ReferenceEngine.initialized(config, 21, Parallel.sequential());
+        List<PreferenceExample> pairs = List.of(new PreferenceExample(ByteTokenizer.encode("q"),
+                ByteTokenizer.encode("y"), ByteTokenizer.encode("n")));
+        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, copyOf(policy), pairs,
+                DpoSettings.standard(0.1, 200), TrainingSettings.of(1, 1e-2, 1));
+        double before = probabilityOfYAfterQ(policy);
+
+        for (int step = 0; step < 200; step++) {
+            trainer.step();
+        }
+
+        assertThat(before).isLessThan(0.01);
+        assertThat(probabilityOfYAfterQ(policy)).isGreaterThan(0.5);
+    }
+
+    @Test
+    void refusesTheReferenceBeingThePolicyAndNamesTheStepOfANonFiniteValue() {
+        ReferenceEngine policy = noisyEngine(SMALL, 9);
+        assertThatThrownBy(() -> DpoTrainer.withReferenceModel(policy, policy, smallPairs(),
+                DpoSettings.standard(0.1, 5), TrainingSettings.of(3, 1e-3, 1)))
+                .hasMessageContaining("reference model is the policy engine itself");
+
+        double[] poisoned = {-1.0, Double.NaN, -2.0};
+        DpoTrainer trainer = new DpoTrainer(policy, smallPairs(), new ReferenceLogProbs(poisoned, new double[] {-1, -1, -1}),
+                DpoSettings.standard(0.1, 5), TrainingSettings.of(3, 1e-3, 1));
+        assertThatThrownBy(trainer::step).isInstanceOf(NonFiniteValueException.class)
+                .hasMessageContaining("step 0").hasMessageContaining("dataset pair 1");
+    }
+
+    private static double[] gradientOf(ReferenceEngine engine, prefdyn.reference.engine.BackwardSeeds seeds) {
+        engine.zeroGradients();
+        engine.backward(seeds);
+        double[] gradient = new double[engine.layout().size()];
+        engine.copyGradientsTo(gradient);
+        return gradient;
+    }
+
+    private static double probabilityOfYAfterQ(ReferenceEngine engine) {
+        prefdyn.reference.engine.TokenBatch prompt = new prefdyn.reference.engine.TokenBatch(
+                new int[][] {ByteTokenizer.encode("q")}, new int[] {1}, new boolean[][] {{false}});
+        return Math.exp(engine.nextTokenLogProbs(prompt)[0]['y']);
+    }
+}
