@@ -6,6 +6,7 @@ import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.model.NonFiniteValueException;
 import prefdyn.reference.train.ComponentGradients;
 import prefdyn.reference.train.DataOrder;
+import prefdyn.reference.train.Trainer;
 import prefdyn.reference.train.TrainingSettings;
 
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import java.util.Map;
  * Step numbering: {@code step()} performs update t and θ(t) denotes the parameters <em>before</em> it, so the
  * dynamics analysis pairs θ(t) with D_t. Metrics use TRL's names where TRL has them.
  */
-public final class DpoTrainer {
+public final class DpoTrainer implements Trainer {
 
     private final PolicyEngine policy;
     private final List<PreferenceExample> pairs;
@@ -71,10 +72,12 @@ public final class DpoTrainer {
     }
 
     /** The next step's index t. */
+    @Override
     public long currentStep() {
         return step;
     }
 
+    @Override
     public PolicyEngine policy() {
         return policy;
     }
@@ -146,6 +149,8 @@ public final class DpoTrainer {
     }
 
     /** Performs update t and returns its metrics (TRL names plus prefdyn's decomposition). */
+
+    @Override
     public Map<String, Object> step() {
         long t = step;
         Evaluated evaluated;

@@ -6,6 +6,7 @@ import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.model.NonFiniteValueException;
 import prefdyn.reference.train.DataOrder;
+import prefdyn.reference.train.Trainer;
 import prefdyn.reference.train.TrainingSettings;
 
 import java.util.ArrayList;
@@ -14,7 +15,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Trains a reward model ({@link RewardModelLoss}) on preference pairs with a seeded data order and AdamW. */
-public final class RewardModelTrainer {
+public final class RewardModelTrainer implements Trainer {
 
     private final PolicyEngine model;
     private final List<PreferenceExample> pairs;
@@ -32,11 +33,19 @@ public final class RewardModelTrainer {
         this.order = new DataOrder(pairs.size(), training.batchSize(), training.seed());
     }
 
+    @Override
+    public PolicyEngine policy() {
+        return model;
+    }
+
+    @Override
     public long currentStep() {
         return step;
     }
 
     /** One update; returns metrics ({@code loss}, {@code accuracy}, {@code rewards/chosen}, …). */
+
+    @Override
     public Map<String, Object> step() {
         long t = step;
         List<PreferenceExample> batchPairs = new ArrayList<>();

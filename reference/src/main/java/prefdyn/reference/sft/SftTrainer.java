@@ -7,6 +7,7 @@ import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.NonFiniteValueException;
 import prefdyn.reference.train.DataOrder;
+import prefdyn.reference.train.Trainer;
 import prefdyn.reference.train.TrainingSettings;
 
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import java.util.Map;
  * SFT (and plain-text pre-training) with {@link SftLoss}: seeded data order, one forward/backward per step,
  * gradient clipping, AdamW. Deterministic: the same seed and data give bit-identical parameters.
  */
-public final class SftTrainer {
+public final class SftTrainer implements Trainer {
 
     private final PolicyEngine policy;
     private final List<PromptResponse> examples;
@@ -68,11 +69,19 @@ public final class SftTrainer {
         return windows;
     }
 
+    @Override
+    public PolicyEngine policy() {
+        return policy;
+    }
+
+    @Override
     public long currentStep() {
         return step;
     }
 
     /** One update; returns TRL-named metrics. */
+
+    @Override
     public Map<String, Object> step() {
         long t = step;
         List<PromptResponse> batchExamples = new ArrayList<>();
