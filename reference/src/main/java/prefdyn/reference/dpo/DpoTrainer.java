@@ -1,12 +1,13 @@
 package prefdyn.reference.dpo;
 
+import prefdyn.reference.dynamics.ComponentSeeds;
+import prefdyn.reference.dynamics.DecomposedObjective;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.model.NonFiniteValueException;
 import prefdyn.reference.train.ComponentGradients;
 import prefdyn.reference.train.DataOrder;
-import prefdyn.reference.train.Trainer;
 import prefdyn.reference.train.TrainingSettings;
 
 import java.util.ArrayList;
@@ -27,7 +28,7 @@ import java.util.Map;
  * Step numbering: {@code step()} performs update t and θ(t) denotes the parameters <em>before</em> it, so the
  * dynamics analysis pairs θ(t) with D_t. Metrics use TRL's names where TRL has them.
  */
-public final class DpoTrainer implements Trainer {
+public final class DpoTrainer implements DecomposedObjective {
 
     private final PolicyEngine policy;
     private final List<PreferenceExample> pairs;
@@ -146,6 +147,32 @@ public final class DpoTrainer implements Trainer {
         public BackwardSeeds tertileSeeds(int tertile) {
             return batch.seeds(terms.chosenCoefficientOfTertile(tertile), terms.rejectedCoefficientOfTertile(tertile));
         }
+    }
+
+    /**
+     * The decomposition of the current step at the current parameters: positive learning = the y⁺ terms,
+     * negative learning = the y⁻ terms, reweighting groups = the ω tertiles of the batch's pairs.
+     */
+    @Override
+    public ComponentSeeds componentSeeds() {
+        Evaluated evaluated = evaluate(step);
+        DpoTerms terms = evaluated.terms();
+        Map<String, Double> statistics = new LinkedHashMap<>();
+        statistics.put("omega/mean", mean(terms.omega()));
+        statistics.put("logps/chosen", mean(evaluated.chosenLogProbs()));
+        statistics.put("logps/rejected", mean(evaluated.rejectedLogProbs()));
+        statistics.put("loss", terms.loss());
+        return new ComponentSeeds(evaluated.totalSeeds(), evaluated.positiveSeeds(), evaluated.negativeSeeds(),
+                new BackwardSeeds[] {evaluated.tertileSeeds(0), evaluated.tertileSeeds(1), evaluated.tertileSeeds(2)},
+                statistics);
+    }
+
+    private static double mean(double[] values) {
+        double sum = 0;
+        for (double value : values) {
+            sum += value;
+        }
+        return sum / values.length;
     }
 
     /** Performs update t and returns its metrics (TRL names plus prefdyn's decomposition). */
