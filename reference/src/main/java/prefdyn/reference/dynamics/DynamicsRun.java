@@ -86,6 +86,12 @@ public final class DynamicsRun {
      */
     public static void replay(DecomposedObjective trainer, Settings settings, FirstPass firstPass,
                               MetricsLog dynamicsLog, LongConsumer progress) {
+        replay(trainer, settings, firstPass, List.of(), dynamicsLog, progress);
+    }
+
+    /** Pass 2 with probes: each measured line also holds every probe's values at θ(t). */
+    public static void replay(DecomposedObjective trainer, Settings settings, FirstPass firstPass, List<Probe> probes,
+                              MetricsLog dynamicsLog, LongConsumer progress) {
         for (long t = 0; t < settings.steps(); t++) {
             if (t % settings.measureEvery() == 0) {
                 String fingerprint = fingerprint(trainer.policy());
@@ -94,7 +100,11 @@ public final class DynamicsRun {
                     throw new IllegalStateException("replay diverged from training at step " + t + ": θ(t) fingerprint "
                             + fingerprint + " != " + expected + " (is the trainer deterministic for its seed?)");
                 }
-                dynamicsLog.write(t, measure(trainer, firstPass.finalResponses(), settings, fingerprint));
+                Map<String, Object> line = measure(trainer, firstPass.finalResponses(), settings, fingerprint);
+                for (Probe probe : probes) {
+                    line.putAll(probe.measure(trainer.policy()));
+                }
+                dynamicsLog.write(t, line);
             }
             trainer.step();
             if (progress != null) {
