@@ -36,11 +36,7 @@ public final class Attention {
             double max = Double.NEGATIVE_INFINITY;
             for (int t2 = 0; t2 <= t; t2++) {
                 int keyStart = (b * T + t2) * 3 * C + C + h * headSize;
-                double dot = 0;
-                for (int i = 0; i < headSize; i++) {
-                    dot += qkv[queryStart + i] * qkv[keyStart + i];
-                }
-                double score = dot * scale;
+                double score = Dot.dot(qkv, queryStart, qkv, keyStart, headSize) * scale;
                 att[attRow + t2] = score;
                 max = Math.max(max, score);
             }

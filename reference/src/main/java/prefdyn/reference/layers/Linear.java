@@ -55,12 +55,7 @@ public final class Linear {
         if (dinp != null) {
             parallel.forEach(N, n -> {
                 for (int i = 0; i < I; i++) {
-                    int weightRow = weightOffset + i * O;
-                    double sum = 0;
-                    for (int o = 0; o < O; o++) {
-                        sum += dout[n * O + o] * params[weightRow + o];
-                    }
-                    dinp[n * I + i] += sum;
+                    dinp[n * I + i] += Dot.dot(dout, n * O, params, weightOffset + i * O, O);
                 }
             });
         }

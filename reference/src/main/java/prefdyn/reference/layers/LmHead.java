@@ -23,12 +23,7 @@ public final class LmHead {
         parallel.forEach(N, n -> {
             int inpRow = n * C;
             for (int v = 0; v < V; v++) {
-                int embeddingRow = wteOffset + v * C;
-                double sum = 0;
-                for (int c = 0; c < C; c++) {
-                    sum += inp[inpRow + c] * params[embeddingRow + c];
-                }
-                logits[n * V + v] = sum;
+                logits[n * V + v] = Dot.dot(inp, inpRow, params, wteOffset + v * C, C);
             }
         });
     }
