@@ -60,10 +60,13 @@ public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothi
         return new DpoSettings(beta, type, smoothing, variant, unweightedOmega, schedule, switchFraction, totalSteps);
     }
 
-    /** λ⁺ of the variant at a step (before any per-loss length scaling). */
+    /**
+     * λ⁺ of the variant at a step (before any per-loss length scaling). {@link DpoVariant#COORDINATED} reports
+     * unit weights here; its trainer scales the two components by the controller's λ± afterwards.
+     */
     public double positiveWeight(long step) {
         return switch (variant) {
-            case STANDARD, UNWEIGHTED, POSITIVE_ONLY -> 1.0;
+            case STANDARD, UNWEIGHTED, POSITIVE_ONLY, COORDINATED -> 1.0;
             case NEGATIVE_ONLY -> 0.0;
             case CONTROLLED -> schedule.positive(step);
             case HARD_SWITCH -> step < switchFraction * totalSteps ? 1.0 : 0.0;
@@ -73,7 +76,7 @@ public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothi
     /** λ⁻ of the variant at a step (before any per-loss length scaling). */
     public double negativeWeight(long step) {
         return switch (variant) {
-            case STANDARD, UNWEIGHTED, NEGATIVE_ONLY -> 1.0;
+            case STANDARD, UNWEIGHTED, NEGATIVE_ONLY, COORDINATED -> 1.0;
             case POSITIVE_ONLY -> 0.0;
             case CONTROLLED -> schedule.negative(step);
             case HARD_SWITCH -> step < switchFraction * totalSteps ? 0.0 : 1.0;

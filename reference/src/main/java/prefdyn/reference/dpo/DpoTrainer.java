@@ -36,6 +36,7 @@ public final class DpoTrainer implements DecomposedObjective {
     private final DpoSettings dpo;
     private final TrainingSettings training;
     private final DataOrder order;
+    private CoordinationController coordination;
     private long step;
 
     /**
@@ -70,6 +71,18 @@ public final class DpoTrainer implements DecomposedObjective {
         }
         return new DpoTrainer(policy, pairs, ReferenceLogProbs.compute(referenceModel, pairs, training.batchSize()),
                 dpo, training);
+    }
+
+    /**
+     * Attaches the controller of the {@link DpoVariant#COORDINATED} variant (required for it, refused otherwise).
+     */
+    public DpoTrainer coordinatedBy(CoordinationController controller) {
+        if (dpo.variant() != DpoVariant.COORDINATED) {
+            throw new IllegalArgumentException("a coordination controller needs the COORDINATED variant, not "
+                    + dpo.variant());
+        }
+        this.coordination = controller;
+        return this;
     }
 
     /** The next step's index t. */
@@ -176,18 +189,28 @@ public final class DpoTrainer implements DecomposedObjective {
     }
 
     /** Performs update t and returns its metrics (TRL names plus prefdyn's decomposition). */
-
     @Override
     public Map<String, Object> step() {
+        if (dpo.variant() == DpoVariant.COORDINATED && coordination == null) {
+            throw new IllegalStateException("the COORDINATED variant needs a CoordinationController (coordinatedBy)");
+        }
         long t = step;
+        if (coordination != null) {
+            coordination.refreshIfDue(t, policy); // its forward/backward passes come before the step's own
+        }
         Evaluated evaluated;
         try {
             evaluated = evaluate(t);
         } catch (NonFiniteValueException e) {
             throw new NonFiniteValueException("step " + t + ": " + e.getMessage(), e.sequence());
         }
-        ComponentGradients components = ComponentGradients.accumulate(policy, evaluated.positiveSeeds(),
+        ComponentGradients components = ComponentGradients.measure(policy, evaluated.positiveSeeds(),
                 evaluated.negativeSeeds());
+        double[] lambda = {1.0, 1.0};
+        if (coordination != null) {
+            lambda = coordination.update(components.alignmentWith(coordination.probeGradient()));
+        }
+        components.apply(policy, lambda[0], lambda[1]);
         double gradNorm = policy.clipGradientNorm(training.maxGradNorm());
         if (!Double.isFinite(gradNorm)) {
             throw new NonFiniteValueException("step " + t + ": the gradient norm is " + gradNorm, -1);
@@ -195,7 +218,12 @@ public final class DpoTrainer implements DecomposedObjective {
         double learningRate = training.learningRateAt(t);
         policy.adamWStep(training.adamW(), learningRate);
         step++;
-        return metrics(evaluated, components, gradNorm, learningRate);
+        Map<String, Object> metrics = metrics(evaluated, components, gradNorm, learningRate);
+        if (coordination != null) {
+            metrics.put("lambda/positive", lambda[0]);
+            metrics.put("lambda/negative", lambda[1]);
+        }
+        return metrics;
     }
 
     private Map<String, Object> metrics(Evaluated evaluated, ComponentGradients components, double gradNorm,

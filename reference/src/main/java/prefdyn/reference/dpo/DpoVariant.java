@@ -12,8 +12,10 @@ package prefdyn.reference.dpo;
  *       linear {@link LambdaSchedule} (the paper's schedule is not public; ours is configurable).</li>
  *   <li>{@link #HARD_SWITCH}: positive-only for the first fraction of training, negative-only after (the ablation
  *       a reviewer suggested).</li>
+ *   <li>{@link #COORDINATED}: prefdyn's own, beyond the paper: λ⁺ and λ⁻ are set every step from live
+ *       measurements by a {@link CoordinationController}.</li>
  * </ul>
  */
 public enum DpoVariant {
-    STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, UNWEIGHTED, CONTROLLED, HARD_SWITCH
+    STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, UNWEIGHTED, CONTROLLED, HARD_SWITCH, COORDINATED
 }

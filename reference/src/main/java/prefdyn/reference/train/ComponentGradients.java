@@ -6,45 +6,69 @@ import prefdyn.reference.engine.PolicyEngine;
 /**
  * The gradient of a step as the sum of its positive-learning and negative-learning parts, measured separately
  * (BRIEF §4, "gradient imbalance"). The two parts are two backward passes of the same forward with the seeds
- * split by component; the engine's gradient is then set to g⁺ + g⁻, which equals the gradient of the full
- * seeds up to rounding (the backward is linear in its seeds).
+ * split by component; {@link #apply} then sets the engine's gradient to a·g⁺ + b·g⁻ — with a = b = 1 this equals
+ * the gradient of the full seeds up to rounding, since backward is linear in its seeds.
  *
+ * @param positive     [P] g⁺
+ * @param negative     [P] g⁻
  * @param positiveNorm ‖g⁺‖₂
  * @param negativeNorm ‖g⁻‖₂
  * @param cosine       g⁺·g⁻ / (‖g⁺‖‖g⁻‖), or 0 when either part is zero
  */
-public record ComponentGradients(double positiveNorm, double negativeNorm, double cosine) {
+public record ComponentGradients(double[] positive, double[] negative, double positiveNorm, double negativeNorm,
+                                 double cosine) {
 
-    /**
-     * Replaces the engine's gradient by g⁺ + g⁻ for the most recent forward.
-     *
-     * @param positive seeds of the positive-learning part
-     * @param negative seeds of the negative-learning part
-     */
-    public static ComponentGradients accumulate(PolicyEngine engine, BackwardSeeds positive, BackwardSeeds negative) {
+    /** Runs the two backward passes for the most recent forward; the engine's gradient is left undefined. */
+    public static ComponentGradients measure(PolicyEngine engine, BackwardSeeds positiveSeeds,
+                                             BackwardSeeds negativeSeeds) {
         int size = engine.layout().size();
-        double[] positiveGradient = new double[size];
-        double[] negativeGradient = new double[size];
+        double[] positive = new double[size];
+        double[] negative = new double[size];
         engine.zeroGradients();
-        engine.backward(positive);
-        engine.copyGradientsTo(positiveGradient);
+        engine.backward(positiveSeeds);
+        engine.copyGradientsTo(positive);
         engine.zeroGradients();
-        engine.backward(negative);
-        engine.copyGradientsTo(negativeGradient);
+        engine.backward(negativeSeeds);
+        engine.copyGradientsTo(negative);
         double dot = 0;
         double positiveSquares = 0;
         double negativeSquares = 0;
-        double[] total = new double[size];
         for (int i = 0; i < size; i++) {
-            dot += positiveGradient[i] * negativeGradient[i];
-            positiveSquares += positiveGradient[i] * positiveGradient[i];
-            negativeSquares += negativeGradient[i] * negativeGradient[i];
-            total[i] = positiveGradient[i] + negativeGradient[i];
+            dot += positive[i] * negative[i];
+            positiveSquares += positive[i] * positive[i];
+            negativeSquares += negative[i] * negative[i];
         }
-        engine.setGradients(total);
         double positiveNorm = Math.sqrt(positiveSquares);
         double negativeNorm = Math.sqrt(negativeSquares);
         double cosine = positiveNorm > 0 && negativeNorm > 0 ? dot / (positiveNorm * negativeNorm) : 0.0;
-        return new ComponentGradients(positiveNorm, negativeNorm, cosine);
+        return new ComponentGradients(positive, negative, positiveNorm, negativeNorm, cosine);
+    }
+
+    /** {@link #measure} then {@link #apply} with unit weights: the engine's gradient becomes g⁺ + g⁻. */
+    public static ComponentGradients accumulate(PolicyEngine engine, BackwardSeeds positiveSeeds,
+                                                BackwardSeeds negativeSeeds) {
+        ComponentGradients components = measure(engine, positiveSeeds, negativeSeeds);
+        components.apply(engine, 1.0, 1.0);
+        return components;
+    }
+
+    /** Sets the engine's gradient to positiveScale·g⁺ + negativeScale·g⁻. */
+    public void apply(PolicyEngine engine, double positiveScale, double negativeScale) {
+        double[] total = new double[positive.length];
+        for (int i = 0; i < total.length; i++) {
+            total[i] = positiveScale * positive[i] + negativeScale * negative[i];
+        }
+        engine.setGradients(total);
+    }
+
+    /** g·g⁺ and g·g⁻ for another gradient g [P] (e.g. a target gradient). */
+    public double[] alignmentWith(double[] gradient) {
+        double positiveDot = 0;
+        double negativeDot = 0;
+        for (int i = 0; i < gradient.length; i++) {
+            positiveDot += gradient[i] * positive[i];
+            negativeDot += gradient[i] * negative[i];
+        }
+        return new double[] {positiveDot, negativeDot};
     }
 }

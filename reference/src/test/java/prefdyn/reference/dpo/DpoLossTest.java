@@ -81,13 +81,13 @@ class DpoLossTest {
                 DpoTerms terms = DpoLoss.compute(settings, step, chosen, rejected, refChosen, refRejected,
                         LENGTHS_3, LENGTHS_3);
                 double expectedPositive = switch (variant) {
-                    case STANDARD, UNWEIGHTED, POSITIVE_ONLY -> 1.0;
+                    case STANDARD, UNWEIGHTED, POSITIVE_ONLY, COORDINATED -> 1.0;
                     case NEGATIVE_ONLY -> 0.0;
                     case CONTROLLED -> 1.5 - step / 99.0;
                     case HARD_SWITCH -> step < 50 ? 1.0 : 0.0;
                 };
                 double expectedNegative = switch (variant) {
-                    case STANDARD, UNWEIGHTED, NEGATIVE_ONLY -> 1.0;
+                    case STANDARD, UNWEIGHTED, NEGATIVE_ONLY, COORDINATED -> 1.0;
                     case POSITIVE_ONLY -> 0.0;
                     case CONTROLLED -> 0.5 + step / 99.0;
                     case HARD_SWITCH -> step < 50 ? 0.0 : 1.0;
