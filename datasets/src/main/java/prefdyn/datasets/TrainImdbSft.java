@@ -64,7 +64,8 @@ public final class TrainImdbSft {
             engine.copyParametersTo(params);
             Checkpoint.save(out, engine.config(), params);
             Map<String, Object> record = new LinkedHashMap<>();
-            record.put("command", "TrainImdbSft " + String.join(" ", args));
+            // the output folder is left out: a machine path does not belong in a committed file
+            record.put("command", "datasets/scripts/train-sft.sh " + steps + " " + batch + " " + learningRate + " " + seed);
             record.put("steps", steps);
             record.put("batch_windows", batch);
             record.put("learning_rate", learningRate);
