@@ -1,6 +1,7 @@
 package prefdyn.reference.dpo;
 
 import org.junit.jupiter.api.Test;
+import prefdyn.reference.TestEngines;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.NonFiniteValueException;
@@ -10,7 +11,6 @@ import prefdyn.reference.util.Parallel;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -28,18 +28,6 @@ class DpoTrainerTest {
                 new PreferenceExample(new int[] {2, 2, 2}, new int[] {1}, new int[] {9, 9}));
     }
 
-    private static ReferenceEngine noisyEngine(GptConfig config, long seed) {
-        ReferenceEngine engine = ReferenceEngine.initialized(config, seed, Parallel.sequential());
-        double[] params = new double[engine.layout().size()];
-        engine.copyParametersTo(params);
-        Random random = new Random(seed);
-        for (int i = 0; i < params.length; i++) {
-            params[i] += 0.3 * random.nextGaussian();
-        }
-        engine.setParameters(params);
-        return engine;
-    }
-
     private static ReferenceEngine copyOf(ReferenceEngine engine) {
         ReferenceEngine copy = new ReferenceEngine(new prefdyn.reference.model.GptModel(engine.config(),
                 Parallel.sequential()));
@@ -51,7 +39,7 @@ class DpoTrainerTest {
 
     @Test
     void stepZeroWithPolicyEqualToReferenceHasLossLn2AndZeroRewards() {
-        ReferenceEngine policy = noisyEngine(SMALL, 3);
+        ReferenceEngine policy = TestEngines.noisy(SMALL, 3, 0.3);
         DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, copyOf(policy), smallPairs(),
                 DpoSettings.standard(0.1, 5), TrainingSettings.of(3, 1e-3, 1));
 
@@ -70,8 +58,8 @@ class DpoTrainerTest {
      */
     @Test
     void analyticGradientMatchesFiniteDifferencesOfTheLossItself() {
-        ReferenceEngine policy = noisyEngine(SMALL, 5);
-        ReferenceEngine reference = noisyEngine(SMALL, 6);
+        ReferenceEngine policy = TestEngines.noisy(SMALL, 5, 0.3);
+        ReferenceEngine reference = TestEngines.noisy(SMALL, 6, 0.3);
         DpoSettings settings = DpoSettings.standard(0.7, 5);
         DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, reference, smallPairs(), settings,
                 TrainingSettings.of(3, 1e-3, 1));
@@ -109,8 +97,8 @@ class DpoTrainerTest {
     /** ∇L(standard) = ∇L(positive part) + ∇L(negative part), and = Σ of the three ω-tertile parts, to 1e-12. */
     @Test
     void gradientSplitsExactlyIntoPositiveAndNegativeLearningAndIntoTertiles() {
-        ReferenceEngine policy = noisyEngine(SMALL, 7);
-        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, noisyEngine(SMALL, 8), smallPairs(),
+        ReferenceEngine policy = TestEngines.noisy(SMALL, 7, 0.3);
+        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, TestEngines.noisy(SMALL, 8, 0.3), smallPairs(),
                 DpoSettings.standard(0.5, 5), TrainingSettings.of(3, 1e-3, 1));
         DpoTrainer.Evaluated evaluated = trainer.evaluate(0);
 
@@ -160,7 +148,7 @@ class DpoTrainerTest {
 
     @Test
     void refusesTheReferenceBeingThePolicyAndNamesTheStepOfANonFiniteValue() {
-        ReferenceEngine policy = noisyEngine(SMALL, 9);
+        ReferenceEngine policy = TestEngines.noisy(SMALL, 9, 0.3);
         assertThatThrownBy(() -> DpoTrainer.withReferenceModel(policy, policy, smallPairs(),
                 DpoSettings.standard(0.1, 5), TrainingSettings.of(3, 1e-3, 1)))
                 .hasMessageContaining("reference model is the policy engine itself");

@@ -1,6 +1,7 @@
 package prefdyn.reference.dynamics;
 
 import org.junit.jupiter.api.Test;
+import prefdyn.reference.TestEngines;
 import prefdyn.reference.data.PromptResponse;
 import prefdyn.reference.dpo.DpoSettings;
 import prefdyn.reference.dpo.DpoTrainer;
@@ -14,7 +15,6 @@ import prefdyn.reference.util.Parallel;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -33,27 +33,15 @@ class GradientAlignmentTest {
             new PromptResponse(new int[] {1, 2}, new int[] {3, 4, 4}),
             new PromptResponse(new int[] {6}, new int[] {7, 1}));
 
-    private static ReferenceEngine noisy(long seed) {
-        ReferenceEngine engine = ReferenceEngine.initialized(CONFIG, seed, Parallel.sequential());
-        double[] params = new double[engine.layout().size()];
-        engine.copyParametersTo(params);
-        Random random = new Random(seed);
-        for (int i = 0; i < params.length; i++) {
-            params[i] += 0.2 * random.nextGaussian();
-        }
-        engine.setParameters(params);
-        return engine;
-    }
-
     private static DpoTrainer trainer(ReferenceEngine policy) {
-        return DpoTrainer.withReferenceModel(policy, noisy(99), PAIRS, DpoSettings.standard(0.5, 10),
-                TrainingSettings.of(4, 1e-3, 7));
+        return DpoTrainer.withReferenceModel(policy, TestEngines.noisy(CONFIG, 99, 0.2), PAIRS,
+                DpoSettings.standard(0.5, 10), TrainingSettings.of(4, 1e-3, 7));
     }
 
     /** G(total) = G(positive) + G(negative) = Σ tertiles = Σ parameter groups, to 1e-10 relative. */
     @Test
     void gIsLinearInItsComponentsAndGroups() {
-        ReferenceEngine policy = noisy(1);
+        ReferenceEngine policy = TestEngines.noisy(CONFIG, 1, 0.2);
         DpoTrainer trainer = trainer(policy);
         double[] target = GradientAlignment.targetGradient(policy, TARGETS,
                 GradientAlignment.TargetAverage.PER_SEQUENCE, 1).gradient();
@@ -79,7 +67,7 @@ class GradientAlignmentTest {
      */
     @Test
     void gIsTheFirstOrderChangeOfTheFinalResponsesNll() {
-        ReferenceEngine policy = noisy(2);
+        ReferenceEngine policy = TestEngines.noisy(CONFIG, 2, 0.2);
         DpoTrainer trainer = trainer(policy);
         double[] theta = new double[policy.layout().size()];
         policy.copyParametersTo(theta);
@@ -106,7 +94,7 @@ class GradientAlignmentTest {
     /** Per-token averaging divides by the number of D′ tokens instead of sequences: a known ratio. */
     @Test
     void perTokenAverageScalesThePerSequenceTarget() {
-        ReferenceEngine policy = noisy(3);
+        ReferenceEngine policy = TestEngines.noisy(CONFIG, 3, 0.2);
         GradientAlignment.Target perSequence = GradientAlignment.targetGradient(policy, TARGETS,
                 GradientAlignment.TargetAverage.PER_SEQUENCE, 2);
         GradientAlignment.Target perToken = GradientAlignment.targetGradient(policy, TARGETS,

@@ -1,6 +1,7 @@
 package prefdyn.reference.reward;
 
 import org.junit.jupiter.api.Test;
+import prefdyn.reference.TestEngines;
 import prefdyn.reference.dpo.PairBatch;
 import prefdyn.reference.dpo.PreferenceExample;
 import prefdyn.reference.engine.ForwardResult;
@@ -12,7 +13,6 @@ import prefdyn.reference.util.Parallel;
 
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,21 +25,9 @@ class RewardModelTest {
             new PreferenceExample(new int[] {1, 2}, new int[] {3, 4}, new int[] {5}),
             new PreferenceExample(new int[] {6}, new int[] {7, 8, 9}, new int[] {10, 0}));
 
-    private static ReferenceEngine noisyModel(long seed) {
-        ReferenceEngine engine = ReferenceEngine.initialized(CONFIG, seed, Parallel.sequential());
-        double[] params = new double[engine.layout().size()];
-        engine.copyParametersTo(params);
-        Random random = new Random(seed);
-        for (int i = 0; i < params.length; i++) {
-            params[i] += 0.3 * random.nextGaussian();
-        }
-        engine.setParameters(params);
-        return engine;
-    }
-
     @Test
     void gradientMatchesFiniteDifferencesOfTheBradleyTerryLoss() {
-        ReferenceEngine model = noisyModel(4);
+        ReferenceEngine model = TestEngines.noisy(CONFIG, 4, 0.3);
         PairBatch batch = new PairBatch(PAIRS, CONFIG.contextLength());
         RewardModelLoss.Terms terms = RewardModelLoss.compute(batch, model.forward(batch.batch()), 0);
         model.zeroGradients();
@@ -71,7 +59,7 @@ class RewardModelTest {
 
     @Test
     void aSequencesScoreDoesNotDependOnPadding() {
-        ReferenceEngine model = noisyModel(5);
+        ReferenceEngine model = TestEngines.noisy(CONFIG, 5, 0.3);
         TokenBatch alone = new TokenBatch(new int[][] {{1, 2, 3}}, new int[] {3}, new boolean[][] {{false, true, true}});
         TokenBatch padded = new TokenBatch(new int[][] {{1, 2, 3, 9, 9, 9}, {4, 5, 6, 7, 8, 1}}, new int[] {3, 6},
                 new boolean[][] {{false, true, true, false, false, false}, {false, true, true, true, true, true}});
@@ -86,7 +74,7 @@ class RewardModelTest {
     /** Known answer: two fixed pairs are separable, so training reaches accuracy 1 and a loss near 0. */
     @Test
     void learnsToRankASeparableToySet() {
-        ReferenceEngine model = noisyModel(6);
+        ReferenceEngine model = TestEngines.noisy(CONFIG, 6, 0.3);
         RewardModelTrainer trainer = new RewardModelTrainer(model, PAIRS, TrainingSettings.of(2, 1e-2, 3));
         Map<String, Object> metrics = null;
         for (int step = 0; step < 100; step++) {
