@@ -1,0 +1,374 @@
+package prefdyn.accelerated;
+
+import prefdyn.accelerated.kernels.FallbackPolicy;
+import prefdyn.accelerated.kernels.KernelExecution;
+import prefdyn.accelerated.kernels.TwinDevice;
+import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.ForwardResult;
+import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.model.GptInitializer;
+import prefdyn.reference.model.NonFiniteValueException;
+import prefdyn.reference.model.ParameterLayout;
+import prefdyn.reference.model.TensorView;
+import prefdyn.reference.optim.AdamWSettings;
+
+import java.util.List;
+
+/**
+ * The float32 OpenCL twin behind the {@link PolicyEngine} interface, with the reference engine's semantics:
+ * the same outputs (as {@code double[][]} copies), the same validation and exception messages, backward that
+ * accumulates and may be called several times per forward, PyTorch's clipping and AdamW.
+ *
+ * <p>Parameters, gradients, AdamW moments and activations stay on the device between kernels. Data crosses to the
+ * host only here: token ids and seeds in; per-token outputs, partial sums of norms and dot products, and whatever
+ * {@code copy…To} asks for out.
+ *
+ * <p>{@link #kernelsRunOnOpenCl()} and {@link #kernelExecutions()} say where every kernel ran: Aparapi can fall
+ * back to Java threads, and by default ({@link FallbackPolicy#ALLOW_JAVA_FALLBACK}) the engine then keeps going,
+ * slowly; construct it with {@link FallbackPolicy#FAIL_FAST} to throw instead.
+ */
+public final class AcceleratedEngine implements PolicyEngine {
+
+    private final GptConfig config;
+    private final ParameterLayout layout;
+    private final TwinDevice device;
+    private final TwinGptModel model;
+    private long steps;
+    private Forward saved;
+
+    /** The training forward that backward differentiates: its inputs and where its activations are. */
+    private record Forward(BatchInputs inputs, ActivationLayout activations, int tokens, int lengths, int intsEnd) {
+    }
+
+    /** An engine with these parameters [P], falling back to Java threads if OpenCL is missing. */
+    public AcceleratedEngine(GptConfig config, double[] initialParameters) {
+        this(config, initialParameters, FallbackPolicy.ALLOW_JAVA_FALLBACK);
+    }
+
+    /**
+     * @param initialParameters [P] in {@link ParameterLayout} order
+     * @param policy            what to do when a kernel cannot run on OpenCL
+     */
+    public AcceleratedEngine(GptConfig config, double[] initialParameters, FallbackPolicy policy) {
+        this(config, initialParameters, TwinDevice.open(policy));
+    }
+
+    /**
+     * The twin's kernels as plain Java float code on Aparapi's thread pool, without OpenCL: slow, and meant only for
+     * telling float32 rounding (which this has too) from what the OpenCL device adds.
+     */
+    public static AcceleratedEngine onJavaThreads(GptConfig config, double[] initialParameters) {
+        return new AcceleratedEngine(config, initialParameters, TwinDevice.openOnJavaThreads());
+    }
+
+    private AcceleratedEngine(GptConfig config, double[] initialParameters, TwinDevice device) {
+        this.config = config;
+        this.layout = new ParameterLayout(config);
+        this.device = device;
+        try {
+            if (initialParameters.length != layout.size()) {
+                throw new IllegalArgumentException("expected " + layout.size() + " parameters for this model, got "
+                        + initialParameters.length);
+            }
+            device.allocateParameterBuffers(layout.size());
+            device.writeParameters(initialParameters);
+            device.writeDecayMask(decayMask(layout));
+            device.clearGradients(); // the first launch: compiles the program and binds every buffer
+        } catch (RuntimeException e) {
+            device.close();
+            throw e;
+        }
+        this.model = new TwinGptModel(config, layout, device);
+    }
+
+    /** A fresh model with GPT-2's seeded initialisation (the same draws as {@code ReferenceEngine.initialized}). */
+    public static AcceleratedEngine initialized(GptConfig config, long seed, FallbackPolicy policy) {
+        ParameterLayout layout = new ParameterLayout(config);
+        double[] params = new double[layout.size()];
+        GptInitializer.initialize(layout, params, seed);
+        return new AcceleratedEngine(config, params, policy);
+    }
+
+    /** True when at least one kernel ran and every launch of every kernel ran on an OpenCL device. */
+    public boolean kernelsRunOnOpenCl() {
+        return device.kernelsRunOnOpenCl();
+    }
+
+    /** Every kernel launched so far: its name, launch count, how many ran on OpenCL, and the device. */
+    public List<KernelExecution> kernelExecutions() {
+        return device.executions();
+    }
+
+    /** The device kernels are launched on, in words. */
+    public String deviceDescription() {
+        return device.deviceDescription();
+    }
+
+    @Override
+    public GptConfig config() {
+        return config;
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public ForwardResult forward(TokenBatch batch) {
+        BatchInputs inputs = BatchInputs.of(batch, config);
+        ActivationLayout activations = new ActivationLayout(config, inputs.batchSize(), inputs.width(), 0);
+        device.reserveActivations(activations.end, 0);
+        int[] ints = device.intsForWriting(inputs.intCount());
+        inputs.writeTo(ints, 0);
+        device.uploadInts();
+        saved = null; // a failure below leaves nothing to differentiate
+        model.forward(activations, 0, inputs.tokens().length);
+
+        int N = inputs.positions();
+        device.activationsToIo(0, activations.outputs, 5 * N);
+        float[] io = device.downloadIo();
+        saved = new Forward(inputs, activations, 0, inputs.tokens().length, inputs.intCount());
+        return packResult(batch, inputs, io, N);
+    }
+
+    @Override
+    public double[][] nextTokenLogProbs(TokenBatch batch) {
+        BatchInputs inputs = BatchInputs.of(batch, config);
+        int actsBase = saved == null ? 0 : saved.activations().end;
+        int intsBase = saved == null ? 0 : saved.intsEnd();
+        ActivationLayout activations = new ActivationLayout(config, inputs.batchSize(), inputs.width(), actsBase);
+        device.reserveActivations(activations.end, actsBase); // keeps the training forward's activations
+        int[] ints = device.intsForWriting(intsBase + inputs.intCount());
+        inputs.writeTo(ints, intsBase);
+        device.uploadInts();
+        model.forward(activations, intsBase, intsBase + inputs.tokens().length);
+
+        int V = config.vocabSize();
+        int N = inputs.positions();
+        device.activationsToIo(0, activations.logProbs, N * V);
+        float[] io = device.downloadIo();
+        double[][] rows = new double[inputs.batchSize()][V];
+        for (int b = 0; b < rows.length; b++) {
+            int row = (b * inputs.width() + inputs.lengths()[b] - 1) * V;
+            for (int v = 0; v < V; v++) {
+                double logProb = io[row + v];
+                if (!Double.isFinite(logProb) && logProb != Double.NEGATIVE_INFINITY) {
+                    throw new NonFiniteValueException("non-finite next-token log-prob (" + logProb + ") in sequence "
+                            + b + " for token " + v, b);
+                }
+                rows[b][v] = logProb;
+            }
+        }
+        return rows;
+    }
+
+    @Override
+    public void backward(BackwardSeeds seeds) {
+        Forward forward = saved;
+        if (forward == null) {
+            throw new IllegalStateException("backward needs a forward pass first");
+        }
+        BatchInputs inputs = forward.inputs();
+        double[] dTokenLogProbs = SeedRows.unpack("tokenLogProbs", seeds.tokenLogProbs(), inputs, true);
+        double[] dValues = SeedRows.unpack("values", seeds.values(), inputs, false);
+        double[] dRewards = SeedRows.unpack("rewards", seeds.rewards(), inputs, false);
+        if (dValues != null && !config.valueHead()) {
+            throw new IllegalArgumentException("value seeds given, but the model has no value head");
+        }
+        if (dRewards != null && !config.rewardHead()) {
+            throw new IllegalArgumentException("reward seeds given, but the model has no reward head");
+        }
+
+        int N = inputs.positions();
+        GradientLayout gradients = new GradientLayout(config, inputs.batchSize(), inputs.width());
+        device.reserveGradientArena(gradients.size);
+        device.clearGradientArena(0, gradients.size);
+        float[] io = device.ioForWriting(3 * N);
+        copyInto(dTokenLogProbs, io, 0, N);
+        copyInto(dValues, io, N, N);
+        copyInto(dRewards, io, 2 * N, N);
+        device.uploadIo();
+        device.ioToGradientArena(gradients.seeds, 0, 3 * N);
+        model.backward(forward.activations(), gradients, forward.tokens(), forward.lengths(), dTokenLogProbs != null,
+                dValues != null, dRewards != null);
+    }
+
+    @Override
+    public void zeroGradients() {
+        device.clearGradients();
+    }
+
+    @Override
+    public void copyParametersTo(double[] destination) {
+        checkSize(destination);
+        device.readParameters(destination);
+    }
+
+    @Override
+    public void setParameters(double[] source) {
+        checkSize(source);
+        device.writeParameters(source);
+    }
+
+    @Override
+    public void copyGradientsTo(double[] destination) {
+        checkSize(destination);
+        device.readGradients(destination);
+    }
+
+    @Override
+    public void setGradients(double[] source) {
+        checkSize(source);
+        device.writeGradients(source);
+    }
+
+    /**
+     * {@code GradientClipping.clipGlobalNorm} on the device: ‖g‖₂ by a deterministic reduction, then
+     * g ← g · maxNorm/(‖g‖₂ + 1e-6) when that factor is below 1.
+     */
+    @Override
+    public double clipGradientNorm(double maxNorm) {
+        if (!(maxNorm > 0)) {
+            throw new IllegalArgumentException("maxNorm must be positive, got " + maxNorm);
+        }
+        double norm = device.globalNorm();
+        double coefficient = maxNorm / (norm + 1e-6);
+        if (coefficient < 1.0) {
+            device.clipGlobalNorm(coefficient);
+        }
+        return norm;
+    }
+
+    @Override
+    public void adamWStep(AdamWSettings settings, double learningRate) {
+        if (!(learningRate >= 0) || Double.isInfinite(learningRate)) {
+            throw new IllegalArgumentException("learning rate must be finite and non-negative, got " + learningRate);
+        }
+        steps++;
+        device.step(steps, settings.beta1(), settings.beta2(), settings.epsilon(), settings.weightDecay(),
+                learningRate);
+    }
+
+    @Override
+    public long optimizerSteps() {
+        return steps;
+    }
+
+    /**
+     * The dot product G needs, on the device: Σ_{i in [start, end)} vector[i] · g[i] with the accumulated gradient
+     * g (e.g. the target gradient g′ of the final responses against a component's gradient, over one parameter
+     * group). {@code GradientAlignment} itself works through {@link #copyGradientsTo}; this keeps the product on
+     * the device for callers that want it there.
+     *
+     * @param vector [P]
+     */
+    public double dotWithGradient(double[] vector, int start, int end) {
+        checkSize(vector);
+        if (start < 0 || end > layout.size() || start > end) {
+            throw new IllegalArgumentException("range [" + start + ", " + end + ") outside [0, " + layout.size() + ")");
+        }
+        device.writeVector(vector);
+        return device.dot(start, end);
+    }
+
+    /** Copies AdamW's first and second moments [P] off the device (for checkpoints and tests). */
+    public void copyOptimizerStateTo(double[] firstMoment, double[] secondMoment) {
+        checkSize(firstMoment);
+        checkSize(secondMoment);
+        device.readFirstMoment(firstMoment);
+        device.readSecondMoment(secondMoment);
+    }
+
+    /** Restores AdamW's moments [P] and step count, as {@code AdamW.restore} does. */
+    public void restoreOptimizerState(double[] firstMoment, double[] secondMoment, long stepCount) {
+        checkSize(firstMoment);
+        checkSize(secondMoment);
+        if (stepCount < 0) {
+            throw new IllegalArgumentException("steps must be >= 0, got " + stepCount);
+        }
+        device.writeFirstMoment(firstMoment);
+        device.writeSecondMoment(secondMoment);
+        steps = stepCount;
+    }
+
+    /** Releases the device buffers and the OpenCL program. */
+    @Override
+    public void close() {
+        saved = null;
+        device.close();
+    }
+
+    private ForwardResult packResult(TokenBatch batch, BatchInputs inputs, float[] io, int N) {
+        int B = inputs.batchSize();
+        int T = inputs.width();
+        int W = inputs.paddedWidth();
+        double[][] tokenLogProbRows = new double[B][W];
+        double[][] entropyRows = new double[B][W];
+        double[][] maxProbRows = new double[B][W];
+        double[][] valueRows = config.valueHead() ? new double[B][W] : null;
+        double[][] rewardRows = config.rewardHead() ? new double[B][W] : null;
+        double[] sequenceLogProbs = new double[B];
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < inputs.lengths()[b]; t++) {
+                int n = b * T + t;
+                double logProb = io[n];
+                tokenLogProbRows[b][t] = logProb;
+                entropyRows[b][t] = io[N + n];
+                maxProbRows[b][t] = io[2 * N + n];
+                if (valueRows != null) {
+                    valueRows[b][t] = io[3 * N + n];
+                }
+                if (rewardRows != null) {
+                    rewardRows[b][t] = io[4 * N + n];
+                }
+                if (batch.responseMask()[b][t]) {
+                    sequenceLogProbs[b] += logProb;
+                }
+                requireFinite("log-prob", logProb, b, t);
+                if (valueRows != null) {
+                    requireFinite("value", valueRows[b][t], b, t);
+                }
+                if (rewardRows != null) {
+                    requireFinite("reward score", rewardRows[b][t], b, t);
+                }
+            }
+        }
+        return new ForwardResult(tokenLogProbRows, sequenceLogProbs, entropyRows, maxProbRows, valueRows, rewardRows);
+    }
+
+    private static void requireFinite(String quantity, double value, int sequence, int position) {
+        if (!Double.isFinite(value)) {
+            throw new NonFiniteValueException("non-finite " + quantity + " (" + value + ") in sequence " + sequence
+                    + " at position " + position, sequence);
+        }
+    }
+
+    private static void copyInto(double[] seeds, float[] io, int offset, int n) {
+        for (int i = 0; i < n; i++) {
+            io[offset + i] = seeds == null ? 0f : (float) seeds[i];
+        }
+    }
+
+    private void checkSize(double[] array) {
+        int expected = layout.size();
+        if (array.length != expected) {
+            throw new IllegalArgumentException("parameter and gradient arrays hold " + expected
+                    + " values for this model, got an array of " + array.length);
+        }
+    }
+
+    /** True for elements of tensors with two or more dimensions: the ones {@code AdamW} decays. */
+    private static boolean[] decayMask(ParameterLayout layout) {
+        boolean[] decayed = new boolean[layout.size()];
+        for (TensorView view : layout.tensors()) {
+            boolean decay = view.shape().length >= 2;
+            for (int i = view.offset(); i < view.end(); i++) {
+                decayed[i] = decay;
+            }
+        }
+        return decayed;
+    }
+}

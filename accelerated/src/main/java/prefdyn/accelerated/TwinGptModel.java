@@ -1,0 +1,136 @@
+package prefdyn.accelerated;
+
+import prefdyn.accelerated.kernels.TwinDevice;
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.model.ParameterLayout;
+
+/**
+ * The twin of {@code GptModel}'s straight-line forward and mirror-image backward: the same sequence of layer calls
+ * in the same order, each a launch on the device over offsets of the activation and gradient arenas instead of
+ * Java arrays. Read it side by side with {@code GptModel.run} and {@code GptModel.backward}.
+ */
+final class TwinGptModel {
+
+    private final GptConfig config;
+    private final ParameterLayout layout;
+    private final TwinDevice device;
+
+    TwinGptModel(GptConfig config, ParameterLayout layout, TwinDevice device) {
+        this.config = config;
+        this.layout = layout;
+        this.device = device;
+    }
+
+    /**
+     * The forward pass into the activation arena at {@code a}, for token ids and lengths already on the device at
+     * {@code tokens} and {@code lengths} (offsets in the integer buffer).
+     */
+    void forward(ActivationLayout a, int tokens, int lengths) {
+        int B = a.batchSize;
+        int T = a.width;
+        int C = config.channels();
+        int V = config.vocabSize();
+        int H = config.numHeads();
+        int N = B * T;
+        double eps = GptConfig.LAYER_NORM_EPS;
+
+        device.encoderForward(a.encoded, tokens, offset("wte.weight"), offset("wpe.weight"), B, T, C);
+        for (int l = 0; l < config.numLayers(); l++) {
+            int x = a.blockInput(l);
+            device.layerNormForward(a.ln1[l], a.ln1Mean[l], a.ln1Rstd[l], x,
+                    block(l, "ln_1.weight"), block(l, "ln_1.bias"), N, C, eps);
+            device.linearForward(a.qkv[l], a.ln1[l], block(l, "attn.c_attn.weight"), block(l, "attn.c_attn.bias"),
+                    N, C, 3 * C);
+            device.attentionForward(a.attOut[l], a.att[l], a.qkv[l], B, T, C, H);
+            device.linearForward(a.attProj[l], a.attOut[l], block(l, "attn.c_proj.weight"),
+                    block(l, "attn.c_proj.bias"), N, C, C);
+            device.residualForward(a.afterAttention[l], x, a.attProj[l], N * C);
+            device.layerNormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.afterAttention[l],
+                    block(l, "ln_2.weight"), block(l, "ln_2.bias"), N, C, eps);
+            device.linearForward(a.fc[l], a.ln2[l], block(l, "mlp.c_fc.weight"), block(l, "mlp.c_fc.bias"),
+                    N, C, 4 * C);
+            device.geluForward(a.fcGelu[l], a.fc[l], N * 4 * C);
+            device.linearForward(a.fcProj[l], a.fcGelu[l], block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"),
+                    N, 4 * C, C);
+            device.residualForward(a.blockOutput[l], a.afterAttention[l], a.fcProj[l], N * C);
+        }
+        device.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.lnfInput(), offset("ln_f.weight"),
+                offset("ln_f.bias"), N, C, eps);
+        device.lmHeadForward(a.logits, a.lnf, offset("wte.weight"), N, C, V);
+        device.logSoftmaxForward(a.logProbs, a.logits, N, V);
+
+        device.tokenLogProbForward(a.tokenLogProbs, a.logProbs, tokens, lengths, B, T, V);
+        device.predictionStatistics(a.entropies, a.maxProbs, a.logProbs, lengths, B, T, V);
+        if (config.valueHead()) {
+            device.linearForward(a.values, a.lnf, offset("v_head.summary.weight"), offset("v_head.summary.bias"),
+                    N, C, 1);
+        }
+        if (config.rewardHead()) {
+            device.linearForward(a.rewards, a.lnf, offset("score.weight"), -1, N, C, 1);
+        }
+    }
+
+    /**
+     * Accumulates ∂L/∂θ into the device gradient for the forward at {@code a}, with the seeds already in the
+     * gradient arena at {@code g.seeds} (cleared arena otherwise). Each step mirrors a forward line, in reverse.
+     *
+     * @param hasTokenLogProbs, hasValues, hasRewards which seeds were given (the others are skipped, as in the
+     *                          reference)
+     */
+    void backward(ActivationLayout a, GradientLayout g, int tokens, int lengths, boolean hasTokenLogProbs,
+                  boolean hasValues, boolean hasRewards) {
+        int B = a.batchSize;
+        int T = a.width;
+        int C = config.channels();
+        int V = config.vocabSize();
+        int H = config.numHeads();
+        int N = B * T;
+
+        if (hasTokenLogProbs) {
+            device.tokenLogProbBackward(g.dlogProbs, g.dTokenLogProbs, tokens, lengths, B, T, V);
+            device.logSoftmaxBackward(g.dlogits, g.dlogProbs, a.logProbs, N, V);
+            device.lmHeadBackward(g.dlnf, g.dlogits, a.lnf, offset("wte.weight"), N, C, V);
+        }
+        if (hasValues) {
+            device.linearBackward(g.dlnf, g.dValues, a.lnf, offset("v_head.summary.weight"),
+                    offset("v_head.summary.bias"), N, C, 1);
+        }
+        if (hasRewards) {
+            device.linearBackward(g.dlnf, g.dRewards, a.lnf, offset("score.weight"), -1, N, C, 1);
+        }
+        device.layerNormBackward(g.dlnfInput, g.dlnf, a.lnfInput(), offset("ln_f.weight"), offset("ln_f.bias"),
+                a.lnfMean, a.lnfRstd, N, C);
+
+        int dx = g.dlnfInput;
+        for (int l = config.numLayers() - 1; l >= 0; l--) {
+            // x = afterAttention + fcProj
+            device.residualBackward(g.dAfterAttention[l], g.dfcProj[l], dx, N * C);
+            device.linearBackward(g.dfcGelu[l], g.dfcProj[l], a.fcGelu[l], block(l, "mlp.c_proj.weight"),
+                    block(l, "mlp.c_proj.bias"), N, 4 * C, C);
+            device.geluBackward(g.dfc[l], a.fc[l], g.dfcGelu[l], N * 4 * C);
+            device.linearBackward(g.dln2[l], g.dfc[l], a.ln2[l], block(l, "mlp.c_fc.weight"),
+                    block(l, "mlp.c_fc.bias"), N, C, 4 * C);
+            device.layerNormBackward(g.dAfterAttention[l], g.dln2[l], a.afterAttention[l], block(l, "ln_2.weight"),
+                    block(l, "ln_2.bias"), a.ln2Mean[l], a.ln2Rstd[l], N, C);
+            // afterAttention = blockInput + attProj
+            device.residualBackward(g.dBlockInput[l], g.dattProj[l], g.dAfterAttention[l], N * C);
+            device.linearBackward(g.dattOut[l], g.dattProj[l], a.attOut[l], block(l, "attn.c_proj.weight"),
+                    block(l, "attn.c_proj.bias"), N, C, C);
+            device.attentionBackward(g.dqkv[l], g.dattOut[l], a.qkv[l], a.att[l], g.attentionScratch, B, T, C, H);
+            device.linearBackward(g.dln1[l], g.dqkv[l], a.ln1[l], block(l, "attn.c_attn.weight"),
+                    block(l, "attn.c_attn.bias"), N, C, 3 * C);
+            device.layerNormBackward(g.dBlockInput[l], g.dln1[l], a.blockInput(l), block(l, "ln_1.weight"),
+                    block(l, "ln_1.bias"), a.ln1Mean[l], a.ln1Rstd[l], N, C);
+            dx = g.dBlockInput[l];
+        }
+        device.encoderBackward(offset("wte.weight"), offset("wpe.weight"), dx, tokens, B, T, C);
+    }
+
+    private int offset(String name) {
+        return layout.offset(name);
+    }
+
+    private int block(int l, String name) {
+        return layout.blockOffset(l, name);
+    }
+}

@@ -1,0 +1,152 @@
+package prefdyn.oracle;
+
+import com.aparapi.Kernel;
+import prefdyn.accelerated.kernels.TwinProgram;
+import prefdyn.accelerated.kernels.Twins;
+import prefdyn.reference.dynamics.GradientAlignment;
+import prefdyn.reference.layers.Encoder;
+import prefdyn.reference.optim.AdamW;
+import prefdyn.reference.optim.GradientClipping;
+
+import java.io.IOException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Enumeration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.jar.JarEntry;
+import java.util.jar.JarFile;
+import java.util.stream.Stream;
+
+/**
+ * Finds, by reflection, the three sides of every kernel:
+ * <ul>
+ *   <li>reference: every public static method of every public class in {@code prefdyn.reference.layers}, plus the
+ *       optimizer and metric kernels outside it ({@code AdamW.step}, {@code GradientClipping.globalNorm} and
+ *       {@code clipGlobalNorm}, {@code GradientAlignment.dot});</li>
+ *   <li>twin: every public static method of {@link Twins} that takes arguments;</li>
+ *   <li>device: every work-item body declared in the {@link TwinProgram} class chain, except the plumbing of
+ *       {@code MemoryKernels} and the helpers of {@code TwinBuffers}.</li>
+ * </ul>
+ * A new layer method, twin or kernel body without its counterparts shows up as a name present on one side only.
+ */
+final class KernelDiscovery {
+
+    /** Kernels outside the layers package, by class and method name. */
+    private static final Map<Class<?>, List<String>> NON_LAYER_REFERENCES = Map.of(
+            AdamW.class, List.of("step"),
+            GradientClipping.class, List.of("globalNorm", "clipGlobalNorm"),
+            GradientAlignment.class, List.of("dot"));
+
+    private static final String LAYERS_PACKAGE = Encoder.class.getPackageName();
+
+    private KernelDiscovery() {
+    }
+
+    /** Reference kernel methods by name. */
+    static Map<String, Method> referenceMethods() {
+        Map<String, Method> methods = new TreeMap<>();
+        for (Class<?> layer : publicClassesOf(LAYERS_PACKAGE, Encoder.class)) {
+            for (Method method : layer.getDeclaredMethods()) {
+                int modifiers = method.getModifiers();
+                if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers)) {
+                    putUnique(methods, method);
+                }
+            }
+        }
+        for (Map.Entry<Class<?>, List<String>> entry : NON_LAYER_REFERENCES.entrySet()) {
+            for (Method method : entry.getKey().getDeclaredMethods()) {
+                if (entry.getValue().contains(method.getName()) && !method.isSynthetic()) {
+                    method.setAccessible(true); // GradientAlignment.dot is package-private
+                    putUnique(methods, method);
+                }
+            }
+        }
+        return methods;
+    }
+
+    /** Twin methods (the host-array surface) by name. */
+    static Map<String, Method> twinMethods() {
+        Map<String, Method> methods = new TreeMap<>();
+        for (Method method : Twins.class.getDeclaredMethods()) {
+            int modifiers = method.getModifiers();
+            if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && method.getParameterCount() > 0) {
+                putUnique(methods, method);
+            }
+        }
+        return methods;
+    }
+
+    /** Names of the OpenCL work-item bodies. */
+    static Set<String> deviceBodyNames() {
+        Set<String> names = new TreeSet<>();
+        for (Class<?> c = TwinProgram.class.getSuperclass(); c != Kernel.class; c = c.getSuperclass()) {
+            String simpleName = c.getSimpleName();
+            if (simpleName.equals("MemoryKernels") || simpleName.equals("TwinBuffers")) {
+                continue;
+            }
+            for (Method method : c.getDeclaredMethods()) {
+                if (Modifier.isProtected(method.getModifiers()) && !method.isSynthetic()) {
+                    names.add(method.getName());
+                }
+            }
+        }
+        return names;
+    }
+
+    private static void putUnique(Map<String, Method> methods, Method method) {
+        Method previous = methods.put(method.getName(), method);
+        if (previous != null) {
+            throw new IllegalStateException("two kernels named " + method.getName() + ": "
+                    + previous.getDeclaringClass().getName() + " and " + method.getDeclaringClass().getName()
+                    + "; pairing by name needs unique names");
+        }
+    }
+
+    /** The public top-level classes of a package, read from the directory or jar that holds {@code anchor}. */
+    private static List<Class<?>> publicClassesOf(String packageName, Class<?> anchor) {
+        String folder = packageName.replace('.', '/');
+        List<String> classNames = new ArrayList<>();
+        try {
+            Path location = Path.of(anchor.getProtectionDomain().getCodeSource().getLocation().toURI());
+            if (Files.isDirectory(location)) {
+                try (Stream<Path> files = Files.list(location.resolve(folder))) {
+                    files.map(path -> path.getFileName().toString()).forEach(classNames::add);
+                }
+            } else {
+                try (JarFile jar = new JarFile(location.toFile())) {
+                    for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+                        String name = entries.nextElement().getName();
+                        if (name.startsWith(folder + "/") && name.indexOf('/', folder.length() + 1) < 0) {
+                            classNames.add(name.substring(folder.length() + 1));
+                        }
+                    }
+                }
+            }
+        } catch (IOException | URISyntaxException e) {
+            throw new IllegalStateException("cannot list the classes of " + packageName, e);
+        }
+        List<Class<?>> classes = new ArrayList<>();
+        for (String file : classNames) {
+            if (!file.endsWith(".class") || file.contains("$") || file.equals("package-info.class")) {
+                continue;
+            }
+            try {
+                Class<?> c = Class.forName(packageName + "." + file.substring(0, file.length() - ".class".length()));
+                if (Modifier.isPublic(c.getModifiers())) {
+                    classes.add(c);
+                }
+            } catch (ClassNotFoundException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return classes;
+    }
+}

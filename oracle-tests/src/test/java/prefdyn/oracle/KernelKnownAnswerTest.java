@@ -1,0 +1,177 @@
+package prefdyn.oracle;
+
+import net.jqwik.api.Example;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import net.jqwik.api.lifecycle.AfterContainer;
+import prefdyn.accelerated.kernels.Twins;
+import prefdyn.reference.optim.AdamWSettings;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/**
+ * Twin kernels on inputs whose answers are worked out by hand, beside the random differential cases of
+ * {@link KernelPairHarnessTest}. Small integers make most answers exact in float32.
+ */
+@AddLifecycleHook(RequiresOpenCl.class)
+class KernelKnownAnswerTest {
+
+    @AfterContainer
+    static void everyKernelRanOnOpenCl() {
+        assertThat(Twins.kernelsRunOnOpenCl()).as("%s", Twins.executions()).isTrue();
+    }
+
+    /** [1 2]·[[1 2 3],[4 5 6]] + [0.5 −1 0] = [9.5 11 15]; the weight and bias sit at offsets 1 and 7. */
+    @Example
+    void linearForwardByHand() {
+        float[] params = {99, 1, 2, 3, 4, 5, 6, 0.5f, -1, 0};
+        float[] out = new float[3];
+        Twins.linearForward(out, new float[] {1, 2}, params, 1, 7, 1, 2, 3);
+        assertThat(out).containsExactly(9.5f, 11f, 15f);
+    }
+
+    /**
+     * For y = x·W with x = [1 2], W = [[1 2 3],[4 5 6]] and dy = [1 0 −1]: dx += W·dy = [−2 −2],
+     * dW += xᵀ·dy = [[1 0 −1],[2 0 −2]], db += dy.
+     */
+    @Example
+    void linearBackwardByHand() {
+        float[] params = {1, 2, 3, 4, 5, 6, 0, 0, 0};
+        float[] grads = new float[9];
+        float[] dinp = {10, 20};
+        Twins.linearBackward(dinp, grads, new float[] {1, 0, -1}, new float[] {1, 2}, params, 0, 6, 1, 2, 3);
+        assertThat(dinp).containsExactly(8f, 18f);
+        assertThat(grads).containsExactly(1f, 0f, -1f, 2f, 0f, -2f, 1f, 0f, -1f);
+    }
+
+    @Example
+    void logSoftmaxOfEqualLogitsIsMinusLnV() {
+        float[] logProbs = new float[5];
+        Twins.logSoftmaxForward(logProbs, new float[] {3, 3, 3, 3, 3}, 1, 5);
+        for (float logProb : logProbs) {
+            assertThat((double) logProb).isCloseTo(-Math.log(5), within(1e-6));
+        }
+    }
+
+    /** With p uniform over V = 4 and upstream gradient on token 2 only: dlogits = e₂ − p. */
+    @Example
+    void logSoftmaxBackwardOfAUniformRow() {
+        float lnQuarter = (float) Math.log(0.25);
+        float[] dlogits = new float[4];
+        Twins.logSoftmaxBackward(dlogits, new float[] {0, 0, 1, 0}, new float[] {lnQuarter, lnQuarter, lnQuarter,
+                lnQuarter}, 1, 4);
+        assertThat(dlogits[0]).isCloseTo(-0.25f, within(1e-7f));
+        assertThat(dlogits[2]).isCloseTo(0.75f, within(1e-7f));
+    }
+
+    /** Row [1 2 3 4]: mean 2.5, variance 1.25, so x̂ = (x − 2.5)/√(1.25 + 1e-5); then ·2 + 1. */
+    @Example
+    void layerNormOfOneRowByHand() {
+        float[] params = {2, 2, 2, 2, 1, 1, 1, 1};
+        float[] out = new float[4];
+        float[] mean = new float[1];
+        float[] rstd = new float[1];
+        Twins.layerNormForward(out, mean, rstd, new float[] {1, 2, 3, 4}, params, 0, 4, 1, 4, 1e-5);
+        double s = 1 / Math.sqrt(1.25 + 1e-5);
+        assertThat(mean[0]).isEqualTo(2.5f);
+        assertThat((double) rstd[0]).isCloseTo(s, within(1e-6));
+        for (int c = 0; c < 4; c++) {
+            assertThat((double) out[c]).isCloseTo((c + 1 - 2.5) * s * 2 + 1, within(1e-6));
+        }
+    }
+
+    /** gelu(0) = 0, gelu(1) = ½(1 + tanh(√(2/π)·1.044715)) = 0.8411920, gelu(−10) ≈ 0. */
+    @Example
+    void geluAtKnownPoints() {
+        float[] out = new float[3];
+        Twins.geluForward(out, new float[] {0, 1, -10}, 3);
+        assertThat(out[0]).isZero();
+        assertThat((double) out[1]).isCloseTo(0.8411920, within(1e-6));
+        assertThat((double) out[2]).isCloseTo(0.0, within(1e-6));
+    }
+
+    /** One position attends only to itself: att = 1 and out = v. */
+    @Example
+    void attentionOfASinglePositionReturnsItsValue() {
+        float[] qkv = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // C = 4: q | k | v
+        float[] out = new float[4];
+        float[] att = new float[2];
+        Twins.attentionForward(out, att, qkv, 1, 1, 4, 2);
+        assertThat(att).containsExactly(1f, 1f);
+        assertThat(out).containsExactly(9f, 10f, 11f, 12f);
+    }
+
+    /** out[t] = wte[token] + wpe[t]: tokens [2, 0], C = 2. */
+    @Example
+    void encoderAddsTokenAndPositionRows() {
+        float[] params = {1, 2, 3, 4, 5, 6, 10, 20, 30, 40}; // wte [3,2] at 0, wpe [2,2] at 6
+        float[] out = new float[4];
+        Twins.encoderForward(out, new int[] {2, 0}, params, 0, 6, 1, 2, 2);
+        assertThat(out).containsExactly(15f, 26f, 31f, 42f);
+        float[] grads = new float[10];
+        Twins.encoderBackward(grads, 0, 6, new float[] {1, 2, 3, 4}, new int[] {2, 2}, 1, 2, 2);
+        assertThat(grads).containsExactly(0f, 0f, 0f, 0f, 4f, 6f, 1f, 2f, 3f, 4f);
+    }
+
+    @Example
+    void residualAddsAndItsBackwardCopies() {
+        float[] out = new float[2];
+        Twins.residualForward(out, new float[] {1, 2}, new float[] {10, 20}, 2);
+        assertThat(out).containsExactly(11f, 22f);
+        float[] d1 = {1, 1};
+        float[] d2 = {0, 0};
+        Twins.residualBackward(d1, d2, new float[] {5, 6}, 2);
+        assertThat(d1).containsExactly(6f, 7f);
+        assertThat(d2).containsExactly(5f, 6f);
+    }
+
+    /** logits = x · wteᵀ with x = [1 2], wte = [[1 0],[0 1],[1 1]]. */
+    @Example
+    void lmHeadIsADotWithEachEmbeddingRow() {
+        float[] logits = new float[3];
+        Twins.lmHeadForward(logits, new float[] {1, 2}, new float[] {1, 0, 0, 1, 1, 1}, 0, 1, 2, 3);
+        assertThat(logits).containsExactly(1f, 2f, 3f);
+    }
+
+    /** Position t reads its own token out of the distribution at t − 1; position 0 and padding give 0. */
+    @Example
+    void tokenLogProbGathersTheNextToken() {
+        float[] logProbs = {-1, -2, -3, -4, -5, -6}; // B = 1, T = 3, V = 2
+        float[] picked = new float[3];
+        Twins.tokenLogProbForward(picked, logProbs, new int[] {0, 1, 0}, new int[] {3}, 1, 3, 2);
+        assertThat(picked).containsExactly(0f, -2f, -3f);
+        float[] entropies = new float[3];
+        float[] maxProbs = new float[3];
+        float half = (float) Math.log(0.5);
+        Twins.predictionStatistics(entropies, maxProbs, new float[] {half, half, half, half, half, half},
+                new int[] {3}, 1, 3, 2);
+        assertThat((double) entropies[1]).isCloseTo(Math.log(2), within(1e-7));
+        assertThat(maxProbs[1]).isEqualTo(0.5f);
+        assertThat(entropies[0]).isZero();
+    }
+
+    /** First AdamW step: m̂ = g and v̂ = g², so θ moves by lr·g/(|g| + ε) ≈ lr·sign(g); with decay θ·(1 − lr·λ) first. */
+    @Example
+    void firstAdamWStepMovesEachParameterByTheLearningRate() {
+        float[] params = {1, 1};
+        float[] grads = {0.5f, -2f};
+        float[] m = new float[2];
+        float[] v = new float[2];
+        Twins.step(params, grads, m, v, new boolean[] {false, true}, 1, new AdamWSettings(0.9, 0.999, 1e-8, 0.5), 0.1);
+        assertThat((double) params[0]).isCloseTo(0.9, within(1e-6));
+        assertThat((double) params[1]).isCloseTo(1 * (1 - 0.1 * 0.5) + 0.1, within(1e-6));
+        assertThat((double) m[1]).isCloseTo(-0.2, within(1e-7));
+        assertThat((double) v[1]).isCloseTo(0.004, within(1e-9));
+    }
+
+    @Example
+    void normDotAndClippingOfSmallVectors() {
+        assertThat(Twins.globalNorm(new float[] {3, 4})).isEqualTo(5.0);
+        assertThat(Twins.dot(new float[] {1, 2, 3}, new float[] {4, 5, 6}, 0, 3)).isEqualTo(32.0);
+        assertThat(Twins.dot(new float[] {1, 2, 3}, new float[] {4, 5, 6}, 1, 2)).isEqualTo(10.0);
+        float[] grads = {3, 4};
+        assertThat(Twins.clipGlobalNorm(grads, 1.0)).isEqualTo(5.0);
+        assertThat((double) grads[0]).isCloseTo(0.6, within(1e-6));
+        assertThat((double) grads[1]).isCloseTo(0.8, within(1e-6));
+    }
+}

@@ -1,0 +1,117 @@
+package prefdyn.oracle;
+
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.lifecycle.AddLifecycleHook;
+import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.check.Tolerances;
+import prefdyn.accelerated.kernels.Twins;
+import prefdyn.reference.util.Parallel;
+
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * In the spirit of EJML's {@code CheckMultiThreadAgainstSingleThread}: every twin kernel, found by name, runs on
+ * the OpenCL device against the reference method of the same name, on the same seeded random arguments, and every
+ * output, every accumulated array and every return value is compared under {@link Tolerances#kernel}. The number
+ * of pairs checked is asserted, so a kernel added on one side only fails here as well as in
+ * {@link KernelInventoryTest}.
+ */
+@AddLifecycleHook(RequiresOpenCl.class)
+class KernelPairHarnessTest {
+
+    @Property(tries = 40, seed = "6001")
+    void everyTwinKernelMatchesItsReferenceOnRandomShapes(@ForAll("shapes") KernelCases.Shape shape,
+                                                          @ForAll long seed) throws Exception {
+        Map<String, Method> reference = KernelDiscovery.referenceMethods();
+        Map<String, Method> twins = KernelDiscovery.twinMethods();
+        int checked = 0;
+        for (Map.Entry<String, Method> pair : reference.entrySet()) {
+            String name = pair.getKey();
+            Random random = new Random(seed ^ name.hashCode());
+            checkPair(name, pair.getValue(), twins.get(name), KernelCases.build(name, shape, random));
+            checked++;
+        }
+        assertThat(checked).as("pairs checked").isEqualTo(KernelInventoryTest.EXPECTED_PAIRS);
+        assertThat(Twins.kernelsRunOnOpenCl()).as("every twin ran on OpenCL: %s", Twins.executions()).isTrue();
+    }
+
+    @Provide
+    Arbitrary<KernelCases.Shape> shapes() {
+        return Combinators.combine(
+                Arbitraries.integers().between(1, 3),   // B
+                Arbitraries.integers().between(1, 6),   // T
+                Arbitraries.integers().between(1, 2),   // H
+                Arbitraries.integers().between(1, 4),   // head size
+                Arbitraries.integers().between(2, 9),   // V
+                Arbitraries.integers().between(1, 7),   // I
+                Arbitraries.integers().between(1, 7))   // O
+                .as(KernelCases.Shape::new);
+    }
+
+    private static void checkPair(String name, Method reference, Method twin, KernelCases.Invocation call)
+            throws Exception {
+        boolean derived = call.twin() == null;
+        Object[] twinArguments = derived ? derive(call.reference()) : call.twin();
+        Object referenceResult = invoke(reference, call.receiver(), call.reference());
+        Object twinResult = invoke(twin, null, twinArguments);
+        Tolerance tolerance = Tolerances.kernel(name);
+
+        if (derived) {
+            int j = 0;
+            for (Object argument : call.reference()) {
+                if (argument instanceof Parallel) {
+                    continue;
+                }
+                if (argument instanceof double[] values) {
+                    Differences.assertClose(name + ": argument " + j + " (see Twins." + name + ")", values,
+                            (float[]) twinArguments[j], tolerance);
+                }
+                j++;
+            }
+        }
+        for (KernelCases.Extra extra : call.extras()) {
+            Differences.assertClose(name + ": " + extra.name(), extra.reference().get(), extra.twin().get(), tolerance);
+        }
+        if (referenceResult instanceof Double value) {
+            Differences.assertClose(name + ": result", value, (Double) twinResult, tolerance);
+        }
+    }
+
+    /** The twin's arguments: the reference's without the Parallel, with float copies of every double array. */
+    private static Object[] derive(Object[] reference) {
+        List<Object> arguments = new ArrayList<>();
+        for (Object argument : reference) {
+            if (argument instanceof Parallel) {
+                continue;
+            }
+            if (argument instanceof double[] values) {
+                arguments.add(Differences.toFloat(values));
+            } else if (argument instanceof int[] values) {
+                arguments.add(values.clone());
+            } else {
+                arguments.add(argument);
+            }
+        }
+        return arguments.toArray();
+    }
+
+    private static Object invoke(Method method, Object receiver, Object[] arguments) throws Exception {
+        try {
+            return method.invoke(receiver, arguments);
+        } catch (InvocationTargetException e) {
+            throw e.getCause() instanceof Exception cause ? cause : e;
+        }
+    }
+}
