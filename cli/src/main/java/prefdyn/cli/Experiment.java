@@ -1,5 +1,6 @@
 package prefdyn.cli;
 
+import prefdyn.datasets.TrainImdbSft;
 import prefdyn.datasets.MalformedLineException;
 import prefdyn.datasets.OnPolicyPairs;
 import prefdyn.datasets.PairFile;
@@ -24,11 +25,9 @@ import prefdyn.reference.ppo.PpoTrainer;
 import prefdyn.reference.ppo.RewardFunction;
 import prefdyn.reference.sampling.SamplingSettings;
 import prefdyn.reference.sft.SftTrainer;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.train.Trainer;
 import prefdyn.reference.train.TrainingSettings;
 import prefdyn.reference.util.Parallel;
-import prefdyn.datasets.ImdbSample;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -195,14 +194,7 @@ public final class Experiment implements AutoCloseable {
     public Trainer newTrainer() {
         if (config.objective() == Objective.SFT) {
             TrainingSettings training = TrainingSettings.of(config.batch(), config.learningRate(), config.seed());
-            List<int[]> texts = new ArrayList<>();
-            for (String text : ImdbSample.load().sftCorpus()) {
-                int[] ids = ByteTokenizer.encode(text);
-                int[] withEnd = java.util.Arrays.copyOf(ids, ids.length + 1);
-                withEnd[ids.length] = ByteTokenizer.END_OF_TEXT;
-                texts.add(withEnd);
-            }
-            List<PromptResponse> windows = SftTrainer.plainText(texts, start.config().contextLength());
+            List<PromptResponse> windows = TrainImdbSft.corpusWindows(start.config().contextLength());
             return new SftTrainer(startEngine(), windows, training);
         }
         return newDecomposedTrainer();

@@ -85,9 +85,11 @@ public final class TrainImdbSft {
     public record Step(long step, Map<String, Object> metrics) {
     }
 
-    /** Trains {@code engine} in place on the sample's half A; returns the last step's metrics. */
-    public static Map<String, Object> train(ReferenceEngine engine, int steps, int batch, double learningRate,
-                                            long seed, java.util.function.Consumer<Step> progress) {
+    /**
+     * The SFT corpus: every half-A review of the committed sample as byte tokens followed by end-of-text (so the
+     * model learns where a review stops), cut into windows of the context length ({@link SftTrainer#plainText}).
+     */
+    public static List<PromptResponse> corpusWindows(int contextLength) {
         List<int[]> texts = new ArrayList<>();
         for (String text : ImdbSample.load().sftCorpus()) {
             int[] ids = ByteTokenizer.encode(text);
@@ -95,7 +97,13 @@ public final class TrainImdbSft {
             withEnd[ids.length] = ByteTokenizer.END_OF_TEXT;
             texts.add(withEnd);
         }
-        List<PromptResponse> windows = SftTrainer.plainText(texts, engine.config().contextLength());
+        return SftTrainer.plainText(texts, contextLength);
+    }
+
+    /** Trains {@code engine} in place on the sample's half A; returns the last step's metrics. */
+    public static Map<String, Object> train(ReferenceEngine engine, int steps, int batch, double learningRate,
+                                            long seed, java.util.function.Consumer<Step> progress) {
+        List<PromptResponse> windows = corpusWindows(engine.config().contextLength());
         TrainingSettings settings = new TrainingSettings(batch, learningRate, 100, AdamWSettings.defaults(), 1.0, seed);
         SftTrainer trainer = new SftTrainer(engine, windows, settings);
         Map<String, Object> metrics = Map.of();

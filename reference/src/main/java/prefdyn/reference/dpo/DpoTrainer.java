@@ -10,6 +10,7 @@ import prefdyn.reference.train.ComponentGradients;
 import prefdyn.reference.train.DataOrder;
 import prefdyn.reference.train.TrainingSettings;
 
+import prefdyn.reference.util.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -171,21 +172,13 @@ public final class DpoTrainer implements DecomposedObjective {
         Evaluated evaluated = evaluate(step);
         DpoTerms terms = evaluated.terms();
         Map<String, Double> statistics = new LinkedHashMap<>();
-        statistics.put("omega/mean", mean(terms.omega()));
-        statistics.put("logps/chosen", mean(evaluated.chosenLogProbs()));
-        statistics.put("logps/rejected", mean(evaluated.rejectedLogProbs()));
+        statistics.put("omega/mean", Stats.mean(terms.omega()));
+        statistics.put("logps/chosen", Stats.mean(evaluated.chosenLogProbs()));
+        statistics.put("logps/rejected", Stats.mean(evaluated.rejectedLogProbs()));
         statistics.put("loss", terms.loss());
         return new ComponentSeeds(evaluated.totalSeeds(), evaluated.positiveSeeds(), evaluated.negativeSeeds(),
                 new BackwardSeeds[] {evaluated.tertileSeeds(0), evaluated.tertileSeeds(1), evaluated.tertileSeeds(2)},
                 statistics);
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double value : values) {
-            sum += value;
-        }
-        return sum / values.length;
     }
 
     /** Performs update t and returns its metrics (TRL names plus prefdyn's decomposition). */

@@ -143,7 +143,7 @@ public final class GptModel {
      * @throws NonFiniteValueException    if a log-prob, value or reward is NaN or infinite (names the sequence)
      */
     public ForwardResult forward(TokenBatch batch) {
-        Activations a = run(batch);
+        Activations a = run(batch, true);
         saved = a;
         return packResult(batch, a);
     }
@@ -155,13 +155,24 @@ public final class GptModel {
      * @return [B][V]
      */
     public double[][] nextTokenLogProbs(TokenBatch batch) {
-        Activations a = run(batch);
+        Activations a = run(batch, false);
+        int C = config.channels();
         int V = config.vocabSize();
-        double[][] rows = new double[batch.batchSize()][V];
-        for (int b = 0; b < rows.length; b++) {
-            int row = (b * a.width + a.lengths[b] - 1) * V;
+        int B = batch.batchSize();
+        // Only the last real position of each row is needed: gather those rows of ln_f's output, then the same
+        // lmHead and logSoftmax as the full forward (row by row, so the numbers are identical to it).
+        double[] lastRows = new double[B * C];
+        for (int b = 0; b < B; b++) {
+            System.arraycopy(a.lnf, (b * a.width + a.lengths[b] - 1) * C, lastRows, b * C, C);
+        }
+        double[] logits = new double[B * V];
+        lmHeadForward(parallel, logits, lastRows, params, layout.offset("wte.weight"), B, C, V);
+        double[] logProbs = new double[B * V];
+        logSoftmaxForward(parallel, logProbs, logits, B, V);
+        double[][] rows = new double[B][V];
+        for (int b = 0; b < B; b++) {
             for (int v = 0; v < V; v++) {
-                double logProb = a.logProbs[row + v];
+                double logProb = logProbs[b * V + v];
                 if (!Double.isFinite(logProb) && logProb != Double.NEGATIVE_INFINITY) {
                     throw new NonFiniteValueException("non-finite next-token log-prob (" + logProb + ") in sequence "
                             + b + " for token " + v, b);
@@ -172,8 +183,11 @@ public final class GptModel {
         return rows;
     }
 
-    /** The forward pass proper: every activation of the batch, including outputs, in an {@link Activations}. */
-    private Activations run(TokenBatch batch) {
+    /**
+     * The forward pass proper: every activation of the batch in an {@link Activations}; with {@code withHeads}
+     * false it stops after the final LayerNorm (no logits, log-probs, values or rewards).
+     */
+    private Activations run(TokenBatch batch, boolean withHeads) {
         int B = batch.batchSize();
         int T = batch.maxLength();
         int C = config.channels();
@@ -223,6 +237,9 @@ public final class GptModel {
         }
         layerNormForward(parallel, a.lnf, a.lnfMean, a.lnfRstd, a.lnfInput, params,
                 layout.offset("ln_f.weight"), layout.offset("ln_f.bias"), N, C, GptConfig.LAYER_NORM_EPS);
+        if (!withHeads) {
+            return a;
+        }
         double[] logits = new double[N * V];
         lmHeadForward(parallel, logits, a.lnf, params, layout.offset("wte.weight"), N, C, V);
         logSoftmaxForward(parallel, a.logProbs, logits, N, V);

@@ -13,6 +13,7 @@ import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.train.ComponentGradients;
 import prefdyn.reference.train.DataOrder;
 
+import prefdyn.reference.util.Stats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -205,7 +206,7 @@ public final class PpoTrainer implements DecomposedObjective {
         PolicySeeds seeds = loss.seeds();
         Map<String, Double> statistics = new LinkedHashMap<>();
         statistics.put("loss/policy", loss.loss());
-        statistics.put("objective/scores", mean(rollout.scores()));
+        statistics.put("objective/scores", Stats.mean(rollout.scores()));
         statistics.put("objective/kl", KlPenalty.meanSequenceSum(experience.k1(), rollout.mask()));
         statistics.put("ppo/positive_token_fraction", experience.positiveTokenFraction());
         statistics.put("ppo/mean_abs_advantage", PpoObjective.meanAbsolute(experience.advantages(), rollout.mask()));
@@ -295,7 +296,7 @@ public final class PpoTrainer implements DecomposedObjective {
         Rollout rollout = experience.rollout();
         boolean[][] mask = rollout.mask();
         double nonScoreReward = KlPenalty.meanSequenceSum(experience.nonScoreRewards(), mask);
-        double meanScore = mean(rollout.scores());
+        double meanScore = Stats.mean(rollout.scores());
         double negativeLogProbs = 0;
         for (int b = 0; b < mask.length; b++) {
             for (int i = 0; i < mask[b].length; i++) {
@@ -451,14 +452,6 @@ public final class PpoTrainer implements DecomposedObjective {
             selected[i] = x[rows[i]].clone();
         }
         return selected;
-    }
-
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double value : values) {
-            sum += value;
-        }
-        return sum / values.length;
     }
 
     @Override

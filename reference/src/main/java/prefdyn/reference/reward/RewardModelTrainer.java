@@ -9,6 +9,7 @@ import prefdyn.reference.train.DataOrder;
 import prefdyn.reference.train.Trainer;
 import prefdyn.reference.train.TrainingSettings;
 
+import prefdyn.reference.util.Stats;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -70,19 +71,12 @@ public final class RewardModelTrainer implements Trainer {
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("loss", terms.loss());
         metrics.put("accuracy", terms.accuracy());
-        metrics.put("rewards/chosen", mean(terms.chosenScores()));
-        metrics.put("rewards/rejected", mean(terms.rejectedScores()));
-        metrics.put("rewards/margins", mean(terms.chosenScores()) - mean(terms.rejectedScores()));
+        metrics.put("rewards/chosen", Stats.mean(terms.chosenScores()));
+        metrics.put("rewards/rejected", Stats.mean(terms.rejectedScores()));
+        metrics.put("rewards/margins", Stats.mean(terms.chosenScores()) - Stats.mean(terms.rejectedScores()));
         metrics.put("grad_norm", gradNorm);
         metrics.put("learning_rate", learningRate);
         return metrics;
     }
 
-    private static double mean(double[] values) {
-        double sum = 0;
-        for (double value : values) {
-            sum += value;
-        }
-        return sum / values.length;
-    }
 }
