@@ -91,11 +91,11 @@ public final class GptModel {
         final double[][] blockInput, ln1, ln1Mean, ln1Rstd, qkv, att, attOut, attProj, afterAttention,
                 ln2, ln2Mean, ln2Rstd, fc, fcGelu, fcProj;
         final double[] lnfInput, lnf, lnfMean, lnfRstd; // [B,T,C], [B,T,C], [B,T], [B,T]
-        final double[] logProbs;  // [B,T,V]
+        final double[] logProbs;  // [B,T,V], or null when the heads did not run
         final double[] tokenLogProbs, entropies, maxProbs; // [B,T]
         final double[] values, rewards;                     // [B,T], or null without the head
 
-        Activations(GptConfig config, int batchSize, int width, int paddedWidth) {
+        Activations(GptConfig config, int batchSize, int width, int paddedWidth, boolean withHeads) {
             int L = config.numLayers();
             int C = config.channels();
             int H = config.numHeads();
@@ -125,12 +125,13 @@ public final class GptModel {
             lnf = new double[N * C];
             lnfMean = new double[N];
             lnfRstd = new double[N];
-            logProbs = new double[N * config.vocabSize()];
-            tokenLogProbs = new double[N];
-            entropies = new double[N];
-            maxProbs = new double[N];
-            values = config.valueHead() ? new double[N] : null;
-            rewards = config.rewardHead() ? new double[N] : null;
+            // the heads' outputs are only allocated when the heads run (sampling needs the last rows only)
+            logProbs = withHeads ? new double[N * config.vocabSize()] : null;
+            tokenLogProbs = withHeads ? new double[N] : null;
+            entropies = withHeads ? new double[N] : null;
+            maxProbs = withHeads ? new double[N] : null;
+            values = withHeads && config.valueHead() ? new double[N] : null;
+            rewards = withHeads && config.rewardHead() ? new double[N] : null;
         }
     }
 
@@ -198,7 +199,7 @@ public final class GptModel {
             throw new IllegalArgumentException("a sequence of length " + T + " exceeds the context length "
                     + config.contextLength());
         }
-        Activations a = new Activations(config, B, T, batch.width());
+        Activations a = new Activations(config, B, T, batch.width(), withHeads);
         for (int b = 0; b < B; b++) {
             a.lengths[b] = batch.lengths()[b];
             for (int t = 0; t < T; t++) {
