@@ -3,6 +3,7 @@ package prefdyn.oracle;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import prefdyn.accelerated.check.DifferentialCheck;
 import prefdyn.accelerated.AcceleratedEngine;
 import prefdyn.accelerated.kernels.FallbackPolicy;
 import prefdyn.reference.data.PromptResponse;
@@ -17,7 +18,6 @@ import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.util.Parallel;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 
@@ -129,19 +129,9 @@ final class Fixtures {
         return sequences;
     }
 
-    /** Random preference pairs with distinct chosen and rejected responses, prompt + response ≤ maxLength. */
+    /** Random preference pairs with distinct chosen and rejected responses (the checker's generator). */
     static List<PreferenceExample> randomPairs(Random random, int count, int vocab, int maxLength) {
-        List<PreferenceExample> pairs = new ArrayList<>();
-        while (pairs.size() < count) {
-            int promptLength = 1 + random.nextInt(maxLength / 2);
-            int room = maxLength - promptLength;
-            int[] chosen = tokens(random, 1 + random.nextInt(room), vocab);
-            int[] rejected = tokens(random, 1 + random.nextInt(room), vocab);
-            if (!Arrays.equals(chosen, rejected)) {
-                pairs.add(new PreferenceExample(tokens(random, promptLength, vocab), chosen, rejected));
-            }
-        }
-        return pairs;
+        return DifferentialCheck.randomPairs(random, count, vocab, maxLength);
     }
 
     private static int[] tokens(Random random, int length, int vocab) {

@@ -279,7 +279,8 @@ public final class DifferentialCheck {
         return new BackwardSeeds(logProbs, values, rewards);
     }
 
-    static List<PreferenceExample> randomPairs(Random random, int count, int vocab, int maxLength) {
+    /** Random preference pairs with distinct chosen and rejected responses, prompt + response ≤ maxLength. */
+    public static List<PreferenceExample> randomPairs(Random random, int count, int vocab, int maxLength) {
         List<PreferenceExample> pairs = new ArrayList<>();
         while (pairs.size() < count) {
             int promptLength = 1 + random.nextInt(maxLength / 2);
