@@ -68,7 +68,7 @@ public final class PairsCommand implements Callable<Integer> {
             LoadedCheckpoint start = Engines.load(checkpoint);
             ExecutorService executor = Executors.newFixedThreadPool(Threads.resolve(threads));
             try {
-                List<PreferencePair> pairs = DemoCommand.pairs(executor, start, task.trainingPrompts(prompts, seed),
+                List<PreferencePair> pairs = DemoRuns.pairs(executor, start, task.trainingPrompts(prompts, seed),
                         candidates, task, seed, new Progress(stdout, common.quiet), "pairs  on-policy");
                 PairFile.write(onPolicy, pairs);
                 stdout.println("wrote " + pairs.size() + " on-policy pairs to " + onPolicy);

@@ -79,10 +79,10 @@ public final class TrainCommand implements Callable<Integer> {
             ImdbTask task = ImdbTask.get();
             ExecutorService executor = Executors.newFixedThreadPool(threads);
             try {
-                List<PreferencePair> train = DemoCommand.pairs(executor, start,
+                List<PreferencePair> train = DemoRuns.pairs(executor, start,
                         task.trainingPrompts(options.prompts, options.dataSeed), options.candidates, task,
                         options.dataSeed, progress, "pairs  on-policy, train (half A)");
-                List<PreferencePair> held = DemoCommand.pairs(executor, start,
+                List<PreferencePair> held = DemoRuns.pairs(executor, start,
                         task.evaluationPrompts(Math.max(1, options.prompts / 4), options.dataSeed + 1),
                         options.candidates, task, options.dataSeed + 1_000, progress,
                         "pairs  on-policy, held-out (half B)");
