@@ -86,6 +86,7 @@ final class DemoRuns {
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("kind", "demo");
         top.put("prefdyn_version", Version.get());
+        top.put("commit", GitCommit.describe());
         top.put("command", request.command());
         top.put("seed", seed);
         top.put("checkpoint", request.checkpoint());

@@ -23,6 +23,7 @@ import java.util.Arrays;
                 "Start with: prefdyn demo"},
         subcommands = {DemoCommand.class, TrainCommand.class, AnalyzeCommand.class, ReportCommand.class,
                 GenerateCommand.class, PairsCommand.class, SftCommand.class, BenchCommand.class, GradCommand.class,
+                ReproduceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 

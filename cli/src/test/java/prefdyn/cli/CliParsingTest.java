@@ -21,7 +21,7 @@ class CliParsingTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"", "demo", "train", "analyze", "report", "generate", "pairs", "sft", "bench", "grad"})
+    @ValueSource(strings = {"", "demo", "train", "analyze", "report", "generate", "pairs", "sft", "bench", "grad", "reproduce"})
     void helpWorksOnEveryCommand(String command) {
         java.io.PrintStream systemErr = System.err;
         java.io.ByteArrayOutputStream warnings = new java.io.ByteArrayOutputStream();
