@@ -29,8 +29,8 @@ import java.util.concurrent.Callable;
         description = {"Run DPO and PPO with their ablations over several seeds on IMDb and test each of the paper's "
                 + "claims across seeds: statistic, 95%% interval, plots and a verdict (supported, not supported, "
                 + "mixed), written to findings.md and findings.html.",
-                "Default: 5 seeds x 10 runs at the demo's default size (about 4 minutes per seed on two cores); "
-                + "--size tiny with two seeds is a pipeline check in seconds."})
+                "Default: 5 seeds x 10 runs at the demo's default size; --size tiny with two seeds and two runs is a "
+                + "pipeline check of about a minute."})
 public final class ReproduceCommand implements Callable<Integer> {
 
     @Spec
