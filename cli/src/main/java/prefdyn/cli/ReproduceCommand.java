@@ -144,14 +144,31 @@ public final class ReproduceCommand implements Callable<Integer> {
         return list;
     }
 
-    /** The top directory: created, or reopened if it holds an earlier reproduction (whose finished seeds are kept). */
+    /**
+     * The top directory: created, or reopened if it holds an earlier reproduction or only seed directories (whose
+     * finished seeds are kept).
+     */
     private RunDirectory openTop() {
         String command = "prefdyn reproduce --out " + out;
-        if (Files.isDirectory(out) && Files.exists(out.resolve("config.json"))
-                && "reproduce".equals(RunDirectory.readJson(out.resolve("config.json")).get("kind"))) {
+        if (!force && Files.isDirectory(out) && holdsOnlyReproduction(out)) {
             return RunDirectory.existing(out, true, command, true);
         }
         return RunDirectory.create(out, force, command);
+    }
+
+    /** Whether every entry of {@code directory} is something reproduce writes (seed-N, findings, images, ...). */
+    private static boolean holdsOnlyReproduction(Path directory) {
+        Path config = directory.resolve("config.json");
+        if (Files.exists(config) && !"reproduce".equals(RunDirectory.readJson(config).get("kind"))) {
+            return false;
+        }
+        try (var entries = Files.list(directory)) {
+            return entries.map(entry -> entry.getFileName().toString())
+                    .allMatch(name -> name.matches("seed-\\d+|config\\.json|findings\\.(md|html)|images|"
+                            + RunDirectory.MARKER));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
+        }
     }
 
     /**
