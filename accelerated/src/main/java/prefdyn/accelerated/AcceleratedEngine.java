@@ -101,6 +101,16 @@ public final class AcceleratedEngine implements PolicyEngine {
         return device.executions();
     }
 
+    /**
+     * Kernel launches of this engine so far, all kernels together: read it before and after a forward, a backward
+     * or a training step to count that work's launches. With the current one-kernel-per-layer twin a forward makes
+     * 10 launches per block plus 7 (plus one per value or reward head), and a backward seeded on the token
+     * log-probs 11 per block plus 7.
+     */
+    public long kernelLaunches() {
+        return device.launchCount();
+    }
+
     /** The device kernels are launched on, in words. */
     public String deviceDescription() {
         return device.deviceDescription();
