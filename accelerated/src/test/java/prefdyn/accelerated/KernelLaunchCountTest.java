@@ -99,4 +99,22 @@ class KernelLaunchCountTest {
             assertThat(engine.kernelLaunches() - start).as("copies between host and device are not launches").isEqualTo(2);
         }
     }
+
+    @Test
+    void measuringTheLaunchCostMakesExactlyTheLaunchesItTimesAndLeavesTheNextBackwardAlone() {
+        try (AcceleratedEngine engine = engine(config(1, false))) {
+            engine.forward(batch());
+            engine.backward(tokenSeeds());
+            double[] expected = new double[engine.layout().size()];
+            engine.copyGradientsTo(expected);
+            long start = engine.kernelLaunches();
+            assertThat(engine.launchOverheadSeconds(25)).isPositive();
+            assertThat(engine.kernelLaunches() - start).isEqualTo(25);
+            engine.zeroGradients();
+            engine.backward(tokenSeeds());
+            double[] again = new double[expected.length];
+            engine.copyGradientsTo(again);
+            assertThat(again).containsExactly(expected);
+        }
+    }
 }
