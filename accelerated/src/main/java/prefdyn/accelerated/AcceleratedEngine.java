@@ -101,6 +101,34 @@ public final class AcceleratedEngine implements PolicyEngine {
         return device.executions();
     }
 
+    /**
+     * Kernel launches of this engine so far, all kernels together: read it before and after a forward, a backward
+     * or a training step to count that work's launches. With the current one-kernel-per-layer twin a forward makes
+     * 10 launches per block plus 7 (plus one per value or reward head), and a backward seeded on the token
+     * log-probs 11 per block plus 7.
+     */
+    public long kernelLaunches() {
+        return device.launchCount();
+    }
+
+    /**
+     * The fixed cost of one launch on this device, through Aparapi: launches a kernel of a single work item (it zeroes
+     * one float of the gradient scratch arena, which every backward clears before use) {@code launches} times and
+     * returns the mean wall-clock time per launch, in seconds. A step pays about its {@link #kernelLaunches} count
+     * times this, whatever the size of the work in each launch.
+     */
+    public double launchOverheadSeconds(int launches) {
+        if (launches < 1) {
+            throw new IllegalArgumentException("launches must be at least 1, got " + launches);
+        }
+        device.reserveGradientArena(1);
+        long start = System.nanoTime();
+        for (int i = 0; i < launches; i++) {
+            device.clearGradientArena(0, 1);
+        }
+        return (System.nanoTime() - start) / 1e9 / launches;
+    }
+
     /** The device kernels are launched on, in words. */
     public String deviceDescription() {
         return device.deviceDescription();

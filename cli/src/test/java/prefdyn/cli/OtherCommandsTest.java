@@ -11,7 +11,7 @@ import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** generate, pairs, sft and bench at tiny sizes. */
+/** generate, pairs and sft at tiny sizes (bench: BenchCommandTest). */
 class OtherCommandsTest {
 
     @TempDir
@@ -49,17 +49,5 @@ class OtherCommandsTest {
         assertThat(Checkpoint.load(out).config().channels()).isEqualTo(64);
         assertThat(RunDirectory.readJson(out.resolve("training.json"))).containsEntry("steps", 2L);
         CliParsingTest.assertUserError(Cli.run("sft", "--steps", "1", "--out", out.toString()), 1, "--force");
-    }
-
-    @Test
-    void benchPrintsTokensPerSecondAndTheRatioOnlyWhenBothWereMeasured() throws IOException {
-        Path checkpoint = Cli.smallCheckpoint(dir.resolve("model"));
-        Cli.Result two = Cli.run("bench", "--checkpoint", checkpoint.toString(), "--batch", "1", "--repeats", "1",
-                "--threads", "2");
-        assertThat(two.code()).as(two.err()).isZero();
-        assertThat(two.out()).contains("threads=1").contains("threads=2").contains("tokens/s").contains("ratio");
-        Cli.Result one = Cli.run("bench", "--checkpoint", checkpoint.toString(), "--batch", "1", "--repeats", "1",
-                "--threads", "1");
-        assertThat(one.out()).contains("threads=1").doesNotContain("ratio");
     }
 }

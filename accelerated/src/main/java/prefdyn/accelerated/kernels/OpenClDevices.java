@@ -29,6 +29,11 @@ public final class OpenClDevices {
         return best() instanceof OpenCLDevice;
     }
 
+    /** True when Aparapi's best device is an OpenCL GPU (not PoCL's CPU device, not Java). */
+    public static boolean bestIsGpu() {
+        return best() instanceof OpenCLDevice openCl && openCl.getType() == Device.TYPE.GPU;
+    }
+
     /** E.g. {@code OpenCL CPU "pthread-haswell-AMD EPYC" (Portable Computing Language)}, or {@code Java thread pool}. */
     public static String describe(Device device) {
         if (device instanceof OpenCLDevice openCl) {

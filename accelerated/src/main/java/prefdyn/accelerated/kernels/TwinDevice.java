@@ -55,6 +55,7 @@ public final class TwinDevice implements AutoCloseable {
     private boolean deviceHoldsData;
     private boolean closed;
     private final Map<String, long[]> launchCounts = new LinkedHashMap<>(); // name → {launches, on OpenCL, nanos}
+    private long launches; // every launch of every kernel, for launchCount()
     private final Map<String, String> lastDevice = new LinkedHashMap<>();
     private final Set<Object> pendingUploads = Collections.newSetFromMap(new IdentityHashMap<>());
 
@@ -107,6 +108,16 @@ public final class TwinDevice implements AutoCloseable {
                     counts[2] / 1e9));
         }
         return executions;
+    }
+
+    /**
+     * How many kernel launches this device has made so far, all kernels together (each {@code execute} of the
+     * program is one launch; the two passes of attention's backward are two). A plain counter, cheap enough to read
+     * before and after any piece of work: on a GPU every launch costs a few microseconds of host and driver time
+     * whatever its size, so for a tiny model the count times that cost bounds the step time from below.
+     */
+    public long launchCount() {
+        return launches;
     }
 
     /** True when at least one kernel ran and every launch of every kernel ran on an OpenCL device. */
@@ -654,6 +665,7 @@ public final class TwinDevice implements AutoCloseable {
         pendingUploads.clear();
         boolean onOpenCl = device instanceof OpenCLDevice && program.isRunningCL()
                 && program.getTargetDevice() instanceof OpenCLDevice;
+        launches++;
         long[] counts = launchCounts.computeIfAbsent(name, key -> new long[3]);
         counts[0]++;
         counts[1] += onOpenCl ? 1 : 0;

@@ -1,0 +1,136 @@
+package prefdyn.cli;
+
+import prefdyn.accelerated.AcceleratedEngine;
+import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.ForwardResult;
+import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.model.ParameterLayout;
+import prefdyn.reference.optim.AdamWSettings;
+
+/**
+ * A {@link PolicyEngine} that passes every call through unchanged and adds up, for {@code prefdyn bench}, the
+ * {@link StepFlops} of each forward, backward and sampling pass it runs, so a benchmark knows the useful work of
+ * whatever a trainer did (a PPO step's rollout length, for one, is only known afterwards). It also reads the
+ * twin's kernel-launch counter when it wraps an {@link AcceleratedEngine}.
+ */
+final class MeteredEngine implements PolicyEngine {
+
+    private final PolicyEngine delegate;
+    private double flops;
+    private long forwardTokens;
+    private int lastRows;
+    private int lastWidth;
+
+    MeteredEngine(PolicyEngine delegate) {
+        this.delegate = delegate;
+    }
+
+    /** FLOPs of the passes run so far. */
+    double flops() {
+        return flops;
+    }
+
+    /** Real (non-padding) tokens of every {@link #forward} so far; sampling passes are not included. */
+    long forwardTokens() {
+        return forwardTokens;
+    }
+
+    /** Kernel launches so far when this wraps the twin; 0 for the reference, which launches none. */
+    long kernelLaunches() {
+        return delegate instanceof AcceleratedEngine twin ? twin.kernelLaunches() : 0L;
+    }
+
+    /**
+     * The twin's measured cost of one launch of a one-item kernel, in seconds (mean of {@code launches} after as many
+     * untimed); NaN for the reference.
+     */
+    double launchOverheadSeconds(int launches) {
+        if (delegate instanceof AcceleratedEngine twin) {
+            twin.launchOverheadSeconds(launches);
+            return twin.launchOverheadSeconds(launches);
+        }
+        return Double.NaN;
+    }
+
+    @Override
+    public GptConfig config() {
+        return delegate.config();
+    }
+
+    @Override
+    public ParameterLayout layout() {
+        return delegate.layout();
+    }
+
+    @Override
+    public ForwardResult forward(TokenBatch batch) {
+        ForwardResult result = delegate.forward(batch);
+        lastRows = batch.batchSize();
+        lastWidth = batch.maxLength();
+        flops += StepFlops.forward(config(), lastRows, lastWidth);
+        for (int length : batch.lengths()) {
+            forwardTokens += length;
+        }
+        return result;
+    }
+
+    @Override
+    public double[][] nextTokenLogProbs(TokenBatch batch) {
+        double[][] rows = delegate.nextTokenLogProbs(batch);
+        flops += StepFlops.samplingForward(config(), batch.batchSize(), batch.maxLength());
+        return rows;
+    }
+
+    @Override
+    public void backward(BackwardSeeds seeds) {
+        delegate.backward(seeds);
+        flops += StepFlops.backward(config(), lastRows, lastWidth, seeds.tokenLogProbs() != null);
+    }
+
+    @Override
+    public void zeroGradients() {
+        delegate.zeroGradients();
+    }
+
+    @Override
+    public void copyParametersTo(double[] destination) {
+        delegate.copyParametersTo(destination);
+    }
+
+    @Override
+    public void setParameters(double[] source) {
+        delegate.setParameters(source);
+    }
+
+    @Override
+    public void copyGradientsTo(double[] destination) {
+        delegate.copyGradientsTo(destination);
+    }
+
+    @Override
+    public void setGradients(double[] source) {
+        delegate.setGradients(source);
+    }
+
+    @Override
+    public double clipGradientNorm(double maxNorm) {
+        return delegate.clipGradientNorm(maxNorm);
+    }
+
+    @Override
+    public void adamWStep(AdamWSettings settings, double learningRate) {
+        delegate.adamWStep(settings, learningRate);
+    }
+
+    @Override
+    public long optimizerSteps() {
+        return delegate.optimizerSteps();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}

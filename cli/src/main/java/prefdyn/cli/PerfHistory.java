@@ -1,0 +1,137 @@
+package prefdyn.cli;
+
+import prefdyn.reference.util.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.lang.management.ManagementFactory;
+import java.lang.management.OperatingSystemMXBean;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The machine a benchmark ran on, the commit it measured, and {@code docs/perf-history.jsonl}: one JSON object per
+ * line, one line per recorded benchmark run.
+ */
+final class PerfHistory {
+
+    /** Where {@code prefdyn bench --record} appends by default (relative to the working directory). */
+    static final String DEFAULT_FILE = "docs/perf-history.jsonl";
+
+    private PerfHistory() {
+    }
+
+    /**
+     * Appends {@code record} as one line: the file is created if absent, and the line goes out in a single
+     * append-mode write of the complete line (with a newline first if the file does not end with one), so a
+     * reader never sees half a record and concurrent appenders do not interleave within a line.
+     */
+    static void append(Path file, Map<String, Object> record) throws IOException {
+        String line = Json.write(record) + "\n";
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (Files.isRegularFile(file) && Files.size(file) > 0) {
+            try (RandomAccessFile existing = new RandomAccessFile(file.toFile(), "r")) {
+                existing.seek(existing.length() - 1);
+                if (existing.read() != '\n') {
+                    line = "\n" + line;
+                }
+            }
+        }
+        // one write of the whole line in append mode (O_APPEND): it lands after whatever is there at that moment
+        Files.write(file, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.APPEND);
+    }
+
+    /** {@code git rev-parse HEAD} in the working directory, or "unknown" without git or outside a repository. */
+    static String gitCommit() {
+        String head = git("rev-parse", "HEAD");
+        return head == null || head.isBlank() ? "unknown" : head.strip();
+    }
+
+    /** Whether tracked files differ from the commit; null when git cannot say. */
+    static Boolean gitDirty() {
+        String status = git("status", "--porcelain", "--untracked-files=no");
+        return status == null ? null : !status.isBlank();
+    }
+
+    private static String git(String... args) {
+        List<String> command = new java.util.ArrayList<>();
+        command.add("git");
+        command.addAll(List.of(args));
+        try {
+            Process process = new ProcessBuilder(command).redirectErrorStream(false)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] output;
+            try (InputStream in = process.getInputStream()) {
+                output = in.readAllBytes();
+            }
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                return null;
+            }
+            return process.exitValue() == 0 ? new String(output, StandardCharsets.UTF_8) : null;
+        } catch (IOException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+    }
+
+    /**
+     * The machine in a few fields: CPU model (from /proc/cpuinfo where there is one), processors, memory, OS, Java,
+     * and the load average when the benchmark ended (another build on a 2-core box halves every figure).
+     */
+    static Map<String, Object> machine() {
+        Map<String, Object> machine = new LinkedHashMap<>();
+        machine.put("cpu", cpuModel());
+        machine.put("processors", Runtime.getRuntime().availableProcessors());
+        OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+        if (os instanceof com.sun.management.OperatingSystemMXBean sun) {
+            machine.put("memory_gib", Math.round(sun.getTotalMemorySize() / (double) (1L << 30) * 10) / 10.0);
+        }
+        machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+        machine.put("java", System.getProperty("java.vendor") + " " + System.getProperty("java.version"));
+        double load = os.getSystemLoadAverage();
+        machine.put("load_average", load < 0 ? null : Math.round(load * 100) / 100.0);
+        return machine;
+    }
+
+    /** The machine as one line of text. */
+    static String describe(Map<String, Object> machine) {
+        return String.format(Locale.ROOT, "%s; %s processors; %s GiB; %s; Java %s; load average %s",
+                machine.get("cpu"), machine.get("processors"), machine.getOrDefault("memory_gib", "?"),
+                machine.get("os"), machine.get("java"), machine.get("load_average") == null ? "unknown"
+                        : machine.get("load_average"));
+    }
+
+    private static String cpuModel() {
+        Path cpuinfo = Path.of("/proc/cpuinfo");
+        if (Files.isReadable(cpuinfo)) {
+            try {
+                for (String line : Files.readAllLines(cpuinfo)) {
+                    if (line.startsWith("model name")) {
+                        int colon = line.indexOf(':');
+                        if (colon >= 0) {
+                            return line.substring(colon + 1).strip();
+                        }
+                    }
+                }
+            } catch (IOException | RuntimeException e) {
+                // fall through to the architecture
+            }
+        }
+        return System.getProperty("os.arch");
+    }
+}
