@@ -277,8 +277,8 @@ public final class BenchCommand implements Callable<Integer> {
         Instant now = Instant.now().truncatedTo(ChronoUnit.SECONDS);
         line.put("date", now.atZone(ZoneOffset.UTC).toLocalDate().toString());
         line.put("time", now.toString());
-        line.put("commit", PerfHistory.gitCommit());
-        line.put("dirty", PerfHistory.gitDirty());
+        line.put("commit", GitCommit.head());
+        line.put("dirty", GitCommit.dirty());
         line.put("prefdyn_version", Version.get());
         line.put("machine", machine);
         line.put("accelerator", device);

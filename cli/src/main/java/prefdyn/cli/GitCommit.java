@@ -1,26 +1,38 @@
 package prefdyn.cli;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 
-/** The git commit of the working directory, for provenance in run records; best effort, never fails a run. */
+/**
+ * The git commit of the working directory, for provenance in run records and benchmark lines; best effort, never
+ * fails a run.
+ */
 final class GitCommit {
 
     private GitCommit() {
     }
 
-    /**
-     * The short commit hash, with "-dirty" when tracked files differ from it, or "unknown" outside a git checkout
-     * (or without git).
-     */
-    static String describe() {
-        String commit = git("rev-parse", "--short=12", "HEAD");
-        if (commit == null || commit.isBlank()) {
-            return "unknown";
-        }
+    /** {@code git rev-parse HEAD}, or "unknown" without git or outside a repository. */
+    static String head() {
+        String head = git("rev-parse", "HEAD");
+        return head == null || head.isBlank() ? "unknown" : head.strip();
+    }
+
+    /** Whether tracked files differ from the commit; null when git cannot say. */
+    static Boolean dirty() {
         String status = git("status", "--porcelain", "--untracked-files=no");
-        return commit.strip() + (status != null && !status.isBlank() ? "-dirty" : "");
+        return status == null ? null : !status.isBlank();
+    }
+
+    /** The first 12 hex digits of {@link #head()}, with "-dirty" when tracked files differ from it. */
+    static String describe() {
+        String head = head();
+        if (head.equals("unknown")) {
+            return head;
+        }
+        return head.substring(0, Math.min(12, head.length())) + (Boolean.TRUE.equals(dirty()) ? "-dirty" : "");
     }
 
     private static String git(String... arguments) {
@@ -28,14 +40,16 @@ final class GitCommit {
         command[0] = "git";
         System.arraycopy(arguments, 0, command, 1, arguments.length);
         try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] output = process.getInputStream().readAllBytes();
-            if (!process.waitFor(10, TimeUnit.SECONDS) || process.exitValue() != 0) {
+            Process process = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            byte[] output;
+            try (InputStream in = process.getInputStream()) {
+                output = in.readAllBytes();
+            }
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
                 return null;
             }
-            return new String(output, StandardCharsets.UTF_8);
+            return process.exitValue() == 0 ? new String(output, StandardCharsets.UTF_8) : null;
         } catch (IOException e) {
             return null;
         } catch (InterruptedException e) {

@@ -3,7 +3,6 @@ package prefdyn.cli;
 import prefdyn.reference.util.Json;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.RandomAccessFile;
 import java.lang.management.ManagementFactory;
 import java.lang.management.OperatingSystemMXBean;
@@ -12,10 +11,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The machine a benchmark ran on, the commit it measured, and {@code docs/perf-history.jsonl}: one JSON object per
@@ -51,42 +48,6 @@ final class PerfHistory {
         // one write of the whole line in append mode (O_APPEND): it lands after whatever is there at that moment
         Files.write(file, line.getBytes(StandardCharsets.UTF_8), StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.APPEND);
-    }
-
-    /** {@code git rev-parse HEAD} in the working directory, or "unknown" without git or outside a repository. */
-    static String gitCommit() {
-        String head = git("rev-parse", "HEAD");
-        return head == null || head.isBlank() ? "unknown" : head.strip();
-    }
-
-    /** Whether tracked files differ from the commit; null when git cannot say. */
-    static Boolean gitDirty() {
-        String status = git("status", "--porcelain", "--untracked-files=no");
-        return status == null ? null : !status.isBlank();
-    }
-
-    private static String git(String... args) {
-        List<String> command = new java.util.ArrayList<>();
-        command.add("git");
-        command.addAll(List.of(args));
-        try {
-            Process process = new ProcessBuilder(command).redirectErrorStream(false)
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            byte[] output;
-            try (InputStream in = process.getInputStream()) {
-                output = in.readAllBytes();
-            }
-            if (!process.waitFor(10, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                return null;
-            }
-            return process.exitValue() == 0 ? new String(output, StandardCharsets.UTF_8) : null;
-        } catch (IOException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        }
     }
 
     /**
