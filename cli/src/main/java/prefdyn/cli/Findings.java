@@ -217,7 +217,7 @@ final class Findings {
     /** Draws the plots the claims refer to; returns the names of those drawn (a plot without data is skipped). */
     private static Set<String> plots(Map<String, List<RunData>> runs, List<Claim> claims, Path images) {
         Set<String> drawn = new LinkedHashSet<>();
-        XYChart cosine = Plots.chart("Gradient alignment, cosine form (mean across seeds, dashed: 95% CI)",
+        XYChart cosine = Plots.chart("G, cosine form: mean across seeds (dashed: 95% CI)",
                 "training progress t / T", "cos(g', grad L)");
         boolean any = false;
         for (String run : List.of("dpo/standard", "ppo/standard")) {
@@ -225,7 +225,7 @@ final class Findings {
         }
         save(cosine, any, images, "g-cosine.png", drawn);
 
-        XYChart components = Plots.chart("dpo/standard: G of positive and negative learning (mean across seeds)",
+        XYChart components = Plots.chart("dpo/standard: G, G+ and G- (mean across seeds)",
                 "step t", "G");
         any = false;
         for (String key : List.of("G/total", "G/positive", "G/negative")) {
@@ -252,7 +252,7 @@ final class Findings {
                 false, false);
         save(likelihood, any, images, "likelihood.png", drawn);
 
-        XYChart tertiles = Plots.chart("Share of G by tertile, G_k / sum|G_k| (mean over steps; 95% CI across seeds)",
+        XYChart tertiles = Plots.chart("Share of G by tertile, G_k / sum|G_k| (95% CI)",
                 "tertile (1-3: DPO omega bottom/middle/top, 5-7: PPO |A| bottom/middle/top)", "signed share");
         any = false;
         int colour = 0;
@@ -280,7 +280,7 @@ final class Findings {
         }
         save(tertiles, any, images, "tertiles.png", drawn);
 
-        XYChart wins = Plots.chart("Win rate against the start model (mean and 95% CI across seeds)",
+        XYChart wins = Plots.chart("Win rate vs the start model (95% CI across seeds)",
                 "run (order of the variants table)", "win rate");
         any = false;
         int x = 1;
@@ -344,10 +344,24 @@ final class Findings {
             lower[i] = interval.lower();
             upper[i] = interval.upper();
         }
+        // The mean in the next palette colour; its bounds dashed in the same colour, without legend entries.
+        int shown = (int) chart.getSeriesMap().values().stream().filter(series -> series.isShowInLegend()).count();
+        java.awt.Color colour = Plots.PALETTE[shown % Plots.PALETTE.length];
         boolean drawn = Plots.line(chart, name, x, mean, false);
+        if (drawn) {
+            org.knowm.xchart.XYSeries series = chart.getSeriesMap().get(name);
+            series.setLineColor(colour);
+            series.setMarkerColor(colour);
+        }
         if (drawn && bounds) {
-            Plots.line(chart, name + " lower", x, lower, true);
-            Plots.line(chart, name + " upper", x, upper, true);
+            for (String bound : List.of(" lower", " upper")) {
+                if (Plots.line(chart, name + bound, x, bound.equals(" lower") ? lower : upper, true)) {
+                    org.knowm.xchart.XYSeries series = chart.getSeriesMap().get(name + bound);
+                    series.setLineColor(colour);
+                    series.setMarkerColor(colour);
+                    series.setShowInLegend(false);
+                }
+            }
         }
         return drawn;
     }
