@@ -14,7 +14,7 @@ import static prefdyn.reference.layers.FiniteDifference.gaussian;
  * {@link Linear} and {@link LmHead} compute tiles of outputs together; their Javadoc promises that every element
  * is still summed in the order its equation states. These tests hold them to it: bit for bit against the
  * equations written as one element at a time (the loops the layers had before tiling), for every shape from 1 to
- * 9 (or 11) in each dimension — so every edge case of the 4 × 4 and 2 × 2 tiles — on 1 and 3 threads, with the
+ * 9 (or 11) in each dimension — so every edge case of the 4 × 4 and 1 × 2 tiles — on 1 and 3 threads, with the
  * weights at an offset inside a larger parameter array and with gradients that already hold values.
  */
 class TiledLoopsTest {
