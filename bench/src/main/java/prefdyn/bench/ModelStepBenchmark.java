@@ -1,0 +1,93 @@
+package prefdyn.bench;
+
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.ForwardResult;
+import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.model.GptInitializer;
+import prefdyn.reference.model.GptModel;
+import prefdyn.reference.util.Parallel;
+
+import java.util.Arrays;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One forward and one full backward of the whole reference model over B = 8 sequences of the full context
+ * (512 tokens), seeded on every predicted token's log-prob: the step that {@link FlopCount#perStep} counts, so
+ * {@code Summary} can state it in GFLOP/s and tokens per second.
+ */
+@State(Scope.Benchmark)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"-Xmx2g"})
+public class ModelStepBenchmark {
+
+    @Param({"default", "4x"})
+    public String config;
+
+    @Param({"1", "2"})
+    public int threads;
+
+    private Parallel parallel;
+    private GptModel model;
+    private TokenBatch batch;
+    private BackwardSeeds seeds;
+
+    @Setup
+    public void setUp() {
+        parallel = new Parallel(threads);
+        GptConfig gpt = ModelSize.of(config).config();
+        model = new GptModel(gpt, parallel);
+        GptInitializer.initialize(model.layout(), model.parameters(), 1);
+        batch = fullBatch(gpt, ModelSize.BATCH, 1234);
+        double[][] tokenSeeds = new double[batch.batchSize()][batch.width()];
+        for (double[] row : tokenSeeds) {
+            Arrays.fill(row, 1, row.length, -1.0 / (ModelSize.BATCH * (gpt.contextLength() - 1)));
+        }
+        seeds = BackwardSeeds.ofTokenLogProbs(tokenSeeds);
+    }
+
+    @TearDown
+    public void tearDown() {
+        parallel.close();
+    }
+
+    @Benchmark
+    public ForwardResult forwardBackward() {
+        ForwardResult result = model.forward(batch);
+        model.backward(seeds);
+        return result;
+    }
+
+    /** B random sequences of the full context T, every position after the first predicted. */
+    static TokenBatch fullBatch(GptConfig config, int batchSize, long seed) {
+        Random random = new Random(seed);
+        int T = config.contextLength();
+        int[][] tokens = new int[batchSize][T];
+        int[] lengths = new int[batchSize];
+        boolean[][] mask = new boolean[batchSize][T];
+        for (int b = 0; b < batchSize; b++) {
+            lengths[b] = T;
+            for (int t = 0; t < T; t++) {
+                tokens[b][t] = random.nextInt(config.vocabSize());
+                mask[b][t] = t > 0;
+            }
+        }
+        return new TokenBatch(tokens, lengths, mask);
+    }
+}
