@@ -174,8 +174,8 @@ public final class Report {
                     + "</td><td>" + Html.number(run.evaluation("kl", null)) + "</td><td>" + Html.number(mean(g))
                     + "</td><td>" + fractionPositive(g) + "</td><td>" + Html.number(mean(run.dynamics("G/positive")))
                     + "</td><td>" + Html.number(mean(run.dynamics("G/negative"))) + "</td><td>"
-                    + Html.number(change(run.dynamics("train/logps/chosen"))) + "</td><td>"
-                    + Html.number(change(run.dynamics("train/logps/rejected"))) + "</td></tr>\n");
+                    + Html.number(Claims.change(run.dynamics("train/logps/chosen"))) + "</td><td>"
+                    + Html.number(Claims.change(run.dynamics("train/logps/rejected"))) + "</td></tr>\n");
         }
         html.raw("</table>\n");
         RunData first = runs.get(0);
@@ -398,10 +398,6 @@ public final class Report {
             }
         }
         return n == 0 ? Double.NaN : sum / n;
-    }
-
-    private static double change(double[] values) {
-        return values.length < 2 ? Double.NaN : values[values.length - 1] - values[0];
     }
 
     private static String fractionPositive(double[] values) {
