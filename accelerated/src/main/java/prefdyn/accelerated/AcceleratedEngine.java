@@ -103,9 +103,9 @@ public final class AcceleratedEngine implements PolicyEngine {
 
     /**
      * Kernel launches of this engine so far, all kernels together: read it before and after a forward, a backward
-     * or a training step to count that work's launches. With the current one-kernel-per-layer twin a forward makes
-     * 10 launches per block plus 7 (plus one per value or reward head), and a backward seeded on the token
-     * log-probs 11 per block plus 7.
+     * or a training step to count that work's launches. A forward makes 7 launches per block plus 7 (plus one per
+     * value or reward head), a sampling pass ({@link #nextTokenLogProbs}) 7 per block plus 6, and a backward seeded
+     * on the token log-probs 11 per block plus 7.
      */
     public long kernelLaunches() {
         return device.launchCount();
@@ -167,20 +167,20 @@ public final class AcceleratedEngine implements PolicyEngine {
         BatchInputs inputs = BatchInputs.of(batch, config);
         int actsBase = saved == null ? 0 : saved.activations().end;
         int intsBase = saved == null ? 0 : saved.intsEnd();
-        ActivationLayout activations = new ActivationLayout(config, inputs.batchSize(), inputs.width(), actsBase);
+        ActivationLayout activations = new ActivationLayout(config, inputs.batchSize(), inputs.width(), actsBase,
+                false);
         device.reserveActivations(activations.end, actsBase); // keeps the training forward's activations
         int[] ints = device.intsForWriting(intsBase + inputs.intCount());
         inputs.writeTo(ints, intsBase);
         device.uploadInts();
-        model.forward(activations, intsBase, intsBase + inputs.tokens().length);
+        model.nextTokenLogProbs(activations, intsBase, intsBase + inputs.tokens().length);
 
         int V = config.vocabSize();
-        int N = inputs.positions();
-        device.activationsToIo(0, activations.logProbs, N * V);
+        device.activationsToIo(0, activations.logProbs, inputs.batchSize() * V);
         float[] io = device.downloadIo();
         double[][] rows = new double[inputs.batchSize()][V];
         for (int b = 0; b < rows.length; b++) {
-            int row = (b * inputs.width() + inputs.lengths()[b] - 1) * V;
+            int row = b * V;
             for (int v = 0; v < V; v++) {
                 double logProb = io[row + v];
                 if (!Double.isFinite(logProb) && logProb != Double.NEGATIVE_INFINITY) {

@@ -16,13 +16,27 @@ final class ActivationLayout {
     final int[] ln1, ln1Mean, ln1Rstd, qkv, att, attOut, attProj, afterAttention,
             ln2, ln2Mean, ln2Rstd, fc, fcGelu, fcProj, blockOutput;   // per block l
     final int lnf, lnfMean, lnfRstd; // [B,T,C], [B,T], [B,T]
-    final int logits, logProbs;      // [B,T,V]
-    /** The five per-token outputs, contiguous so one copy brings them to the host: [5, B, T]. */
+    /** True for a training forward: the heads run at every position. False for a sampling pass. */
+    final boolean withHeads;
+    /** Sampling only, else −1: each sequence's row of ln_f at its last real position, [B,C]. */
+    final int lastPositions;
+    final int logits, logProbs;      // [B,T,V] with heads; [B,V] (last positions only) when sampling
+    /** The five per-token outputs, contiguous so one copy brings them to the host: [5, B, T]; −1 when sampling. */
     final int outputs;
-    final int tokenLogProbs, entropies, maxProbs, values, rewards; // [B,T] each, inside outputs
+    final int tokenLogProbs, entropies, maxProbs, values, rewards; // [B,T] each, inside outputs; −1 when sampling
     final int end;                   // one past the last float
 
+    /** The layout of a training forward: every activation, the heads at every position. */
     ActivationLayout(GptConfig config, int batchSize, int width, int base) {
+        this(config, batchSize, width, base, true);
+    }
+
+    /**
+     * @param withHeads true for a training forward; false for a sampling pass, which keeps the blocks' activations
+     *                  but computes the LM head and the log-softmax at each sequence's last position only (the
+     *                  twin of {@code GptModel.nextTokenLogProbs})
+     */
+    ActivationLayout(GptConfig config, int batchSize, int width, int base, boolean withHeads) {
         int L = config.numLayers();
         int C = config.channels();
         int H = config.numHeads();
@@ -68,14 +82,28 @@ final class ActivationLayout {
         lnf = next.take(N * C);
         lnfMean = next.take(N);
         lnfRstd = next.take(N);
-        logits = next.take(N * V);
-        logProbs = next.take(N * V);
-        outputs = next.take(5 * N);
-        tokenLogProbs = outputs;
-        entropies = outputs + N;
-        maxProbs = outputs + 2 * N;
-        values = outputs + 3 * N;
-        rewards = outputs + 4 * N;
+        this.withHeads = withHeads;
+        if (withHeads) {
+            lastPositions = -1;
+            logits = next.take(N * V);
+            logProbs = next.take(N * V);
+            outputs = next.take(5 * N);
+            tokenLogProbs = outputs;
+            entropies = outputs + N;
+            maxProbs = outputs + 2 * N;
+            values = outputs + 3 * N;
+            rewards = outputs + 4 * N;
+        } else {
+            lastPositions = next.take(batchSize * C);
+            logits = next.take(batchSize * V);
+            logProbs = next.take(batchSize * V);
+            outputs = -1;
+            tokenLogProbs = -1;
+            entropies = -1;
+            maxProbs = -1;
+            values = -1;
+            rewards = -1;
+        }
         end = next.position();
     }
 

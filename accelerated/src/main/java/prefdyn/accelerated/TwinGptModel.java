@@ -7,7 +7,9 @@ import prefdyn.reference.model.ParameterLayout;
 /**
  * The twin of {@code GptModel}'s straight-line forward and mirror-image backward: the same sequence of layer calls
  * in the same order, each a launch on the device over offsets of the activation and gradient arenas instead of
- * Java arrays. Read it side by side with {@code GptModel.run} and {@code GptModel.backward}.
+ * Java arrays. Read it side by side with {@code GptModel.run} and {@code GptModel.backward}. One difference: the
+ * forward fuses three pairs of calls per block into one launch each (see {@link #forwardToFinalNorm}); a comment
+ * names the two reference calls at each.
  */
 final class TwinGptModel {
 
@@ -23,39 +25,17 @@ final class TwinGptModel {
 
     /**
      * The forward pass into the activation arena at {@code a}, for token ids and lengths already on the device at
-     * {@code tokens} and {@code lengths} (offsets in the integer buffer).
+     * {@code tokens} and {@code lengths} (offsets in the integer buffer): {@link #forwardToFinalNorm}, then the heads
+     * at every position.
      */
     void forward(ActivationLayout a, int tokens, int lengths) {
         int B = a.batchSize;
         int T = a.width;
         int C = config.channels();
         int V = config.vocabSize();
-        int H = config.numHeads();
         int N = B * T;
-        double eps = GptConfig.LAYER_NORM_EPS;
 
-        device.encoderForward(a.encoded, tokens, offset("wte.weight"), offset("wpe.weight"), B, T, C);
-        for (int l = 0; l < config.numLayers(); l++) {
-            int x = a.blockInput(l);
-            device.layerNormForward(a.ln1[l], a.ln1Mean[l], a.ln1Rstd[l], x,
-                    block(l, "ln_1.weight"), block(l, "ln_1.bias"), N, C, eps);
-            device.linearForward(a.qkv[l], a.ln1[l], block(l, "attn.c_attn.weight"), block(l, "attn.c_attn.bias"),
-                    N, C, 3 * C);
-            device.attentionForward(a.attOut[l], a.att[l], a.qkv[l], B, T, C, H);
-            device.linearForward(a.attProj[l], a.attOut[l], block(l, "attn.c_proj.weight"),
-                    block(l, "attn.c_proj.bias"), N, C, C);
-            device.residualForward(a.afterAttention[l], x, a.attProj[l], N * C);
-            device.layerNormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.afterAttention[l],
-                    block(l, "ln_2.weight"), block(l, "ln_2.bias"), N, C, eps);
-            device.linearForward(a.fc[l], a.ln2[l], block(l, "mlp.c_fc.weight"), block(l, "mlp.c_fc.bias"),
-                    N, C, 4 * C);
-            device.geluForward(a.fcGelu[l], a.fc[l], N * 4 * C);
-            device.linearForward(a.fcProj[l], a.fcGelu[l], block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"),
-                    N, 4 * C, C);
-            device.residualForward(a.blockOutput[l], a.afterAttention[l], a.fcProj[l], N * C);
-        }
-        device.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.lnfInput(), offset("ln_f.weight"),
-                offset("ln_f.bias"), N, C, eps);
+        forwardToFinalNorm(a, tokens);
         device.lmHeadForward(a.logits, a.lnf, offset("wte.weight"), N, C, V);
         device.logSoftmaxForward(a.logProbs, a.logits, N, V);
 
@@ -68,6 +48,64 @@ final class TwinGptModel {
         if (config.rewardHead()) {
             device.linearForward(a.rewards, a.lnf, offset("score.weight"), -1, N, C, 1);
         }
+    }
+
+    /**
+     * The twin of {@code GptModel.nextTokenLogProbs}: the blocks and ln_f at every position, then the LM head and
+     * the log-softmax at each sequence's last real position only, into {@code a.logProbs} [B,V]. {@code a} must be
+     * a sampling layout ({@code withHeads} false).
+     */
+    void nextTokenLogProbs(ActivationLayout a, int tokens, int lengths) {
+        if (a.withHeads) {
+            throw new IllegalArgumentException("nextTokenLogProbs needs a sampling layout");
+        }
+        int B = a.batchSize;
+        int C = config.channels();
+        int V = config.vocabSize();
+
+        forwardToFinalNorm(a, tokens);
+        device.lastPositionForward(a.lastPositions, a.lnf, lengths, B, a.width, C);
+        device.lmHeadForward(a.logits, a.lastPositions, offset("wte.weight"), B, C, V);
+        device.logSoftmaxForward(a.logProbs, a.logits, B, V);
+    }
+
+    /**
+     * The encoder, the blocks and ln_f: {@code GptModel.run} up to its {@code withHeads} test. Two pairs of the
+     * reference's calls run fused, one launch each ({@code FusedLinear}): c_fc with its GELU, and each projection
+     * back into the residual stream (attn.c_proj, mlp.c_proj) with its residual add. They write the same
+     * activations as the separate calls, bit for bit, so the backward is unchanged. A block is 7 launches instead
+     * of 10.
+     */
+    private void forwardToFinalNorm(ActivationLayout a, int tokens) {
+        int B = a.batchSize;
+        int T = a.width;
+        int C = config.channels();
+        int H = config.numHeads();
+        int N = B * T;
+        double eps = GptConfig.LAYER_NORM_EPS;
+
+        device.encoderForward(a.encoded, tokens, offset("wte.weight"), offset("wpe.weight"), B, T, C);
+        for (int l = 0; l < config.numLayers(); l++) {
+            int x = a.blockInput(l);
+            device.layerNormForward(a.ln1[l], a.ln1Mean[l], a.ln1Rstd[l], x,
+                    block(l, "ln_1.weight"), block(l, "ln_1.bias"), N, C, eps);
+            device.linearForward(a.qkv[l], a.ln1[l], block(l, "attn.c_attn.weight"), block(l, "attn.c_attn.bias"),
+                    N, C, 3 * C);
+            device.attentionForward(a.attOut[l], a.att[l], a.qkv[l], B, T, C, H);
+            // linearForward(attProj ← attOut), then residualForward(afterAttention ← x + attProj)
+            device.linearResidualForward(a.attProj[l], a.afterAttention[l], a.attOut[l], x,
+                    block(l, "attn.c_proj.weight"), block(l, "attn.c_proj.bias"), N, C, C);
+            device.layerNormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.afterAttention[l],
+                    block(l, "ln_2.weight"), block(l, "ln_2.bias"), N, C, eps);
+            // linearForward(fc ← ln2), then geluForward(fcGelu ← fc)
+            device.linearGeluForward(a.fc[l], a.fcGelu[l], a.ln2[l], block(l, "mlp.c_fc.weight"),
+                    block(l, "mlp.c_fc.bias"), N, C, 4 * C);
+            // linearForward(fcProj ← fcGelu), then residualForward(blockOutput ← afterAttention + fcProj)
+            device.linearResidualForward(a.fcProj[l], a.blockOutput[l], a.fcGelu[l], a.afterAttention[l],
+                    block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"), N, 4 * C, C);
+        }
+        device.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.lnfInput(), offset("ln_f.weight"),
+                offset("ln_f.bias"), N, C, eps);
     }
 
     /**

@@ -47,10 +47,16 @@ class ArenaLayoutTest {
         ranges.add(range(a.lnf, N * C));
         ranges.add(range(a.lnfMean, N));
         ranges.add(range(a.lnfRstd, N));
-        ranges.add(range(a.logits, N * V));
-        ranges.add(range(a.logProbs, N * V));
-        for (int output : new int[] {a.tokenLogProbs, a.entropies, a.maxProbs, a.values, a.rewards}) {
-            ranges.add(range(output, N));
+        if (a.withHeads) {
+            ranges.add(range(a.logits, N * V));
+            ranges.add(range(a.logProbs, N * V));
+            for (int output : new int[] {a.tokenLogProbs, a.entropies, a.maxProbs, a.values, a.rewards}) {
+                ranges.add(range(output, N));
+            }
+        } else {
+            ranges.add(range(a.lastPositions, B * C));
+            ranges.add(range(a.logits, B * V));
+            ranges.add(range(a.logProbs, B * V));
         }
         for (int[] r : ranges) {
             assertThat(r[0]).isGreaterThanOrEqualTo(base);
@@ -83,6 +89,25 @@ class ArenaLayoutTest {
         assertThat(layout.blockInput(0)).isEqualTo(layout.encoded);
         assertThat(layout.blockInput(1)).isEqualTo(layout.blockOutput[0]);
         assertThat(layout.lnfInput()).isEqualTo(layout.blockOutput[1]);
+    }
+
+    @Test
+    void aSamplingLayoutHoldsTheBlocksAndTheHeadsOfTheLastPositionsOnly() {
+        ActivationLayout training = new ActivationLayout(CONFIG, 3, 7, 1000);
+        ActivationLayout sampling = new ActivationLayout(CONFIG, 3, 7, 1000, false);
+        List<int[]> ranges = activationRanges(sampling, 1000);
+        assertDisjoint(ranges);
+        int total = ranges.stream().mapToInt(r -> r[1] - r[0]).sum();
+        assertThat(sampling.end - sampling.base).as("no gaps, nothing missing").isEqualTo(total);
+        assertThat(sampling.lnf).as("the blocks sit where a training forward has them").isEqualTo(training.lnf);
+        int B = 3;
+        int N = 21;
+        int V = CONFIG.vocabSize();
+        int C = CONFIG.channels();
+        assertThat(training.end - sampling.end).as("the heads at B rows, not at B·T, and no per-token outputs")
+                .isEqualTo(2 * N * V + 5 * N - (B * C + 2 * B * V));
+        assertThat(sampling.outputs).isEqualTo(-1);
+        assertThat(training.lastPositions).isEqualTo(-1);
     }
 
     @Test

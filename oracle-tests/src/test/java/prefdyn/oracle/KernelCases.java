@@ -60,10 +60,11 @@ final class KernelCases {
 
     /** Every kernel name with a case: must equal the discovered pairs. */
     static final List<String> NAMES = List.of("attentionBackward", "attentionForward", "clipGlobalNorm", "dot",
-            "encoderBackward", "encoderForward", "geluBackward", "geluForward", "globalNorm", "layerNormBackward",
-            "layerNormForward", "linearBackward", "linearForward", "lmHeadBackward", "lmHeadForward",
-            "logSoftmaxBackward", "logSoftmaxForward", "predictionStatistics", "residualBackward", "residualForward",
-            "step", "tokenLogProbBackward", "tokenLogProbForward");
+            "encoderBackward", "encoderForward", "geluBackward", "geluForward", "globalNorm", "lastPositionForward",
+            "layerNormBackward", "layerNormForward", "linearBackward", "linearForward", "linearGeluForward",
+            "linearResidualForward", "lmHeadBackward", "lmHeadForward", "logSoftmaxBackward", "logSoftmaxForward",
+            "predictionStatistics", "residualBackward", "residualForward", "step", "tokenLogProbBackward",
+            "tokenLogProbForward");
 
     static Invocation build(String name, Shape s, Random r) {
         int B = s.B();
@@ -113,6 +114,18 @@ final class KernelCases {
                         : Invocation.of(SEQUENTIAL, r.nextInt(3) == 0 ? null : noise(r, N * I), noise(r, p.size()),
                         noise(r, N * O), noise(r, N * I), p.values(), weight, bias, N, I, O);
             }
+            case "linearGeluForward", "linearResidualForward" -> {
+                Params p = new Params(r);
+                int weight = p.place(I * O);
+                int bias = r.nextInt(3) == 0 ? -1 : p.place(O);
+                yield name.equals("linearGeluForward")
+                        ? Invocation.of(SEQUENTIAL, noise(r, N * O), noise(r, N * O), noise(r, N * I), p.values(),
+                        weight, bias, N, I, O)
+                        : Invocation.of(SEQUENTIAL, noise(r, N * O), noise(r, N * O), noise(r, N * I),
+                        noise(r, N * O), p.values(), weight, bias, N, I, O);
+            }
+            case "lastPositionForward" ->
+                    Invocation.of(noise(r, B * C), noise(r, N * C), lengths(r, B, T), B, T, C);
             case "attentionForward" ->
                     Invocation.of(SEQUENTIAL, noise(r, N * C), noise(r, B * H * T * T), noise(r, N * 3 * C), B, T, C, H);
             case "attentionBackward" -> {

@@ -6,6 +6,8 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import prefdyn.accelerated.kernels.Twins;
 import prefdyn.reference.optim.AdamWSettings;
 
+import java.util.Random;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -42,6 +44,70 @@ class KernelKnownAnswerTest {
         Twins.linearBackward(dinp, grads, new float[] {1, 0, -1}, new float[] {1, 2}, params, 0, 6, 1, 2, 3);
         assertThat(dinp).containsExactly(8f, 18f);
         assertThat(grads).containsExactly(1f, 0f, -1f, 2f, 0f, -2f, 1f, 0f, -1f);
+    }
+
+    /**
+     * The fused forwards on the linear layer of {@link #linearForwardByHand()} (out = [9.5 11 15]): with GELU,
+     * gelu(x) = x to float precision for x ≥ 9.5; with a residual [1 −1 0.5], sum = [10.5 10 15.5].
+     */
+    @Example
+    void fusedLinearForwardsByHand() {
+        float[] params = {99, 1, 2, 3, 4, 5, 6, 0.5f, -1, 0};
+        float[] out = new float[3];
+        float[] outGelu = new float[3];
+        Twins.linearGeluForward(out, outGelu, new float[] {1, 2}, params, 1, 7, 1, 2, 3);
+        assertThat(out).containsExactly(9.5f, 11f, 15f);
+        assertThat(outGelu).containsExactly(9.5f, 11f, 15f);
+        float[] sum = new float[3];
+        Twins.linearResidualForward(out, sum, new float[] {1, 2}, new float[] {1, -1, 0.5f}, params, 1, 7, 1, 2, 3);
+        assertThat(out).containsExactly(9.5f, 11f, 15f);
+        assertThat(sum).containsExactly(10.5f, 10f, 15.5f);
+    }
+
+    /**
+     * A fused launch writes exactly what its two separate launches write, bit for bit: the work item computes the
+     * linear output as {@code linearForward} does and applies the second step to that same float. This is why the
+     * engine's backward, which reads both outputs, did not change when the forward was fused.
+     */
+    @Example
+    void fusedForwardsAreBitIdenticalToTheirSeparateKernels() {
+        Random random = new Random(17);
+        int N = 5;
+        int I = 6;
+        int O = 7;
+        float[] params = new float[I * O + O];
+        float[] inp = new float[N * I];
+        float[] residual = new float[N * O];
+        for (float[] array : new float[][] {params, inp, residual}) {
+            for (int k = 0; k < array.length; k++) {
+                array[k] = (float) (2 * random.nextGaussian());
+            }
+        }
+        float[] out = new float[N * O];
+        float[] expectedGelu = new float[N * O];
+        float[] expectedSum = new float[N * O];
+        Twins.linearForward(out, inp, params, 0, I * O, N, I, O);
+        Twins.geluForward(expectedGelu, out, N * O);
+        Twins.residualForward(expectedSum, residual, out, N * O);
+
+        float[] fusedOut = new float[N * O];
+        float[] fusedGelu = new float[N * O];
+        Twins.linearGeluForward(fusedOut, fusedGelu, inp, params, 0, I * O, N, I, O);
+        assertThat(fusedOut).containsExactly(out);
+        assertThat(fusedGelu).containsExactly(expectedGelu);
+        float[] fusedSum = new float[N * O];
+        Twins.linearResidualForward(fusedOut, fusedSum, inp, residual, params, 0, I * O, N, I, O);
+        assertThat(fusedOut).containsExactly(out);
+        assertThat(fusedSum).containsExactly(expectedSum);
+    }
+
+    /** B = 2, T = 3, C = 2, lengths [3 1]: row 0 takes position 2, row 1 position 0. */
+    @Example
+    void lastPositionTakesEachSequencesLastRealRow() {
+        float[] inp = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        float[] out = {-1, -1, -1, -1};
+        Twins.lastPositionForward(out, inp, new int[] {3, 1}, 2, 3, 2);
+        assertThat(out).containsExactly(5f, 6f, 7f, 8f);
     }
 
     @Example

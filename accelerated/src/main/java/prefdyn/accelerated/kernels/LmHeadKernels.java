@@ -1,7 +1,7 @@
 package prefdyn.accelerated.kernels;
 
 /** Twin of {@code prefdyn.reference.layers.LmHead}: the tied head {@code logits = x · wteᵀ}. */
-abstract class LmHeadKernels extends ResidualKernels {
+abstract class LmHeadKernels extends LastPositionKernels {
 
     /**
      * Mirrors {@code LmHead.lmHeadForward}: logits[n,v] = Σ_c inp[n,c] · wte[v,c] (the reference's four-way dot

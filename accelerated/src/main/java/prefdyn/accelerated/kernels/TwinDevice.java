@@ -347,6 +347,36 @@ public final class TwinDevice implements AutoCloseable {
         launch(LINEAR_BACKWARD, "linearBackward", (dinp < 0 ? 0 : N * I) + I * O + (biasOffset < 0 ? 0 : O));
     }
 
+    /** {@code FusedLinear.linearGeluForward}: out, outGelu [N,O], inp [N,I] (acts); biasOffset −1 for none. */
+    public void linearGeluForward(int out, int outGelu, int inp, int weightOffset, int biasOffset, int N, int I,
+                                  int O) {
+        program.o0 = out;
+        program.o1 = outGelu;
+        program.o2 = inp;
+        program.p0 = weightOffset;
+        program.p1 = biasOffset;
+        program.I = I;
+        program.O = O;
+        launch(LINEAR_GELU_FORWARD, "linearGeluForward", N * O);
+    }
+
+    /**
+     * {@code FusedLinear.linearResidualForward}: out, sum [N,O], inp [N,I], residual [N,O] (acts); biasOffset −1 for
+     * none.
+     */
+    public void linearResidualForward(int out, int sum, int inp, int residual, int weightOffset, int biasOffset,
+                                      int N, int I, int O) {
+        program.o0 = out;
+        program.o1 = sum;
+        program.o2 = inp;
+        program.o3 = residual;
+        program.p0 = weightOffset;
+        program.p1 = biasOffset;
+        program.I = I;
+        program.O = O;
+        launch(LINEAR_RESIDUAL_FORWARD, "linearResidualForward", N * O);
+    }
+
     /** {@code Attention.attentionForward}: out [B,T,C], att [B,H,T,T], qkv [B,T,3C], all in acts. */
     public void attentionForward(int out, int att, int qkv, int B, int T, int C, int H) {
         program.o0 = out;
@@ -406,6 +436,16 @@ public final class TwinDevice implements AutoCloseable {
         program.o1 = dinp2;
         program.o2 = dout;
         launch(RESIDUAL_BACKWARD, "residualBackward", N);
+    }
+
+    /** {@code LastPosition.lastPositionForward}: out [B,C], inp [B,T,C] (acts); lengths [B] (ints). */
+    public void lastPositionForward(int out, int inp, int lengths, int B, int T, int C) {
+        program.o0 = out;
+        program.o1 = inp;
+        program.o2 = lengths;
+        program.T = T;
+        program.C = C;
+        launch(LAST_POSITION_FORWARD, "lastPositionForward", B * C);
     }
 
     /** {@code LmHead.lmHeadForward}: logits [N,V], inp [N,C] (acts). */

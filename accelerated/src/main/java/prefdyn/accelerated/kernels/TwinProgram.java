@@ -35,6 +35,9 @@ public final class TwinProgram extends MemoryKernels {
     static final int CLEAR_GRADIENT_ARENA = 25;
     static final int OUTPUTS_TO_IO = 26;
     static final int IO_TO_SEEDS = 27;
+    static final int LINEAR_GELU_FORWARD = 28;
+    static final int LINEAR_RESIDUAL_FORWARD = 29;
+    static final int LAST_POSITION_FORWARD = 30;
 
     TwinProgram() {
     }
@@ -55,6 +58,10 @@ public final class TwinProgram extends MemoryKernels {
                 linearForward(item, acts, o0, acts, o1, params, p0, p1, I, O);
             } else if (op == LINEAR_BACKWARD) {
                 linearBackward(item, dacts, o0, grads, dacts, o1, acts, o2, params, p0, p1, N, I, O);
+            } else if (op == LINEAR_GELU_FORWARD) {
+                linearGeluForward(item, acts, o0, acts, o1, acts, o2, params, p0, p1, I, O);
+            } else if (op == LINEAR_RESIDUAL_FORWARD) {
+                linearResidualForward(item, acts, o0, acts, o1, acts, o2, acts, o3, params, p0, p1, I, O);
             } else if (op == ATTENTION_FORWARD) {
                 attentionForward(item, acts, o0, acts, o1, acts, o2, T, C, H);
             } else if (op == ATTENTION_BACKWARD) {
@@ -67,6 +74,8 @@ public final class TwinProgram extends MemoryKernels {
                 residualForward(item, acts, o0, acts, o1, acts, o2);
             } else if (op == RESIDUAL_BACKWARD) {
                 residualBackward(item, dacts, o0, dacts, o1, dacts, o2);
+            } else if (op == LAST_POSITION_FORWARD) {
+                lastPositionForward(item, acts, o0, acts, o1, ints, o2, T, C);
             } else if (op == LM_HEAD_FORWARD) {
                 lmHeadForward(item, acts, o0, acts, o1, params, p0, C, V);
             } else if (op == LM_HEAD_BACKWARD) {

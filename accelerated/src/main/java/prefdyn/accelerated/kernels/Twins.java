@@ -198,6 +198,45 @@ public final class Twins {
         call.download();
     }
 
+    // ---- FusedLinear, LastPosition ----------------------------------------------------------------------------
+
+    public static synchronized void linearGeluForward(float[] out, float[] outGelu, float[] inp, float[] params,
+                                                      int weightOffset, int biasOffset, int N, int I, int O) {
+        StandaloneCall call = new StandaloneCall(device());
+        int outAt = call.acts(out);
+        int outGeluAt = call.acts(outGelu);
+        int inpAt = call.acts(inp);
+        call.params(params);
+        call.upload();
+        shared.linearGeluForward(outAt, outGeluAt, inpAt, weightOffset, biasOffset, N, I, O);
+        call.download();
+    }
+
+    public static synchronized void linearResidualForward(float[] out, float[] sum, float[] inp, float[] residual,
+                                                          float[] params, int weightOffset, int biasOffset, int N,
+                                                          int I, int O) {
+        StandaloneCall call = new StandaloneCall(device());
+        int outAt = call.acts(out);
+        int sumAt = call.acts(sum);
+        int inpAt = call.acts(inp);
+        int residualAt = call.acts(residual);
+        call.params(params);
+        call.upload();
+        shared.linearResidualForward(outAt, sumAt, inpAt, residualAt, weightOffset, biasOffset, N, I, O);
+        call.download();
+    }
+
+    public static synchronized void lastPositionForward(float[] out, float[] inp, int[] lengths, int B, int T,
+                                                        int C) {
+        StandaloneCall call = new StandaloneCall(device());
+        int outAt = call.acts(out);
+        int inpAt = call.acts(inp);
+        int lengthsAt = call.ints(lengths);
+        call.upload();
+        shared.lastPositionForward(outAt, inpAt, lengthsAt, B, T, C);
+        call.download();
+    }
+
     // ---- LmHead, LogSoftmax -----------------------------------------------------------------------------------
 
     public static synchronized void lmHeadForward(float[] logits, float[] inp, float[] params, int wteOffset, int N,

@@ -12,8 +12,8 @@
  * form a chain of subclasses ending in {@code TwinProgram}:
  * <pre>
  *   Kernel ← TwinBuffers ← EncoderKernels ← LayerNormKernels ← LinearKernels ← AttentionKernels ← GeluKernels
- *          ← ResidualKernels ← LmHeadKernels ← LogSoftmaxKernels ← TokenLogProbKernels ← OptimizerKernels
- *          ← MemoryKernels ← TwinProgram
+ *          ← ResidualKernels ← FusedLinearKernels ← LastPositionKernels ← LmHeadKernels ← LogSoftmaxKernels
+ *          ← TokenLogProbKernels ← OptimizerKernels ← MemoryKernels ← TwinProgram
  * </pre>
  * The order of the chain means nothing; each class only adds the bodies of one reference class.
  *

@@ -11,6 +11,7 @@ import static prefdyn.reference.layers.Encoder.encoderBackward;
 import static prefdyn.reference.layers.Encoder.encoderForward;
 import static prefdyn.reference.layers.Gelu.geluBackward;
 import static prefdyn.reference.layers.Gelu.geluForward;
+import static prefdyn.reference.layers.LastPosition.lastPositionForward;
 import static prefdyn.reference.layers.LayerNorm.layerNormBackward;
 import static prefdyn.reference.layers.LayerNorm.layerNormForward;
 import static prefdyn.reference.layers.Linear.linearBackward;
@@ -163,9 +164,7 @@ public final class GptModel {
         // Only the last real position of each row is needed: gather those rows of ln_f's output, then the same
         // lmHead and logSoftmax as the full forward (row by row, so the numbers are identical to it).
         double[] lastRows = new double[B * C];
-        for (int b = 0; b < B; b++) {
-            System.arraycopy(a.lnf, (b * a.width + a.lengths[b] - 1) * C, lastRows, b * C, C);
-        }
+        lastPositionForward(lastRows, a.lnf, a.lengths, B, a.width, C);
         double[] logits = new double[B * V];
         lmHeadForward(parallel, logits, lastRows, params, layout.offset("wte.weight"), B, C, V);
         double[] logProbs = new double[B * V];
