@@ -105,7 +105,7 @@ public final class AcceleratedEngine implements PolicyEngine {
      * Kernel launches of this engine so far, all kernels together: read it before and after a forward, a backward
      * or a training step to count that work's launches. A forward makes 7 launches per block plus 7 (plus one per
      * value or reward head), a sampling pass ({@link #nextTokenLogProbs}) 7 per block plus 6, and a backward seeded
-     * on the token log-probs 11 per block plus 7.
+     * on the token log-probs 9 per block plus 7.
      */
     public long kernelLaunches() {
         return device.launchCount();

@@ -14,7 +14,11 @@ final class GradientLayout {
     final int dTokenLogProbs, dValues, dRewards; // [B,T] each, inside seeds
     final int dlogProbs, dlogits;                // [B,T,V]
     final int dlnf, dlnfInput;                   // [B,T,C]
-    final int[] dAfterAttention, dfcProj, dfcGelu, dfc, dln2, dBlockInput, dattProj, dattOut, dqkv, dln1; // per block
+    /**
+     * Per block. There is no ∂L/∂fcProj or ∂L/∂attProj: the fused residual-and-projection backward reads the residual
+     * stream's gradient directly, which is what those would hold.
+     */
+    final int[] dAfterAttention, dfcGelu, dfc, dln2, dBlockInput, dattOut, dqkv, dln1;
     /** [B,H,T,T] the attention backward's dpre, shared by all blocks (they run one after another). */
     final int attentionScratch;
     final int size;
@@ -35,23 +39,19 @@ final class GradientLayout {
         dlnf = next.take(N * C);
         dlnfInput = next.take(N * C);
         dAfterAttention = new int[L];
-        dfcProj = new int[L];
         dfcGelu = new int[L];
         dfc = new int[L];
         dln2 = new int[L];
         dBlockInput = new int[L];
-        dattProj = new int[L];
         dattOut = new int[L];
         dqkv = new int[L];
         dln1 = new int[L];
         for (int l = 0; l < L; l++) {
             dAfterAttention[l] = next.take(N * C);
-            dfcProj[l] = next.take(N * C);
             dfcGelu[l] = next.take(N * 4 * C);
             dfc[l] = next.take(N * 4 * C);
             dln2[l] = next.take(N * C);
             dBlockInput[l] = next.take(N * C);
-            dattProj[l] = next.take(N * C);
             dattOut[l] = next.take(N * C);
             dqkv[l] = next.take(N * 3 * C);
             dln1[l] = next.take(N * C);

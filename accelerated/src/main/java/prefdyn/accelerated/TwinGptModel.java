@@ -8,8 +8,9 @@ import prefdyn.reference.model.ParameterLayout;
  * The twin of {@code GptModel}'s straight-line forward and mirror-image backward: the same sequence of layer calls
  * in the same order, each a launch on the device over offsets of the activation and gradient arenas instead of
  * Java arrays. Read it side by side with {@code GptModel.run} and {@code GptModel.backward}. One difference: the
- * forward fuses three pairs of calls per block into one launch each (see {@link #forwardToFinalNorm}); a comment
- * names the two reference calls at each.
+ * forward fuses three pairs of calls per block into one launch each (see {@link #forwardToFinalNorm}), and the
+ * backward two (each residual's backward with the projection's, {@code FusedLinear.linearResidualBackward}); a
+ * comment names the two reference calls at each. The fused launches compute the same numbers as the pairs.
  */
 final class TwinGptModel {
 
@@ -141,19 +142,17 @@ final class TwinGptModel {
 
         int dx = g.dlnfInput;
         for (int l = config.numLayers() - 1; l >= 0; l--) {
-            // x = afterAttention + fcProj
-            device.residualBackward(g.dAfterAttention[l], g.dfcProj[l], dx, N * C);
-            device.linearBackward(g.dfcGelu[l], g.dfcProj[l], a.fcGelu[l], block(l, "mlp.c_proj.weight"),
-                    block(l, "mlp.c_proj.bias"), N, 4 * C, C);
+            // x = afterAttention + fcProj: residualBackward, then linearBackward(dfcGelu ← dx), in one launch
+            device.linearResidualBackward(g.dfcGelu[l], g.dAfterAttention[l], dx, a.fcGelu[l],
+                    block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"), N, 4 * C, C);
             device.geluBackward(g.dfc[l], a.fc[l], g.dfcGelu[l], N * 4 * C);
             device.linearBackward(g.dln2[l], g.dfc[l], a.ln2[l], block(l, "mlp.c_fc.weight"),
                     block(l, "mlp.c_fc.bias"), N, C, 4 * C);
             device.layerNormBackward(g.dAfterAttention[l], g.dln2[l], a.afterAttention[l], block(l, "ln_2.weight"),
                     block(l, "ln_2.bias"), a.ln2Mean[l], a.ln2Rstd[l], N, C);
-            // afterAttention = blockInput + attProj
-            device.residualBackward(g.dBlockInput[l], g.dattProj[l], g.dAfterAttention[l], N * C);
-            device.linearBackward(g.dattOut[l], g.dattProj[l], a.attOut[l], block(l, "attn.c_proj.weight"),
-                    block(l, "attn.c_proj.bias"), N, C, C);
+            // afterAttention = blockInput + attProj: residualBackward, then linearBackward(dattOut ← dAfterAttention)
+            device.linearResidualBackward(g.dattOut[l], g.dBlockInput[l], g.dAfterAttention[l], a.attOut[l],
+                    block(l, "attn.c_proj.weight"), block(l, "attn.c_proj.bias"), N, C, C);
             device.attentionBackward(g.dqkv[l], g.dattOut[l], a.qkv[l], a.att[l], g.attentionScratch, B, T, C, H);
             device.linearBackward(g.dln1[l], g.dqkv[l], a.ln1[l], block(l, "attn.c_attn.weight"),
                     block(l, "attn.c_attn.bias"), N, C, 3 * C);

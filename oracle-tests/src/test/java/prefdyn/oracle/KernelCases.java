@@ -62,7 +62,7 @@ final class KernelCases {
     static final List<String> NAMES = List.of("attentionBackward", "attentionForward", "clipGlobalNorm", "dot",
             "encoderBackward", "encoderForward", "geluBackward", "geluForward", "globalNorm", "lastPositionForward",
             "layerNormBackward", "layerNormForward", "linearBackward", "linearForward", "linearGeluForward",
-            "linearResidualForward", "lmHeadBackward", "lmHeadForward", "logSoftmaxBackward", "logSoftmaxForward",
+            "linearResidualBackward", "linearResidualForward", "lmHeadBackward", "lmHeadForward", "logSoftmaxBackward", "logSoftmaxForward",
             "predictionStatistics", "residualBackward", "residualForward", "step", "tokenLogProbBackward",
             "tokenLogProbForward");
 
@@ -123,6 +123,13 @@ final class KernelCases {
                         weight, bias, N, I, O)
                         : Invocation.of(SEQUENTIAL, noise(r, N * O), noise(r, N * O), noise(r, N * I),
                         noise(r, N * O), p.values(), weight, bias, N, I, O);
+            }
+            case "linearResidualBackward" -> {
+                Params p = new Params(r);
+                int weight = p.place(I * O);
+                int bias = r.nextInt(3) == 0 ? -1 : p.place(O);
+                yield Invocation.of(SEQUENTIAL, r.nextInt(3) == 0 ? null : noise(r, N * I), noise(r, N * O),
+                        noise(r, p.size()), noise(r, N * O), noise(r, N * I), p.values(), weight, bias, N, I, O);
             }
             case "lastPositionForward" ->
                     Invocation.of(noise(r, B * C), noise(r, N * C), lengths(r, B, T), B, T, C);

@@ -75,14 +75,9 @@ class KernelKnownAnswerTest {
         int N = 5;
         int I = 6;
         int O = 7;
-        float[] params = new float[I * O + O];
-        float[] inp = new float[N * I];
-        float[] residual = new float[N * O];
-        for (float[] array : new float[][] {params, inp, residual}) {
-            for (int k = 0; k < array.length; k++) {
-                array[k] = (float) (2 * random.nextGaussian());
-            }
-        }
+        float[] params = gaussian(random, I * O + O);
+        float[] inp = gaussian(random, N * I);
+        float[] residual = gaussian(random, N * O);
         float[] out = new float[N * O];
         float[] expectedGelu = new float[N * O];
         float[] expectedSum = new float[N * O];
@@ -99,6 +94,61 @@ class KernelKnownAnswerTest {
         Twins.linearResidualForward(fusedOut, fusedSum, inp, residual, params, 0, I * O, N, I, O);
         assertThat(fusedOut).containsExactly(out);
         assertThat(fusedSum).containsExactly(expectedSum);
+    }
+
+    /**
+     * The fused residual-and-projection backward on {@link #linearBackwardByHand()}'s layer with dsum = [1 0 −1]:
+     * the same dinp and weight/bias gradients, and dresidual = [5 5 5] + dsum.
+     */
+    @Example
+    void linearResidualBackwardByHand() {
+        float[] params = {1, 2, 3, 4, 5, 6, 0, 0, 0};
+        float[] grads = new float[9];
+        float[] dinp = {10, 20};
+        float[] dresidual = {5, 5, 5};
+        Twins.linearResidualBackward(dinp, dresidual, grads, new float[] {1, 0, -1}, new float[] {1, 2}, params, 0, 6,
+                1, 2, 3);
+        assertThat(dinp).containsExactly(8f, 18f);
+        assertThat(grads).containsExactly(1f, 0f, -1f, 2f, 0f, -2f, 1f, 0f, -1f);
+        assertThat(dresidual).containsExactly(6f, 5f, 4f);
+    }
+
+    /**
+     * The fused backward gives what residualBackward (into a cleared dout) followed by linearBackward gives, bit for
+     * bit, with every output pre-filled so that "+=" is checked.
+     */
+    @Example
+    void linearResidualBackwardIsBitIdenticalToItsSeparateKernels() {
+        Random random = new Random(23);
+        int N = 4;
+        int I = 5;
+        int O = 3;
+        float[] params = gaussian(random, I * O + O);
+        float[] inp = gaussian(random, N * I);
+        float[] dsum = gaussian(random, N * O);
+        float[] dinp = gaussian(random, N * I);
+        float[] dresidual = gaussian(random, N * O);
+        float[] grads = gaussian(random, params.length);
+
+        float[] expectedDinp = dinp.clone();
+        float[] expectedDresidual = dresidual.clone();
+        float[] expectedGrads = grads.clone();
+        float[] dout = new float[N * O];
+        Twins.residualBackward(expectedDresidual, dout, dsum, N * O);
+        Twins.linearBackward(expectedDinp, expectedGrads, dout, inp, params, 0, I * O, N, I, O);
+
+        Twins.linearResidualBackward(dinp, dresidual, grads, dsum, inp, params, 0, I * O, N, I, O);
+        assertThat(dinp).containsExactly(expectedDinp);
+        assertThat(dresidual).containsExactly(expectedDresidual);
+        assertThat(grads).containsExactly(expectedGrads);
+    }
+
+    private static float[] gaussian(Random random, int n) {
+        float[] values = new float[n];
+        for (int k = 0; k < n; k++) {
+            values[k] = (float) (2 * random.nextGaussian());
+        }
+        return values;
     }
 
     /** B = 2, T = 3, C = 2, lengths [3 1]: row 0 takes position 2, row 1 position 0. */

@@ -2,9 +2,10 @@ package prefdyn.accelerated.kernels;
 
 /**
  * Twin of {@code prefdyn.reference.layers.FusedLinear}: a linear layer and the element-wise step that reads its
- * output, in one launch instead of two. Each work item computes one output of the linear layer exactly as
- * {@link LinearKernels#linearForward} does and then applies GELU or the residual add to that same element, so both
- * outputs are bit-identical to the two separate launches.
+ * output (or, backward, the residual's gradient beside the projection's), in one launch instead of two. In the
+ * forwards each work item computes one output of the linear layer exactly as {@link LinearKernels#linearForward}
+ * does and then applies GELU or the residual add to that same element, so both outputs are bit-identical to the
+ * two separate launches.
  */
 abstract class FusedLinearKernels extends ResidualKernels {
 
@@ -39,5 +40,33 @@ abstract class FusedLinearKernels extends ResidualKernels {
                                          float[] params, int weightOffset, int biasOffset, int I, int O) {
         linearForward(item, out, outOffset, inp, inpOffset, params, weightOffset, biasOffset, I, O);
         residualForward(item, sum, sumOffset, residual, residualOffset, out, outOffset);
+    }
+
+    /**
+     * Mirrors {@code FusedLinear.linearResidualBackward}: the work items of {@link LinearKernels#linearBackward} with
+     * dout = dsum, followed by N·O more, one per element of the residual's gradient:
+     * <pre>
+     *   [0, L)          linearBackward's items (L = its count: N·I if dinp, + I·O, + O if bias)
+     *   [L, L + N·O)    ∂L/∂residual[n,o] += dsum[n,o]
+     * </pre>
+     *
+     * @param dinp      [N,I] accumulated into; {@code dinpOffset} −1 when the input needs no gradient
+     * @param dresidual [N,O] accumulated into
+     * @param grads     [P] accumulated into at the weight (and bias) offsets
+     * @param dsum      [N,O]
+     * @param inp       [N,I] the forward input
+     */
+    protected void linearResidualBackward(int item, float[] dinp, int dinpOffset, float[] dresidual,
+                                          int dresidualOffset, float[] grads, float[] dsum, int dsumOffset,
+                                          float[] inp, int inpOffset, float[] params, int weightOffset,
+                                          int biasOffset, int N, int I, int O) {
+        int linearItems = (dinpOffset < 0 ? 0 : N * I) + I * O + (biasOffset < 0 ? 0 : O);
+        if (item < linearItems) {
+            linearBackward(item, dinp, dinpOffset, grads, dsum, dsumOffset, inp, inpOffset, params, weightOffset,
+                    biasOffset, N, I, O);
+        } else {
+            int k = item - linearItems;
+            dresidual[dresidualOffset + k] += dsum[dsumOffset + k];
+        }
     }
 }

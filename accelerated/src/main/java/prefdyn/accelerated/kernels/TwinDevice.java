@@ -377,6 +377,25 @@ public final class TwinDevice implements AutoCloseable {
         launch(LINEAR_RESIDUAL_FORWARD, "linearResidualForward", N * O);
     }
 
+    /**
+     * {@code FusedLinear.linearResidualBackward}: dinp [N,I] (dacts; −1 for none), dresidual, dsum [N,O] (dacts),
+     * inp [N,I] (acts).
+     */
+    public void linearResidualBackward(int dinp, int dresidual, int dsum, int inp, int weightOffset, int biasOffset,
+                                       int N, int I, int O) {
+        program.o0 = dinp;
+        program.o1 = dresidual;
+        program.o2 = dsum;
+        program.o3 = inp;
+        program.p0 = weightOffset;
+        program.p1 = biasOffset;
+        program.N = N;
+        program.I = I;
+        program.O = O;
+        launch(LINEAR_RESIDUAL_BACKWARD, "linearResidualBackward",
+                (dinp < 0 ? 0 : N * I) + I * O + (biasOffset < 0 ? 0 : O) + N * O);
+    }
+
     /** {@code Attention.attentionForward}: out [B,T,C], att [B,H,T,T], qkv [B,T,3C], all in acts. */
     public void attentionForward(int out, int att, int qkv, int B, int T, int C, int H) {
         program.o0 = out;

@@ -38,6 +38,7 @@ public final class TwinProgram extends MemoryKernels {
     static final int LINEAR_GELU_FORWARD = 28;
     static final int LINEAR_RESIDUAL_FORWARD = 29;
     static final int LAST_POSITION_FORWARD = 30;
+    static final int LINEAR_RESIDUAL_BACKWARD = 31;
 
     TwinProgram() {
     }
@@ -62,6 +63,8 @@ public final class TwinProgram extends MemoryKernels {
                 linearGeluForward(item, acts, o0, acts, o1, acts, o2, params, p0, p1, I, O);
             } else if (op == LINEAR_RESIDUAL_FORWARD) {
                 linearResidualForward(item, acts, o0, acts, o1, acts, o2, acts, o3, params, p0, p1, I, O);
+            } else if (op == LINEAR_RESIDUAL_BACKWARD) {
+                linearResidualBackward(item, dacts, o0, dacts, o1, grads, dacts, o2, acts, o3, params, p0, p1, N, I, O);
             } else if (op == ATTENTION_FORWARD) {
                 attentionForward(item, acts, o0, acts, o1, acts, o2, T, C, H);
             } else if (op == ATTENTION_BACKWARD) {

@@ -226,6 +226,22 @@ public final class Twins {
         call.download();
     }
 
+    /** @param dinp [N,I] accumulated into, or null when the input needs no gradient */
+    public static synchronized void linearResidualBackward(float[] dinp, float[] dresidual, float[] grads,
+                                                           float[] dsum, float[] inp, float[] params,
+                                                           int weightOffset, int biasOffset, int N, int I, int O) {
+        StandaloneCall call = new StandaloneCall(device());
+        int dinpAt = dinp == null ? -1 : call.dacts(dinp);
+        int dresidualAt = call.dacts(dresidual);
+        call.grads(grads);
+        int dsumAt = call.dacts(dsum);
+        int inpAt = call.acts(inp);
+        call.params(params);
+        call.upload();
+        shared.linearResidualBackward(dinpAt, dresidualAt, dsumAt, inpAt, weightOffset, biasOffset, N, I, O);
+        call.download();
+    }
+
     public static synchronized void lastPositionForward(float[] out, float[] inp, int[] lengths, int B, int T,
                                                         int C) {
         StandaloneCall call = new StandaloneCall(device());

@@ -10,7 +10,9 @@ import prefdyn.reference.util.Parallel;
  * a sampling pass of a small model is mostly launches (docs/benchmarks.md, "Kernel launches").
  *
  * <p>Both outputs are kept, because the backward pass needs both: the linear output is GELU's input, and the
- * block's residual stream is the next LayerNorm's input. The backward passes are the unfused ones.
+ * block's residual stream is the next LayerNorm's input. GELU's backward stays separate (it needs the linear
+ * output's gradient complete before it can start); the residual's backward fuses with the projection's
+ * ({@link #linearResidualBackward}).
  */
 public final class FusedLinear {
 
@@ -47,5 +49,26 @@ public final class FusedLinear {
                                              int N, int I, int O) {
         Linear.linearForward(parallel, out, inp, params, weightOffset, biasOffset, N, I, O);
         Residual.residualForward(sum, residual, out, N * O);
+    }
+
+    /**
+     * The backward of {@link #linearResidualForward}, given dsum = ∂L/∂sum: the residual's half of
+     * {@link Residual#residualBackward} (dresidual += dsum), and, because ∂sum/∂out is the identity, the linear
+     * layer's backward with dout = dsum ({@link Linear#linearBackward}). The unfused backward copies dsum into a
+     * fresh dout array first ({@code dout += dsum} onto zeros); using dsum directly gives the same numbers.
+     *
+     * @param dinp      [N,I] accumulated into, or null when the input needs no gradient
+     * @param dresidual [N,O] accumulated into
+     * @param grads     [P] accumulated into at the weight (and bias) offsets
+     * @param dsum      [N,O] the gradient of the residual stream after this branch
+     * @param inp       [N,I] the forward input
+     */
+    public static void linearResidualBackward(Parallel parallel, double[] dinp, double[] dresidual, double[] grads,
+                                              double[] dsum, double[] inp, double[] params, int weightOffset,
+                                              int biasOffset, int N, int I, int O) {
+        for (int k = 0; k < N * O; k++) {
+            dresidual[k] += dsum[k];
+        }
+        Linear.linearBackward(parallel, dinp, grads, dsum, inp, params, weightOffset, biasOffset, N, I, O);
     }
 }
