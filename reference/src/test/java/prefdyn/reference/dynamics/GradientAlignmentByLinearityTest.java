@@ -1,0 +1,266 @@
+package prefdyn.reference.dynamics;
+
+import org.junit.jupiter.api.Test;
+import prefdyn.reference.TestEngines;
+import prefdyn.reference.data.PromptResponse;
+import prefdyn.reference.dpo.DpoSettings;
+import prefdyn.reference.dpo.DpoTrainer;
+import prefdyn.reference.dpo.PreferenceExample;
+import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.ForwardResult;
+import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.model.ParameterLayout;
+import prefdyn.reference.optim.AdamWSettings;
+import prefdyn.reference.ppo.PpoConfig;
+import prefdyn.reference.ppo.PpoObjective;
+import prefdyn.reference.ppo.PpoTrainer;
+import prefdyn.reference.ppo.RewardFunction;
+import prefdyn.reference.sampling.SamplingSettings;
+import prefdyn.reference.train.TrainingSettings;
+
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * {@link GradientAlignment.ComponentPasses#BY_LINEARITY}: ∇L = ∇L⁺ + ∇L⁻ and ∇L_top = ∇L − ∇L_bottom − ∇L_middle
+ * from 4 backward passes give every value of the 6-pass measurement up to rounding, for DPO's and PPO's seeds.
+ */
+class GradientAlignmentByLinearityTest {
+
+    private static final GptConfig DPO_CONFIG = new GptConfig(11, 10, 2, 2, 8, false, false);
+    private static final GptConfig PPO_CONFIG = new GptConfig(64, 8, 1, 2, 16, false, false);
+
+    private static final List<PreferenceExample> PAIRS = List.of(
+            new PreferenceExample(new int[] {1, 2}, new int[] {3, 4}, new int[] {5}),
+            new PreferenceExample(new int[] {6}, new int[] {7, 8, 9}, new int[] {10, 0}),
+            new PreferenceExample(new int[] {2, 2, 2}, new int[] {1}, new int[] {9, 9}),
+            new PreferenceExample(new int[] {4}, new int[] {4, 4}, new int[] {3, 1, 2}),
+            new PreferenceExample(new int[] {5, 1}, new int[] {2}, new int[] {8, 6, 6}),
+            new PreferenceExample(new int[] {9}, new int[] {0, 3}, new int[] {7}));
+
+    private static final List<PromptResponse> DPO_TARGETS = List.of(
+            new PromptResponse(new int[] {1, 2}, new int[] {3, 4, 4}),
+            new PromptResponse(new int[] {6}, new int[] {7, 1}));
+
+    private static final List<int[]> PPO_PROMPTS = List.of(new int[] {1, 2}, new int[] {3}, new int[] {4, 7, 2});
+    private static final List<PromptResponse> PPO_TARGETS = List.of(
+            new PromptResponse(new int[] {3}, new int[] {5, 9, 9}),
+            new PromptResponse(new int[] {9, 9}, new int[] {2, 5}));
+    /** A reward with several distinct values, so the whitened advantages have both signs and distinct sizes. */
+    private static final RewardFunction TOKEN_SUM = sequences -> sequences.stream()
+            .mapToDouble(s -> {
+                double sum = 0;
+                for (int token : s.response()) {
+                    sum += (token % 7) / 7.0;
+                }
+                return sum;
+            }).toArray();
+
+    /** Relative agreement asked of every value: |linear − every| ≤ 1e-12 · max(|linear|, |every|). */
+    private static final double RELATIVE = 1e-12;
+
+    private static DpoTrainer dpoTrainer(PolicyEngine policy) {
+        return DpoTrainer.withReferenceModel(policy, TestEngines.noisy(DPO_CONFIG, 99, 0.2), PAIRS,
+                DpoSettings.standard(0.5, 10), TrainingSettings.of(6, 1e-3, 7));
+    }
+
+    private static PpoTrainer ppoTrainer(PolicyEngine policy) {
+        PpoConfig config = PpoConfig.builder().batchSize(6).numMiniBatches(2).responseLength(3).learningRate(1e-2)
+                .objective(PpoObjective.standard()).seed(3).build();
+        return new PpoTrainer(policy, TestEngines.noisy(PPO_CONFIG, 5, 0.1),
+                TestEngines.noisy(PPO_CONFIG.withValueHead(true), 101, 0.1), TOKEN_SUM, PPO_PROMPTS, config);
+    }
+
+    @Test
+    void dpoByLinearityAgreesWithEveryComponentOnEveryKey() {
+        ReferenceEngine policy = TestEngines.noisy(DPO_CONFIG, 1, 0.2);
+        DpoTrainer trainer = dpoTrainer(policy);
+        trainer.step(); // ω no longer ½ everywhere: the tertiles differ
+        assertAgreement(policy, trainer, DPO_TARGETS);
+    }
+
+    @Test
+    void ppoByLinearityAgreesWithEveryComponentOnEveryKey() {
+        ReferenceEngine policy = TestEngines.noisy(PPO_CONFIG, 1, 0.2);
+        PpoTrainer trainer = ppoTrainer(policy);
+        trainer.step();
+        assertAgreement(policy, trainer, PPO_TARGETS);
+    }
+
+    private static void assertAgreement(PolicyEngine policy, DecomposedObjective trainer,
+                                        List<PromptResponse> targets) {
+        double[] target = GradientAlignment.targetGradient(policy, targets,
+                GradientAlignment.TargetAverage.PER_SEQUENCE, 2).gradient();
+        ComponentSeeds seeds = trainer.componentSeeds(); // D_t's forward is now the engine's latest
+        Map<String, Double> every = GradientAlignment.measure(policy, target, seeds,
+                GradientAlignment.ComponentPasses.EVERY_COMPONENT);
+        Map<String, Double> linear = GradientAlignment.measure(policy, target, seeds,
+                GradientAlignment.ComponentPasses.BY_LINEARITY);
+
+        assertThat(linear.keySet()).containsExactlyElementsOf(every.keySet());
+        assertThat(every).containsKeys("G/total", "G/tertile/top", "G/cosine/total", "grad_norm/tertile/top");
+        for (ParameterLayout.Group group : policy.layout().groups()) {
+            assertThat(every).containsKey("G/group/" + group.name() + "/total");
+        }
+        for (String component : List.of("total", "positive", "negative", "tertile/bottom", "tertile/middle",
+                "tertile/top")) {
+            assertThat(Math.abs(every.get("G/" + component))).as("G/%s is not trivially zero", component)
+                    .isGreaterThan(1e-8);
+        }
+        for (Map.Entry<String, Double> entry : every.entrySet()) {
+            double expected = entry.getValue();
+            double actual = linear.get(entry.getKey());
+            assertThat(Math.abs(actual - expected))
+                    .as("%s: by linearity %s, every component %s", entry.getKey(), actual, expected)
+                    .isLessThanOrEqualTo(RELATIVE * Math.max(Math.abs(actual), Math.abs(expected)));
+        }
+    }
+
+    @Test
+    void byLinearityRunsFourBackwardPassesInsteadOfSix() {
+        CountingEngine policy = new CountingEngine(TestEngines.noisy(DPO_CONFIG, 4, 0.2));
+        DpoTrainer trainer = dpoTrainer(policy);
+        double[] target = GradientAlignment.targetGradient(policy, DPO_TARGETS,
+                GradientAlignment.TargetAverage.PER_SEQUENCE, 2).gradient();
+        ComponentSeeds seeds = trainer.componentSeeds();
+
+        policy.backwardCalls = 0;
+        GradientAlignment.measure(policy, target, seeds, GradientAlignment.ComponentPasses.EVERY_COMPONENT);
+        assertThat(policy.backwardCalls).isEqualTo(6);
+        policy.backwardCalls = 0;
+        GradientAlignment.measure(policy, target, seeds, GradientAlignment.ComponentPasses.BY_LINEARITY);
+        assertThat(policy.backwardCalls).isEqualTo(4);
+        policy.backwardCalls = 0;
+        GradientAlignment.measure(policy, target, seeds);
+        assertThat(policy.backwardCalls).as("the default is one pass per component").isEqualTo(6);
+    }
+
+    /** DynamicsRun's measurement follows its settings: one target pass (|D′| in one chunk) plus 6 or 4. */
+    @Test
+    void dynamicsRunMeasuresWithTheSettingsPasses() {
+        for (GradientAlignment.ComponentPasses passes : GradientAlignment.ComponentPasses.values()) {
+            CountingEngine policy = new CountingEngine(TestEngines.noisy(PPO_CONFIG, 6, 0.2));
+            PpoTrainer trainer = ppoTrainer(policy);
+            DynamicsRun.Settings settings = new DynamicsRun.Settings(1, 1, List.of(new int[] {3}, new int[] {9, 9}),
+                    SamplingSettings.greedy(2), 0, GradientAlignment.TargetAverage.PER_SEQUENCE, 2, passes);
+            policy.backwardCalls = 0;
+            Map<String, Object> line = DynamicsRun.measure(trainer, PPO_TARGETS, settings, "test");
+            int expected = passes == GradientAlignment.ComponentPasses.BY_LINEARITY ? 1 + 4 : 1 + 6;
+            assertThat(policy.backwardCalls).as("%s", passes).isEqualTo(expected);
+            assertThat(line).containsKeys("G/total", "G/tertile/top", "target/nll");
+        }
+        DynamicsRun.Settings defaults = new DynamicsRun.Settings(1, 1, List.of(new int[] {3}),
+                SamplingSettings.greedy(2), 0, GradientAlignment.TargetAverage.PER_SEQUENCE, 2);
+        assertThat(defaults.passes()).isEqualTo(GradientAlignment.ComponentPasses.EVERY_COMPONENT);
+    }
+
+    /** Seeds whose total holds a term no part holds (here a value-loss seed) cannot be measured by linearity. */
+    @Test
+    void seedsThatDoNotAddUpAreRefusedByLinearity() {
+        double[][] tokens = {{0, 0.5, -0.25}};
+        double[][] zeros = {{0, 0, 0}};
+        double[][] valueOnlyInTotal = {{0, 0.1, 0}};
+        BackwardSeeds total = new BackwardSeeds(tokens, valueOnlyInTotal, null);
+        BackwardSeeds positive = BackwardSeeds.ofTokenLogProbs(new double[][] {{0, 0.5, 0}});
+        BackwardSeeds negative = BackwardSeeds.ofTokenLogProbs(new double[][] {{0, 0, -0.25}});
+        BackwardSeeds[] tertiles = {BackwardSeeds.ofTokenLogProbs(zeros), positive, negative};
+        ComponentSeeds broken = new ComponentSeeds(total, positive, negative, tertiles, Map.of());
+        assertThatThrownBy(broken::requireComponentsSumToTotal).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("value seeds").hasMessageContaining("position 1");
+
+        ComponentSeeds sound = new ComponentSeeds(BackwardSeeds.ofTokenLogProbs(tokens), positive, negative, tertiles,
+                Map.of());
+        sound.requireComponentsSumToTotal();
+        ComponentSeeds wrongTertiles = new ComponentSeeds(BackwardSeeds.ofTokenLogProbs(tokens), positive, negative,
+                new BackwardSeeds[] {positive, positive, negative}, Map.of());
+        assertThatThrownBy(wrongTertiles::requireComponentsSumToTotal).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("bottom + middle + top");
+
+        ReferenceEngine policy = TestEngines.noisy(DPO_CONFIG, 7, 0.2);
+        assertThatThrownBy(() -> GradientAlignment.measure(policy, new double[policy.layout().size()], broken,
+                GradientAlignment.ComponentPasses.BY_LINEARITY)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    /** Delegates to an engine and counts backward passes. */
+    private static final class CountingEngine implements PolicyEngine {
+
+        private final PolicyEngine engine;
+        int backwardCalls;
+
+        CountingEngine(PolicyEngine engine) {
+            this.engine = engine;
+        }
+
+        @Override
+        public GptConfig config() {
+            return engine.config();
+        }
+
+        @Override
+        public ParameterLayout layout() {
+            return engine.layout();
+        }
+
+        @Override
+        public ForwardResult forward(TokenBatch batch) {
+            return engine.forward(batch);
+        }
+
+        @Override
+        public double[][] nextTokenLogProbs(TokenBatch batch) {
+            return engine.nextTokenLogProbs(batch);
+        }
+
+        @Override
+        public void backward(BackwardSeeds seeds) {
+            backwardCalls++;
+            engine.backward(seeds);
+        }
+
+        @Override
+        public void zeroGradients() {
+            engine.zeroGradients();
+        }
+
+        @Override
+        public void copyParametersTo(double[] destination) {
+            engine.copyParametersTo(destination);
+        }
+
+        @Override
+        public void setParameters(double[] source) {
+            engine.setParameters(source);
+        }
+
+        @Override
+        public void copyGradientsTo(double[] destination) {
+            engine.copyGradientsTo(destination);
+        }
+
+        @Override
+        public void setGradients(double[] source) {
+            engine.setGradients(source);
+        }
+
+        @Override
+        public double clipGradientNorm(double maxNorm) {
+            return engine.clipGradientNorm(maxNorm);
+        }
+
+        @Override
+        public void adamWStep(AdamWSettings settings, double learningRate) {
+            engine.adamWStep(settings, learningRate);
+        }
+
+        @Override
+        public long optimizerSteps() {
+            return engine.optimizerSteps();
+        }
+    }
+}
