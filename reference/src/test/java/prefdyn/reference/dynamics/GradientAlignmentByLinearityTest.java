@@ -3,8 +3,10 @@ package prefdyn.reference.dynamics;
 import org.junit.jupiter.api.Test;
 import prefdyn.reference.TestEngines;
 import prefdyn.reference.data.PromptResponse;
+import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dpo.DpoSettings;
 import prefdyn.reference.dpo.DpoTrainer;
+import prefdyn.reference.dpo.DpoVariant;
 import prefdyn.reference.dpo.PreferenceExample;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
@@ -18,6 +20,7 @@ import prefdyn.reference.ppo.PpoConfig;
 import prefdyn.reference.ppo.PpoObjective;
 import prefdyn.reference.ppo.PpoTrainer;
 import prefdyn.reference.ppo.RewardFunction;
+import prefdyn.reference.ppo.Tertile;
 import prefdyn.reference.sampling.SamplingSettings;
 import prefdyn.reference.train.TrainingSettings;
 
@@ -158,6 +161,32 @@ class GradientAlignmentByLinearityTest {
         DynamicsRun.Settings defaults = new DynamicsRun.Settings(1, 1, List.of(new int[] {3}),
                 SamplingSettings.greedy(2), 0, GradientAlignment.TargetAverage.PER_SEQUENCE, 2);
         assertThat(defaults.passes()).isEqualTo(GradientAlignment.ComponentPasses.EVERY_COMPONENT);
+    }
+
+    /**
+     * The identity BY_LINEARITY relies on, as seeds, for every DPO variant and loss type and every PPO objective:
+     * total = positive + negative = bottom + middle + top, entry by entry.
+     */
+    @Test
+    void everyDpoAndPpoDecompositionAddsUpAsSeeds() {
+        for (DpoVariant variant : DpoVariant.values()) {
+            for (DpoLossType type : DpoLossType.values()) {
+                DpoSettings settings = DpoSettings.of(0.5, variant, 10)
+                        .withLossType(type, type == DpoLossType.CONSERVATIVE ? 0.1 : 0.0);
+                DpoTrainer trainer = DpoTrainer.withReferenceModel(TestEngines.noisy(DPO_CONFIG, 8, 0.2),
+                        TestEngines.noisy(DPO_CONFIG, 99, 0.2), PAIRS, settings, TrainingSettings.of(6, 1e-3, 7));
+                trainer.componentSeeds().requireComponentsSumToTotal();
+            }
+        }
+        for (PpoObjective objective : List.of(PpoObjective.standard(), PpoObjective.positiveOnly(),
+                PpoObjective.negativeOnly(), PpoObjective.unweighted(), PpoObjective.singleTertile(Tertile.TOP))) {
+            PpoConfig config = PpoConfig.builder().batchSize(6).numMiniBatches(2).responseLength(3)
+                    .objective(objective).seed(3).build();
+            PpoTrainer trainer = new PpoTrainer(TestEngines.noisy(PPO_CONFIG, 9, 0.2),
+                    TestEngines.noisy(PPO_CONFIG, 5, 0.1), TestEngines.noisy(PPO_CONFIG.withValueHead(true), 101, 0.1),
+                    TOKEN_SUM, PPO_PROMPTS, config);
+            trainer.componentSeeds().requireComponentsSumToTotal();
+        }
     }
 
     /** Seeds whose total holds a term no part holds (here a value-loss seed) cannot be measured by linearity. */
