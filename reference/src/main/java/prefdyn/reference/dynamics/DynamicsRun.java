@@ -53,7 +53,7 @@ public final class DynamicsRun {
             heldOutPrompts = List.copyOf(heldOutPrompts);
         }
 
-        /** Settings with one backward pass per component ({@link GradientAlignment.ComponentPasses#EVERY_COMPONENT}). */
+        /** One backward pass per G component ({@link GradientAlignment.ComponentPasses#EVERY_COMPONENT}). */
         public Settings(long steps, int measureEvery, List<int[]> heldOutPrompts, SamplingSettings finalSampling,
                         long samplingSeed, GradientAlignment.TargetAverage average, int chunkSize) {
             this(steps, measureEvery, heldOutPrompts, finalSampling, samplingSeed, average, chunkSize,
