@@ -51,7 +51,8 @@ public final class GradientAlignment {
          * ∇L = ∇L⁺ + ∇L⁻ and ∇L_top = ∇L − ∇L_bottom − ∇L_middle. Every value agrees with
          * {@link #EVERY_COMPONENT} up to rounding (floating-point backward is linear only up to rounding, and
          * the top tertile inherits the rounding of three gradients); it costs 4 of the 6 backward passes, plus
-         * two elementwise passes over the P parameters.
+         * two elementwise passes over the P parameters. A top tertile whose seeds are all zero (no pair or token in
+         * it) gets the zero gradient its own backward pass would give, not the rounding residue of the subtraction.
          */
         BY_LINEARITY
     }
@@ -150,11 +151,12 @@ public final class GradientAlignment {
         double[] negative = backwardInto(engine, seeds.negative(), new double[size]);
         double[] bottom = backwardInto(engine, seeds.tertiles()[Tertiles.BOTTOM], new double[size]);
         double[] middle = backwardInto(engine, seeds.tertiles()[Tertiles.MIDDLE], new double[size]);
+        boolean topIsEmpty = seeds.tertiles()[Tertiles.TOP].isZero(); // e.g. a DPO batch of fewer than 3 pairs
         double[] total = new double[size];
         double[] top = new double[size];
         for (int i = 0; i < size; i++) {
-            total[i] = positive[i] + negative[i];                 // ∇L = ∇L⁺ + ∇L⁻
-            top[i] = total[i] - bottom[i] - middle[i];            // ∇L_top = ∇L − ∇L_bottom − ∇L_middle
+            total[i] = positive[i] + negative[i];                          // ∇L = ∇L⁺ + ∇L⁻
+            top[i] = topIsEmpty ? 0.0 : total[i] - bottom[i] - middle[i];  // ∇L_top = ∇L − ∇L_bottom − ∇L_middle
         }
         record(values, "total", targetGradient, targetNorm, total, groups);
         record(values, "positive", targetGradient, targetNorm, positive, groups);
