@@ -31,7 +31,8 @@ import prefdyn.cli.StepBenchmark.Timing;
 
 /**
  * {@code prefdyn bench}: the end-to-end benchmark of issue 8. It times a forward+backward, an SFT step, a DPO step,
- * a PPO step and one G measurement at a DPO and at a PPO step ({@link StepBenchmark}), on the reference at one
+ * a PPO step and one G measurement at a DPO and at a PPO step, each both with one backward pass per component and
+ * by linearity ({@code --g-passes every} and {@code linear}; {@link StepBenchmark}), on the reference at one
  * thread and at {@code --threads}, and with {@code --engine accelerated} on the twin too, all in the same run, so
  * that ratios between them mean something on a noisy machine. It prints medians, the spread (min–max), tokens/s,
  * GFLOP/s of the useful work ({@link StepFlops}), the twin's kernel launches per step, the ratios and the analysis
@@ -40,9 +41,10 @@ import prefdyn.cli.StepBenchmark.Timing;
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = {"Time a forward+backward, an SFT step, a DPO step, a PPO step and one G measurement (at a DPO "
-                + "and at a PPO step): median and spread of repeats after warm-up, tokens/s and GFLOP/s, for the "
-                + "reference at 1 thread and at --threads and, with --engine accelerated, for the float32 OpenCL twin "
-                + "(with its kernel launches per step), all in the same run, with their ratios and G cost / step cost.",
+                + "and at a PPO step, with one backward pass per component and by linearity): median and spread of "
+                + "repeats after warm-up, tokens/s and GFLOP/s, for the reference at 1 thread and at --threads and, "
+                + "with --engine accelerated, for the float32 OpenCL twin (with its kernel launches per step), all in "
+                + "the same run, with their ratios and G cost / step cost.",
                 "--record appends the run as one JSON line to docs/perf-history.jsonl (date, commit, machine, "
                         + "settings, every median)."})
 public final class BenchCommand implements Callable<Integer> {
@@ -204,11 +206,21 @@ public final class BenchCommand implements Callable<Integer> {
         for (Run run : runs) {
             double dpo = ratio(run, Item.G_DPO, Item.DPO_STEP);
             double ppo = ratio(run, Item.G_PPO, Item.PPO_STEP);
+            double dpoLinear = ratio(run, Item.G_DPO_LINEAR, Item.DPO_STEP);
+            double ppoLinear = ratio(run, Item.G_PPO_LINEAR, Item.PPO_STEP);
             out.printf(Locale.ROOT, "  %-24s G at a DPO step / DPO step = %.3f (%s); G at a PPO step / PPO step = %.3f "
                     + "(%s)%n", run.label(), dpo, verdict(dpo), ppo, verdict(ppo));
+            out.printf(Locale.ROOT, "  %-24s G linear, DPO step / DPO step = %.3f (%s); G linear, PPO step / "
+                    + "PPO step = %.3f (%s); by linearity / every component: DPO %.3f, PPO %.3f%n", run.label(),
+                    dpoLinear, verdict(dpoLinear), ppoLinear, verdict(ppoLinear),
+                    ratio(run, Item.G_DPO_LINEAR, Item.G_DPO), ratio(run, Item.G_PPO_LINEAR, Item.G_PPO));
             Map<String, Object> pair = new LinkedHashMap<>();
             pair.put("g_dpo_over_dpo_step", dpo);
             pair.put("g_ppo_over_ppo_step", ppo);
+            pair.put("g_dpo_linear_over_dpo_step", dpoLinear);
+            pair.put("g_ppo_linear_over_ppo_step", ppoLinear);
+            pair.put("g_dpo_linear_over_g_dpo", ratio(run, Item.G_DPO_LINEAR, Item.G_DPO));
+            pair.put("g_ppo_linear_over_g_ppo", ratio(run, Item.G_PPO_LINEAR, Item.G_PPO));
             overhead.put(run.label(), pair);
         }
         ratios.put("g_over_step", overhead);

@@ -5,6 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -66,14 +67,21 @@ public final class DemoCommand implements Callable<Integer> {
             description = "reference (float64) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--g-passes", defaultValue = GPasses.EVERY, paramLabel = "every|linear",
+            description = GPasses.DESCRIPTION)
+    String gPasses;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
         long started = System.nanoTime();
         List<String> selected = runs == null || runs.isEmpty() ? RUNS : runs;
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
+        ComponentPasses passes = GPasses.parse(gPasses);
+        String command = "prefdyn demo --size " + size + " --seed " + seed
+                + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes));
         DemoRuns.Request request = new DemoRuns.Request(out, force, DemoSize.of(size), seed, checkpoint, selected,
-                parallelJobs, engine, "prefdyn demo --size " + size + " --seed " + seed);
+                parallelJobs, engine, passes, command);
         Path report = DemoRuns.run(request, new Progress(stdout, common.quiet));
         printSummary(stdout, Report.loadRuns(out));
         stdout.printf(Locale.ROOT, "demo finished in %.0f s; report: %s%n", DemoRuns.seconds(started),

@@ -6,6 +6,7 @@ import prefdyn.datasets.PreferencePair;
 import prefdyn.datasets.Reward;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.dpo.DpoLossType;
+import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Parallel;
 
 import java.nio.file.Path;
@@ -14,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -50,10 +52,11 @@ final class DemoRuns {
      * @param runs       run names from {@link #AVAILABLE}
      * @param jobs       runs trained side by side
      * @param engine     reference or accelerated
+     * @param gPasses    how G's component gradients are computed (every run's and the demo's config.json record it)
      * @param command    the command line recorded in config.json
      */
     record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
-                   String engine, String command) {
+                   String engine, ComponentPasses gPasses, String command) {
 
         Request {
             runs = List.copyOf(runs);
@@ -69,6 +72,7 @@ final class DemoRuns {
             if (jobs < 1) {
                 throw new UserError("--jobs must be at least 1, got " + jobs);
             }
+            Objects.requireNonNull(gPasses, "gPasses");
         }
     }
 
@@ -91,6 +95,7 @@ final class DemoRuns {
         top.put("seed", seed);
         top.put("checkpoint", request.checkpoint());
         top.put("engine", request.engine());
+        top.put(GPasses.FIELD, GPasses.name(request.gPasses()));
         top.put("jobs", request.jobs());
         top.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
                 + ", Java " + System.getProperty("java.version"));
@@ -208,7 +213,7 @@ final class DemoRuns {
                 sizes.responseTokens(), sizes.klCoef(), sizes.ppoPrompts(),
                 ppo ? sizes.ppoMeasureEvery() : sizes.dpoMeasureEvery(), sizes.finalPrompts(), sizes.finalTokens(),
                 sizes.probePrompts(), sizes.probeTokens(), sizes.probePairs(), sizes.evalPrompts(), sizes.evalTokens(),
-                request.seed(), request.engine());
+                request.seed(), request.engine(), request.gPasses());
     }
 
     /** On-policy pairs in chunks of {@value #PAIR_CHUNK} prompts, generated in parallel, seeded per chunk. */

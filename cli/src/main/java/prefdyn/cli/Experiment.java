@@ -264,10 +264,10 @@ public final class Experiment implements AutoCloseable {
         return probes;
     }
 
-    /** The settings of the two-pass replay: T, k, D′'s prompts and decoding. */
+    /** The settings of the two-pass replay: T, k, D′'s prompts and decoding, how G's gradients are computed. */
     public DynamicsRun.Settings dynamicsSettings() {
         return new DynamicsRun.Settings(config.steps(), config.measureEvery(), finalPrompts(),
                 SamplingSettings.greedy(config.finalTokens()), 0, GradientAlignment.TargetAverage.PER_SEQUENCE,
-                Math.max(1, config.finalPrompts()));
+                Math.max(1, config.finalPrompts()), config.gPasses());
     }
 }

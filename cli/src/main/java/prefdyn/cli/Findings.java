@@ -106,9 +106,13 @@ final class Findings {
         for (Map<String, Object> seed : seedConfigs) {
             commits.add(seed.get("commit") instanceof String commit ? commit : "not recorded");
         }
+        // G measured by linearity is named (a finished seed is reused only with the same --g-passes); the default
+        // adds nothing, so a page of the default mode reads as it did before the option existed.
+        boolean linear = GPasses.LINEAR.equals(config.get(GPasses.FIELD));
         page.paragraph("Written by `prefdyn reproduce` on " + LocalDate.now(ZoneOffset.UTC) + " (prefdyn "
                 + Version.get() + "). Regenerate with `./prefdyn reproduce --seeds " + seedConfigs.size()
                 + " --first-seed " + seedConfigs.get(0).get("seed") + " --size " + config.get("size")
+                + (linear ? " --g-passes " + GPasses.LINEAR : "")
                 + " --findings docs/findings.md`: finished seed directories under `--out` are reused, so the page "
                 + "can be re-rendered without training.");
         List<List<String>> rows = new ArrayList<>();
@@ -116,6 +120,10 @@ final class Findings {
         rows.add(List.of("runs per seed", String.join(", ", runs.keySet())));
         rows.add(List.of("start model and reference", String.valueOf(config.get("checkpoint"))));
         rows.add(List.of("engine", String.valueOf(config.get("engine"))));
+        if (linear) {
+            rows.add(List.of("G's component gradients", "by linearity (--g-passes linear: 4 backward passes, the total "
+                    + "and the top tertile formed from them; equal to one pass per component up to rounding)"));
+        }
         rows.add(List.of("code (git commit of the seed runs)", String.join(", ", commits)));
         rows.add(List.of("machine", String.valueOf(seedConfigs.get(0).get("machine"))));
         if (seedConfigs.get(0).get("sizes") instanceof Map<?, ?> sizes) {

@@ -5,6 +5,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -82,6 +83,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = "reference (float64) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
     String engine;
 
+    @Option(names = "--g-passes", defaultValue = GPasses.EVERY, paramLabel = "every|linear",
+            description = GPasses.DESCRIPTION + " A finished seed is reused only if it was measured the same way.")
+    String gPasses;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -93,7 +98,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         List<String> selected = runs == null || runs.isEmpty() ? DemoRuns.AVAILABLE : runs;
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         // Checks every setting before anything is written (DemoRuns.Request validates runs and jobs).
-        new DemoRuns.Request(out, force, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, "check");
+        ComponentPasses passes = GPasses.parse(gPasses);
+        new DemoRuns.Request(out, force, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes, "check");
         Engines.requireAvailable(Engines.Kind.parse(engine));
         Progress progress = new Progress(stdout, common.quiet);
 
@@ -106,6 +112,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         config.put("runs", selected);
         config.put("checkpoint", checkpoint);
         config.put("engine", engine);
+        config.put(GPasses.FIELD, GPasses.name(passes));
         RunDirectory.writeJson(top.resolve("config.json"), config);
 
         List<Path> seedDirectories = new ArrayList<>();
@@ -113,14 +120,15 @@ public final class ReproduceCommand implements Callable<Integer> {
             Path directory = out.resolve("seed-" + seed);
             seedDirectories.add(directory);
             String command = "prefdyn reproduce --size " + size + " --seed " + seed + " --runs "
-                    + String.join(",", selected) + " --checkpoint " + checkpoint + " --engine " + engine;
-            if (!force && finished(directory, seed, selected, size, checkpoint, engine)) {
+                    + String.join(",", selected) + " --checkpoint " + checkpoint + " --engine " + engine
+                    + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes));
+            if (!force && finished(directory, seed, selected, size, checkpoint, engine, passes)) {
                 progress.note("seed " + seed + ": reusing the finished runs in " + directory);
                 continue;
             }
             progress.note("seed " + seed + ": " + selected.size() + " runs");
             DemoRuns.run(new DemoRuns.Request(directory, true, sizes, seed, checkpoint, selected, parallelJobs,
-                    engine, command), progress);
+                    engine, passes, command), progress);
         }
 
         Path findingsFile = findings != null ? findings : out.resolve("findings.md");
@@ -172,11 +180,13 @@ public final class ReproduceCommand implements Callable<Integer> {
     }
 
     /**
-     * Whether {@code directory} holds a finished demo directory with the same seed, runs, sizes, start model and
-     * engine (written by an earlier reproduce, or by {@code prefdyn demo} with the same settings).
+     * Whether {@code directory} holds a finished demo directory with the same seed, runs, sizes, start model, engine
+     * and way of computing G's gradients (written by an earlier reproduce, or by {@code prefdyn demo} with the same
+     * settings). A demo config without {@code g_passes} was written before the field existed, with one backward pass
+     * per component: it matches {@code every}.
      */
-    private static boolean finished(Path directory, long seed, List<String> runs, String size, String checkpoint,
-                                    String engine) {
+    static boolean finished(Path directory, long seed, List<String> runs, String size, String checkpoint,
+                            String engine, ComponentPasses passes) {
         if (!Files.exists(directory.resolve("config.json")) || !Files.exists(directory.resolve("report.html"))
                 || Files.exists(directory.resolve(RunDirectory.MARKER))) {
             return false;
@@ -185,6 +195,16 @@ public final class ReproduceCommand implements Callable<Integer> {
         return "demo".equals(config.get("kind")) && config.get("seed") instanceof Number number
                 && number.longValue() == seed && runs.equals(config.get("runs"))
                 && checkpoint.equals(config.get("checkpoint")) && engine.equals(config.get("engine"))
-                && config.get("sizes") instanceof Map<?, ?> sizes && size.equals(sizes.get("size"));
+                && config.get("sizes") instanceof Map<?, ?> sizes && size.equals(sizes.get("size"))
+                && passes == recordedPasses(config);
+    }
+
+    /** The G passes a demo config records (absent: every); null for a value no prefdyn writes. */
+    private static ComponentPasses recordedPasses(Map<String, Object> config) {
+        try {
+            return GPasses.fromConfig(config.get(GPasses.FIELD));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 }

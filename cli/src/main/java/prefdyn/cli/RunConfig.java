@@ -1,11 +1,13 @@
 package prefdyn.cli;
 
 import prefdyn.reference.dpo.DpoLossType;
+import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * Every setting of one training run, as written to the run directory's {@code config.json} and read back by
@@ -40,16 +42,19 @@ import java.util.Map;
  * @param evalTokens     most tokens of each evaluation sample
  * @param dataSeed       seeds the choice of prompts
  * @param engine         reference or accelerated
+ * @param gPasses        how G's component gradients are computed (field {@code g_passes}: every or linear; absent
+ *                       in older configs, which means every)
  */
 public record RunConfig(String name, Objective objective, String variant, DpoLossType lossType, double beta,
                         long seed, int steps, int batch, double learningRate, String checkpoint, String pairs,
                         String heldoutPairs, int ppoEpochs, int ppoMiniBatches, int responseTokens, double klCoef,
                         int trainPrompts, int measureEvery, int finalPrompts, int finalTokens, int probePrompts,
                         int probeTokens, int probePairs, int evalPrompts, int evalTokens, long dataSeed,
-                        String engine) {
+                        String engine, ComponentPasses gPasses) {
 
     public RunConfig {
         objective.requireVariant(variant);
+        Objects.requireNonNull(gPasses, "gPasses");
         positive("steps", steps);
         positive("batch", batch);
         positive("measure-every", measureEvery);
@@ -92,14 +97,14 @@ public record RunConfig(String name, Objective objective, String variant, DpoLos
         return new RunConfig(name, Objective.PPO, "standard", lossType, beta, seed, steps, Math.max(2, batch),
                 learningRate, checkpoint, null, null, ppoEpochs, 1, responseTokens, klCoef, trainPrompts,
                 measureEvery, finalPrompts, finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens,
-                dataSeed, engine);
+                dataSeed, engine, gPasses);
     }
 
     /** This config without the held-out pair file. */
     public RunConfig withoutHeldoutPairs() {
         return new RunConfig(name, objective, variant, lossType, beta, seed, steps, batch, learningRate, checkpoint,
                 pairs, null, ppoEpochs, ppoMiniBatches, responseTokens, klCoef, trainPrompts, measureEvery, finalPrompts,
-                finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens, dataSeed, engine);
+                finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens, dataSeed, engine, gPasses);
     }
 
     private static void positive(String flag, long value) {
@@ -136,6 +141,7 @@ public record RunConfig(String name, Objective objective, String variant, DpoLos
         json.put("kl_coef", klCoef);
         json.put("train_prompts", trainPrompts);
         json.put("measure_every", measureEvery);
+        json.put(GPasses.FIELD, GPasses.name(gPasses));
         json.put("final_prompts", finalPrompts);
         json.put("final_tokens", finalTokens);
         json.put("probe_prompts", probePrompts);
@@ -166,7 +172,8 @@ public record RunConfig(String name, Objective objective, String variant, DpoLos
                     (int) integer(json, "final_prompts"), (int) integer(json, "final_tokens"),
                     (int) integer(json, "probe_prompts"), (int) integer(json, "probe_tokens"),
                     (int) integer(json, "probe_pairs"), (int) integer(json, "eval_prompts"),
-                    (int) integer(json, "eval_tokens"), integer(json, "data_seed"), string(json, "engine"));
+                    (int) integer(json, "eval_tokens"), integer(json, "data_seed"), string(json, "engine"),
+                    GPasses.fromConfig(json.get(GPasses.FIELD)));
         } catch (UserError | IllegalArgumentException e) {
             throw new UserError(source + ": " + e.getMessage(), e);
         }

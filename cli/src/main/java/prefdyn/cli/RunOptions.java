@@ -83,6 +83,10 @@ public final class RunOptions {
             description = "analyze: measure G every K steps. Default: ${DEFAULT-VALUE}.")
     int measureEvery;
 
+    @Option(names = "--g-passes", defaultValue = GPasses.EVERY, paramLabel = "every|linear",
+            description = "analyze: " + GPasses.DESCRIPTION)
+    String gPasses;
+
     @Option(names = "--final-prompts", defaultValue = "8",
             description = "analyze: held-out prompts of D' (greedy final responses). Default: ${DEFAULT-VALUE}.")
     int finalPrompts;
@@ -128,6 +132,6 @@ public final class RunOptions {
         return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, type, beta, seed, steps, batch, lr,
                 checkpoint, pairsPath, heldoutPath, ppoEpochs, ppoMiniBatches, responseTokens, klCoef, prompts,
                 measureEvery, finalPrompts, finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens,
-                dataSeed, engine);
+                dataSeed, engine, GPasses.parse(gPasses));
     }
 }

@@ -51,6 +51,9 @@ import java.util.Random;
  *       of {@code finalTokens}), the forward of D_t and one backward per component (total, positive, negative, three
  *       tertiles) with its dot products. A PPO step's rollout is collected before the timer starts, because the
  *       step that follows the measurement reuses it; the G cost is then only what the analysis adds.</li>
+ *   <li><b>G linear, DPO step</b> and <b>G linear, PPO step</b>: the same measurements at the same step with
+ *       {@link GradientAlignment.ComponentPasses#BY_LINEARITY} (4 backward passes instead of 6; {@code --g-passes
+ *       linear}), timed right after the 6-pass ones so that the two are compared within one run.</li>
  * </ul>
  */
 final class StepBenchmark {
@@ -77,14 +80,16 @@ final class StepBenchmark {
         return scores;
     };
 
-    /** What is timed, in the order it is printed. */
+    /** What is timed, in the order it is printed (labels of at most 18 characters: the table's first column). */
     enum Item {
         FORWARD_BACKWARD("forward+backward"),
         SFT_STEP("SFT step"),
         DPO_STEP("DPO step"),
         PPO_STEP("PPO step"),
         G_DPO("G at a DPO step"),
-        G_PPO("G at a PPO step");
+        G_DPO_LINEAR("G linear, DPO step"),
+        G_PPO("G at a PPO step"),
+        G_PPO_LINEAR("G linear, PPO step");
 
         final String label;
 
@@ -230,8 +235,10 @@ final class StepBenchmark {
             return 2.0 * settings.batch() * config.contextLength();
         }));
         List<PromptResponse> targets = finalResponses();
-        DynamicsRun.Settings dynamics = dynamicsSettings(targets);
+        DynamicsRun.Settings dynamics = dynamicsSettings(targets, GradientAlignment.ComponentPasses.EVERY_COMPONENT);
+        DynamicsRun.Settings linear = dynamicsSettings(targets, GradientAlignment.ComponentPasses.BY_LINEARITY);
         timings.put(Item.G_DPO, time(() -> gMeasurement(dpo, targets, dynamics)));
+        timings.put(Item.G_DPO_LINEAR, time(() -> gMeasurement(dpo, targets, linear)));
 
         policy.setParameters(settings.parameters());
         MeteredEngine reference = open(config, settings.parameters());
@@ -248,6 +255,7 @@ final class StepBenchmark {
             return tokens;
         }));
         timings.put(Item.G_PPO, time(() -> gMeasurement(ppo, targets, dynamics), ppo::componentSeeds));
+        timings.put(Item.G_PPO_LINEAR, time(() -> gMeasurement(ppo, targets, linear), ppo::componentSeeds));
         return timings;
     }
 
@@ -381,10 +389,11 @@ final class StepBenchmark {
         return targets;
     }
 
-    private DynamicsRun.Settings dynamicsSettings(List<PromptResponse> targets) {
+    private DynamicsRun.Settings dynamicsSettings(List<PromptResponse> targets,
+                                                  GradientAlignment.ComponentPasses passes) {
         List<int[]> prompts = targets.stream().map(PromptResponse::prompt).toList();
         return new DynamicsRun.Settings(1, 1, prompts, SamplingSettings.greedy(settings.finalResponseLength()), 0,
-                GradientAlignment.TargetAverage.PER_SEQUENCE, targets.size());
+                GradientAlignment.TargetAverage.PER_SEQUENCE, targets.size(), passes);
     }
 
     /** One G measurement at the trainer's current step; returns the tokens of D′ and D_t it forwarded. */

@@ -26,7 +26,7 @@ import static org.assertj.core.api.Assertions.within;
 class BenchCommandTest {
 
     private static final List<String> ITEMS = List.of("forward+backward", "SFT step", "DPO step", "PPO step",
-            "G at a DPO step", "G at a PPO step");
+            "G at a DPO step", "G linear, DPO step", "G at a PPO step", "G linear, PPO step");
 
     @TempDir
     Path dir;
@@ -86,8 +86,10 @@ class BenchCommandTest {
             assertThat(rows.get("SFT step").tokens()).isEqualTo(128.0);
             assertThat(rows.get("DPO step").tokens()).isEqualTo(256.0);
             assertThat(rows.get("G at a DPO step").tokens()).isEqualTo(40.0 + 256.0);
+            assertThat(rows.get("G linear, DPO step").tokens()).isEqualTo(40.0 + 256.0);
             assertThat(rows.get("PPO step").tokens()).isBetween(2 * 17.0, 2 * 48.0);
             assertThat(rows.get("G at a PPO step").tokens()).isBetween(40.0 + 2 * 17.0, 40.0 + 2 * 48.0);
+            assertThat(rows.get("G linear, PPO step").tokens()).isEqualTo(rows.get("G at a PPO step").tokens());
         }
 
         // the printed ratios are the ratios of the printed medians (up to their rounding)
@@ -111,6 +113,16 @@ class BenchCommandTest {
             assertThat(Double.parseDouble(overhead.group(1))).isCloseTo(dpo, within(2e-3 * dpo + 1e-3));
             assertThat(overhead.group(2)).isEqualTo(Double.parseDouble(overhead.group(1)) <= 3 ? "meets" : "misses");
             assertThat(Double.parseDouble(overhead.group(3))).isCloseTo(ppo, within(2e-3 * ppo + 1e-3));
+            Matcher linear = Pattern.compile(Pattern.quote(engine) + "\\s+G linear, DPO step / DPO step = ([0-9.]+) "
+                    + "\\((meets|misses) the goal\\); G linear, PPO step / PPO step = ([0-9.]+) \\((meets|misses) the "
+                    + "goal\\); by linearity / every component: DPO ([0-9.]+), PPO ([0-9.]+)").matcher(out);
+            assertThat(linear.find()).as(out).isTrue();
+            double dpoLinear = rows.get("G linear, DPO step").median() / rows.get("DPO step").median();
+            double ppoLinear = rows.get("G linear, PPO step").median() / rows.get("PPO step").median();
+            double dpoSaving = rows.get("G linear, DPO step").median() / rows.get("G at a DPO step").median();
+            assertThat(Double.parseDouble(linear.group(1))).isCloseTo(dpoLinear, within(2e-3 * dpoLinear + 1e-3));
+            assertThat(Double.parseDouble(linear.group(3))).isCloseTo(ppoLinear, within(2e-3 * ppoLinear + 1e-3));
+            assertThat(Double.parseDouble(linear.group(5))).isCloseTo(dpoSaving, within(2e-3 * dpoSaving + 1e-3));
         }
 
         // the record: one line, every key, medians as printed, ratios exactly the quotients of its medians
@@ -145,6 +157,12 @@ class BenchCommandTest {
         Map<String, Object> best = map(results, "reference threads=2");
         assertThat(number(overhead, "g_dpo_over_dpo_step")).isCloseTo(number(map(best, "G at a DPO step"), "median_ms")
                 / number(map(best, "DPO step"), "median_ms"), within(1e-12));
+        assertThat(number(overhead, "g_ppo_linear_over_ppo_step")).isCloseTo(
+                number(map(best, "G linear, PPO step"), "median_ms") / number(map(best, "PPO step"), "median_ms"),
+                within(1e-12));
+        assertThat(number(overhead, "g_dpo_linear_over_g_dpo")).isCloseTo(
+                number(map(best, "G linear, DPO step"), "median_ms") / number(map(best, "G at a DPO step"), "median_ms"),
+                within(1e-12));
 
         Cli.Result again = Cli.run(args(checkpoint, "--threads", "1", "--record=" + history));
         assertThat(again.code()).as(again.err()).isZero();

@@ -84,6 +84,10 @@ class CliParsingTest {
         assertUserError(Cli.run("train", "--objective", "ppo", "--batch", "1", "--out", out.toString()), 1,
                 "at least 2 for PPO");
         assertUserError(Cli.run("train", "--engine", "quantum", "--out", out.toString()), 1, "unknown engine");
+        assertUserError(Cli.run("train", "--g-passes", "fast", "--out", out.toString()), 1,
+                "unknown --g-passes 'fast'; expected every or linear");
+        assertUserError(Cli.run("demo", "--g-passes", "Linear", "--out", out.toString()), 1, "unknown --g-passes");
+        assertUserError(Cli.run("reproduce", "--g-passes", "4", "--out", out.toString()), 1, "unknown --g-passes");
         assertUserError(Cli.run("demo", "--size", "huge", "--out", out.toString()), 1, "unknown --size 'huge'");
         assertUserError(Cli.run("demo", "--runs", "dpo/sideways", "--out", out.toString()), 1, "dpo/sideways");
         assertUserError(Cli.run("demo", "--jobs", "0", "--out", out.toString()), 1, "--jobs");

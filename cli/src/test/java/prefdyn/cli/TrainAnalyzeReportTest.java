@@ -6,7 +6,9 @@ import org.junit.jupiter.api.io.TempDir;
 import prefdyn.accelerated.kernels.OpenClDevices;
 import prefdyn.reference.checkpoint.Checkpoint;
 import prefdyn.reference.dynamics.FinalResponses;
+import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.util.Json;
+import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -44,7 +46,7 @@ class TrainAnalyzeReportTest {
         }
         Map<String, Object> config = RunDirectory.readJson(run.resolve("config.json"));
         assertThat(config).containsEntry("objective", "dpo").containsEntry("variant", "negative-only")
-                .containsEntry("seed", 1L).containsKey("prefdyn_version");
+                .containsEntry("seed", 1L).containsKey("prefdyn_version").containsEntry("g_passes", "every");
 
         Cli.Result analyzed = Cli.run("analyze", run.toString(), "--quiet");
         assertThat(analyzed.code()).as(analyzed.err()).isZero();
@@ -88,13 +90,20 @@ class TrainAnalyzeReportTest {
         Cli.Result trained = Cli.run(concat(new String[] {"train", "--objective", "ppo", "--variant", "top-tertile",
                 "--checkpoint", checkpoint.toString(), "--steps", "2", "--batch", "2", "--ppo-epochs", "1",
                 "--ppo-minibatches", "1", "--response-tokens", "6", "--prompts", "4", "--out", run.toString(),
-                "--quiet"}, SMALL_ANALYSIS));
+                "--g-passes", "linear", "--quiet"}, SMALL_ANALYSIS));
         assertThat(trained.code()).as(trained.err()).isZero();
+        assertThat(RunDirectory.readJson(run.resolve("config.json"))).containsEntry("g_passes", "linear");
         Cli.Result analyzed = Cli.run("analyze", run.toString(), "--quiet");
         assertThat(analyzed.code()).as(analyzed.err()).isZero();
         List<String> dynamics = Files.readAllLines(run.resolve("dynamics.jsonl"));
         assertThat(dynamics).hasSize(2);
         assertThat(Json.parseObject(dynamics.get(0))).containsKeys("G/total", "G/tertile/top", "samples/reward");
+        // analyze measured G as the run's config.json says
+        RunConfig config = RunConfig.fromJson(RunDirectory.readJson(run.resolve("config.json")), "config.json");
+        try (Parallel parallel = new Parallel(1); Experiment experiment = new Experiment(config, run, parallel)) {
+            assertThat(experiment.dynamicsSettings().passes())
+                    .isEqualTo(GradientAlignment.ComponentPasses.BY_LINEARITY);
+        }
     }
 
     @Test

@@ -8,6 +8,7 @@ import prefdyn.reference.train.MetricsLog;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
@@ -34,9 +35,12 @@ public final class DynamicsRun {
      * @param samplingSeed   seed of D′'s decoding when it samples
      * @param average        how Ê_{D′} averages
      * @param chunkSize      sequences per forward pass when computing the target gradient
+     * @param passes         how G's component gradients are computed: one backward pass each (the default) or 4
+     *                       passes and linearity; the values agree up to rounding
      */
     public record Settings(long steps, int measureEvery, List<int[]> heldOutPrompts, SamplingSettings finalSampling,
-                           long samplingSeed, GradientAlignment.TargetAverage average, int chunkSize) {
+                           long samplingSeed, GradientAlignment.TargetAverage average, int chunkSize,
+                           GradientAlignment.ComponentPasses passes) {
 
         public Settings {
             if (steps < 1 || measureEvery < 1 || chunkSize < 1) {
@@ -45,7 +49,15 @@ public final class DynamicsRun {
             if (heldOutPrompts.isEmpty()) {
                 throw new IllegalArgumentException("D′ needs at least one held-out prompt");
             }
+            Objects.requireNonNull(passes, "passes");
             heldOutPrompts = List.copyOf(heldOutPrompts);
+        }
+
+        /** One backward pass per G component ({@link GradientAlignment.ComponentPasses#EVERY_COMPONENT}). */
+        public Settings(long steps, int measureEvery, List<int[]> heldOutPrompts, SamplingSettings finalSampling,
+                        long samplingSeed, GradientAlignment.TargetAverage average, int chunkSize) {
+            this(steps, measureEvery, heldOutPrompts, finalSampling, samplingSeed, average, chunkSize,
+                    GradientAlignment.ComponentPasses.EVERY_COMPONENT);
         }
     }
 
@@ -79,8 +91,8 @@ public final class DynamicsRun {
 
     /**
      * Pass 2: replays a fresh, identical trainer and writes one line per measured step to {@code dynamicsLog}:
-     * the G values of {@link GradientAlignment#measure}, the batch statistics, {@code target/nll} (the NLL of
-     * D′ at θ(t)) and {@code theta/fingerprint}.
+     * the G values of {@link GradientAlignment#measure} (computed as the settings' {@code passes} say), the batch
+     * statistics, {@code target/nll} (the NLL of D′ at θ(t)) and {@code theta/fingerprint}.
      *
      * @throws IllegalStateException if the replayed θ(t) differs from pass 1's
      */
@@ -121,7 +133,7 @@ public final class DynamicsRun {
                 settings.chunkSize());
         ComponentSeeds seeds = trainer.componentSeeds();
         Map<String, Object> line = new LinkedHashMap<>();
-        line.putAll(GradientAlignment.measure(policy, target.gradient(), seeds));
+        line.putAll(GradientAlignment.measure(policy, target.gradient(), seeds, settings.passes()));
         line.put("target/nll", target.nll());
         line.putAll(seeds.statistics());
         line.put("theta/fingerprint", fingerprint);

@@ -17,4 +17,24 @@ public record BackwardSeeds(double[][] tokenLogProbs, double[][] values, double[
     public static BackwardSeeds ofTokenLogProbs(double[][] tokenLogProbs) {
         return new BackwardSeeds(tokenLogProbs, null, null);
     }
+
+    /** Whether every seed is 0 (absent arrays count as zeros): backward then adds nothing to the gradient. */
+    public boolean isZero() {
+        return allZero(tokenLogProbs) && allZero(values) && allZero(rewards);
+    }
+
+    /** @param seeds [B][W] or null */
+    private static boolean allZero(double[][] seeds) {
+        if (seeds == null) {
+            return true;
+        }
+        for (double[] row : seeds) {
+            for (double seed : row) {
+                if (seed != 0.0) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
 }
