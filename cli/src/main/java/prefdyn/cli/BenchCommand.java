@@ -76,6 +76,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--repeats", defaultValue = "7", description = "Timed repeats of each item (after at least 2 warm-ups and 1 s). Default: ${DEFAULT-VALUE}.")
     int repeats;
 
+    @Option(names = "--items", defaultValue = "all", paramLabel = "LIST",
+            description = "What to time, comma-separated: fb (forward+backward), sft, dpo, ppo, g-dpo, g-dpo-linear, "
+                    + "g-ppo, g-ppo-linear; or all. Default: ${DEFAULT-VALUE}.")
+    String items;
+
     @Option(names = "--threads", description = "Reference thread count compared with 1. Default: all cores.")
     Integer threads;
 
@@ -124,7 +129,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError("--warm-up-seconds must be >= 0, got " + warmUpSeconds);
         }
         StepBenchmark.Settings settings = new StepBenchmark.Settings(config, parameters, batch, repeats, finalPrompts,
-                finalTokens, warmUpSeconds);
+                finalTokens, warmUpSeconds, Item.parse(items));
         String device = kind == Engines.Kind.ACCELERATED ? OpenClDevices.describe(OpenClDevices.best()) : null;
 
         printHeader(out, config, settings, device);
@@ -176,6 +181,9 @@ public final class BenchCommand implements Callable<Integer> {
         for (Item item : Item.values()) {
             for (Run run : runs) {
                 Timing timing = run.timings().get(item);
+                if (timing == null) {
+                    continue;
+                }
                 String launches = run.kind() == Engines.Kind.ACCELERATED
                         ? String.format(Locale.ROOT, "%.1f", timing.meanLaunches()) : "-";
                 out.printf(Locale.ROOT, "%-18s %-24s %12.3f %21s %12.1f %12.1f %9.3f %13s%n", item.label, run.label(),
@@ -204,27 +212,24 @@ public final class BenchCommand implements Callable<Integer> {
                 + "training steps):%n", G_GOAL_STEPS);
         Map<String, Object> overhead = new LinkedHashMap<>();
         for (Run run : runs) {
-            double dpo = ratio(run, Item.G_DPO, Item.DPO_STEP);
-            double ppo = ratio(run, Item.G_PPO, Item.PPO_STEP);
-            double dpoLinear = ratio(run, Item.G_DPO_LINEAR, Item.DPO_STEP);
-            double ppoLinear = ratio(run, Item.G_PPO_LINEAR, Item.PPO_STEP);
-            out.printf(Locale.ROOT, "  %-24s G at a DPO step / DPO step = %.3f (%s); G at a PPO step / PPO step = %.3f "
-                    + "(%s)%n", run.label(), dpo, verdict(dpo), ppo, verdict(ppo));
-            out.printf(Locale.ROOT, "  %-24s G linear, DPO step / DPO step = %.3f (%s); G linear, PPO step / "
-                    + "PPO step = %.3f (%s); by linearity / every component: DPO %.3f, PPO %.3f%n", run.label(),
-                    dpoLinear, verdict(dpoLinear), ppoLinear, verdict(ppoLinear),
-                    ratio(run, Item.G_DPO_LINEAR, Item.G_DPO), ratio(run, Item.G_PPO_LINEAR, Item.G_PPO));
             Map<String, Object> pair = new LinkedHashMap<>();
-            pair.put("g_dpo_over_dpo_step", dpo);
-            pair.put("g_ppo_over_ppo_step", ppo);
-            pair.put("g_dpo_linear_over_dpo_step", dpoLinear);
-            pair.put("g_ppo_linear_over_ppo_step", ppoLinear);
-            pair.put("g_dpo_linear_over_g_dpo", ratio(run, Item.G_DPO_LINEAR, Item.G_DPO));
-            pair.put("g_ppo_linear_over_g_ppo", ratio(run, Item.G_PPO_LINEAR, Item.G_PPO));
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s", run.label()));
+            overheadRatio(run, Item.G_DPO, Item.DPO_STEP, "g_dpo_over_dpo_step", true, pair, line);
+            overheadRatio(run, Item.G_PPO, Item.PPO_STEP, "g_ppo_over_ppo_step", true, pair, line);
+            overheadRatio(run, Item.G_DPO_LINEAR, Item.DPO_STEP, "g_dpo_linear_over_dpo_step", true, pair, line);
+            overheadRatio(run, Item.G_PPO_LINEAR, Item.PPO_STEP, "g_ppo_linear_over_ppo_step", true, pair, line);
+            overheadRatio(run, Item.G_DPO_LINEAR, Item.G_DPO, "g_dpo_linear_over_g_dpo", false, pair, line);
+            overheadRatio(run, Item.G_PPO_LINEAR, Item.G_PPO, "g_ppo_linear_over_g_ppo", false, pair, line);
+            if (pair.isEmpty()) {
+                line.append(" (no G item with its step was timed)");
+            } else {
+                line.setLength(line.length() - 1); // the last ';'
+            }
+            out.println(line);
             overhead.put(run.label(), pair);
         }
         ratios.put("g_over_step", overhead);
-        if (twin != null) {
+        if (twin != null && twin.timed(Item.DPO_STEP)) {
             double dpoSpeedup = ratio(bestReference, twin, Item.DPO_STEP);
             boolean gpu = OpenClDevices.bestIsGpu();
             out.printf(Locale.ROOT, "GPU goals (issue 8, at --batch 64 on an NVIDIA GPU): twin DPO step >= %.0fx the "
@@ -233,12 +238,17 @@ public final class BenchCommand implements Callable<Integer> {
                     gpu ? (batch == 64 ? (dpoSpeedup >= GPU_SPEEDUP_GOAL ? " (meets the 20x goal)" : " (misses the 20x goal)")
                             : " (not at batch 64: the goal is not judged)")
                             : " (not a GPU: the GPU goals are not judged)");
+        }
+        if (twin != null) {
             double launch = twin.launchSeconds();
             out.printf(Locale.ROOT, "kernel launches per step of the twin; one launch of a one-item kernel costs %.1f us "
                     + "here (mean of %d), and typically 5-10 us on a GPU:%n", launch * 1e6, StepBenchmark.LAUNCH_PROBES);
             Map<String, Object> launchShares = new LinkedHashMap<>();
             for (Item item : Item.values()) {
                 Timing timing = twin.timings().get(item);
+                if (timing == null) {
+                    continue;
+                }
                 double launchMs = timing.meanLaunches() * launch * 1e3;
                 double share = launchMs / (timing.medianSeconds() * 1e3);
                 launchShares.put(item.label, share);
@@ -255,11 +265,29 @@ public final class BenchCommand implements Callable<Integer> {
         return ratios;
     }
 
+    /**
+     * Appends "numerator / denominator = ratio" to {@code line} and puts it in {@code values} under {@code key}, when
+     * the run timed both items; with {@code judged}, also whether it meets the G-cost goal.
+     */
+    private static void overheadRatio(Run run, Item numerator, Item denominator, String key, boolean judged,
+                                      Map<String, Object> values, StringBuilder line) {
+        if (!run.timed(numerator) || !run.timed(denominator)) {
+            return;
+        }
+        double value = ratio(run, numerator, denominator);
+        values.put(key, value);
+        line.append(String.format(Locale.ROOT, " %s / %s = %.3f%s;", numerator.label, denominator.label, value,
+                judged ? " (" + verdict(value) + ")" : ""));
+    }
+
     /** Prints first/second time per item on one line and returns them by item label. */
     private static Map<String, Object> speedups(PrintWriter out, Run first, Run second) {
         Map<String, Object> values = new LinkedHashMap<>();
         StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %s / %s:", first.label(), second.label()));
         for (Item item : Item.values()) {
+            if (!first.timed(item) || !second.timed(item)) {
+                continue;
+            }
             double value = ratio(first, second, item);
             values.put(item.label, value);
             line.append(String.format(Locale.ROOT, " %s %.3f;", item.label, value));
@@ -314,12 +342,16 @@ public final class BenchCommand implements Callable<Integer> {
                 settings.ppoMiniBatches()));
         settingsJson.put("final_prompts", settings.finalPrompts());
         settingsJson.put("final_tokens", settings.finalResponseLength());
+        settingsJson.put("items", settings.items().stream().map(item -> item.shortName).toList());
         line.put("settings", settingsJson);
         Map<String, Object> results = new LinkedHashMap<>();
         for (Run run : runs) {
             Map<String, Object> items = new LinkedHashMap<>();
             for (Item item : Item.values()) {
                 Timing timing = run.timings().get(item);
+                if (timing == null) {
+                    continue;
+                }
                 Map<String, Object> values = new LinkedHashMap<>();
                 values.put("median_ms", timing.medianSeconds() * 1e3);
                 values.put("min_ms", timing.minSeconds() * 1e3);

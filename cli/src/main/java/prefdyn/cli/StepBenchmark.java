@@ -26,9 +26,11 @@ import prefdyn.reference.util.Parallel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 
 /**
  * The measurements of {@code prefdyn bench}: one engine configuration (the reference at some thread count, or the
@@ -80,21 +82,58 @@ final class StepBenchmark {
         return scores;
     };
 
-    /** What is timed, in the order it is printed (labels of at most 18 characters: the table's first column). */
+    /**
+     * What is timed, in the order it is printed (labels of at most 18 characters: the table's first column), each
+     * with the short name {@code --items} selects it by.
+     */
     enum Item {
-        FORWARD_BACKWARD("forward+backward"),
-        SFT_STEP("SFT step"),
-        DPO_STEP("DPO step"),
-        PPO_STEP("PPO step"),
-        G_DPO("G at a DPO step"),
-        G_DPO_LINEAR("G linear, DPO step"),
-        G_PPO("G at a PPO step"),
-        G_PPO_LINEAR("G linear, PPO step");
+        FORWARD_BACKWARD("forward+backward", "fb"),
+        SFT_STEP("SFT step", "sft"),
+        DPO_STEP("DPO step", "dpo"),
+        PPO_STEP("PPO step", "ppo"),
+        G_DPO("G at a DPO step", "g-dpo"),
+        G_DPO_LINEAR("G linear, DPO step", "g-dpo-linear"),
+        G_PPO("G at a PPO step", "g-ppo"),
+        G_PPO_LINEAR("G linear, PPO step", "g-ppo-linear");
 
         final String label;
+        final String shortName;
 
-        Item(String label) {
+        Item(String label, String shortName) {
             this.label = label;
+            this.shortName = shortName;
+        }
+
+        /** The items named in a comma-separated list of short names, or every item for "all". */
+        static Set<Item> parse(String list) {
+            Set<Item> items = EnumSet.noneOf(Item.class);
+            for (String name : list.split(",", -1)) {
+                String trimmed = name.trim();
+                if (trimmed.equals("all")) {
+                    items.addAll(EnumSet.allOf(Item.class));
+                    continue;
+                }
+                Item found = null;
+                for (Item item : values()) {
+                    if (item.shortName.equals(trimmed)) {
+                        found = item;
+                    }
+                }
+                if (found == null) {
+                    throw new UserError("unknown bench item '" + trimmed + "' in --items " + list + "; expected a "
+                            + "comma-separated list of " + shortNames() + ", or all");
+                }
+                items.add(found);
+            }
+            return items;
+        }
+
+        static String shortNames() {
+            StringBuilder names = new StringBuilder();
+            for (Item item : values()) {
+                names.append(names.isEmpty() ? "" : ", ").append(item.shortName);
+            }
+            return names.toString();
         }
     }
 
@@ -106,9 +145,16 @@ final class StepBenchmark {
      * @param finalPrompts |D′|
      * @param finalTokens  response tokens of each D′ sequence
      * @param warmUpSeconds the least time spent warming up each item (after at least {@link #WARM_UPS} repeats)
+     * @param items        what to time (the trainers are set up either way, so a G item alone is measured at step 0)
      */
     record Settings(GptConfig config, double[] parameters, int batch, int repeats, int finalPrompts, int finalTokens,
-                    double warmUpSeconds) {
+                    double warmUpSeconds, Set<Item> items) {
+
+        Settings(GptConfig config, double[] parameters, int batch, int repeats, int finalPrompts, int finalTokens,
+                 double warmUpSeconds) {
+            this(config, parameters, batch, repeats, finalPrompts, finalTokens, warmUpSeconds,
+                    EnumSet.allOf(Item.class));
+        }
 
         int promptLength() {
             return Math.max(1, config.contextLength() / 4);
@@ -184,6 +230,11 @@ final class StepBenchmark {
      *                      after as many untimed); NaN for the reference
      */
     record Run(String label, Engines.Kind kind, int threads, Map<Item, Timing> timings, double launchSeconds) {
+
+        /** True when this run timed {@code item}. */
+        boolean timed(Item item) {
+            return timings.containsKey(item);
+        }
     }
 
     /** One-item launches timed to measure the twin's cost per launch. */
@@ -224,21 +275,35 @@ final class StepBenchmark {
     private Map<Item, Timing> all() {
         GptConfig config = settings.config();
         MeteredEngine policy = open(config, settings.parameters());
+        Set<Item> items = settings.items();
         Map<Item, Timing> timings = new EnumMap<>(Item.class);
-        timings.put(Item.FORWARD_BACKWARD, forwardBackward(policy));
-        policy.setParameters(settings.parameters());
-        timings.put(Item.SFT_STEP, sftSteps(policy));
-        policy.setParameters(settings.parameters());
+        if (items.contains(Item.FORWARD_BACKWARD)) {
+            timings.put(Item.FORWARD_BACKWARD, forwardBackward(policy));
+            policy.setParameters(settings.parameters());
+        }
+        if (items.contains(Item.SFT_STEP)) {
+            timings.put(Item.SFT_STEP, sftSteps(policy));
+            policy.setParameters(settings.parameters());
+        }
         DpoTrainer dpo = dpoTrainer(policy);
-        timings.put(Item.DPO_STEP, time(() -> {
-            dpo.step();
-            return 2.0 * settings.batch() * config.contextLength();
-        }));
+        if (items.contains(Item.DPO_STEP)) {
+            timings.put(Item.DPO_STEP, time(() -> {
+                dpo.step();
+                return 2.0 * settings.batch() * config.contextLength();
+            }));
+        }
         List<PromptResponse> targets = finalResponses();
         DynamicsRun.Settings dynamics = dynamicsSettings(targets, GradientAlignment.ComponentPasses.EVERY_COMPONENT);
         DynamicsRun.Settings linear = dynamicsSettings(targets, GradientAlignment.ComponentPasses.BY_LINEARITY);
-        timings.put(Item.G_DPO, time(() -> gMeasurement(dpo, targets, dynamics)));
-        timings.put(Item.G_DPO_LINEAR, time(() -> gMeasurement(dpo, targets, linear)));
+        if (items.contains(Item.G_DPO)) {
+            timings.put(Item.G_DPO, time(() -> gMeasurement(dpo, targets, dynamics)));
+        }
+        if (items.contains(Item.G_DPO_LINEAR)) {
+            timings.put(Item.G_DPO_LINEAR, time(() -> gMeasurement(dpo, targets, linear)));
+        }
+        if (!items.contains(Item.PPO_STEP) && !items.contains(Item.G_PPO) && !items.contains(Item.G_PPO_LINEAR)) {
+            return timings;
+        }
 
         policy.setParameters(settings.parameters());
         MeteredEngine reference = open(config, settings.parameters());
@@ -246,16 +311,22 @@ final class StepBenchmark {
                 settings.parameters()), 101, parallel));
         engines.add(critic);
         PpoTrainer ppo = new PpoTrainer(policy, reference, critic, REWARD, ppoPrompts(), ppoConfig());
-        timings.put(Item.PPO_STEP, time(() -> {
-            PpoStepResult result = ppo.trainStep();
-            double tokens = 0;
-            for (PromptResponse sequence : result.experience().rollout().sequences()) {
-                tokens += sequence.length();
-            }
-            return tokens;
-        }));
-        timings.put(Item.G_PPO, time(() -> gMeasurement(ppo, targets, dynamics), ppo::componentSeeds));
-        timings.put(Item.G_PPO_LINEAR, time(() -> gMeasurement(ppo, targets, linear), ppo::componentSeeds));
+        if (items.contains(Item.PPO_STEP)) {
+            timings.put(Item.PPO_STEP, time(() -> {
+                PpoStepResult result = ppo.trainStep();
+                double tokens = 0;
+                for (PromptResponse sequence : result.experience().rollout().sequences()) {
+                    tokens += sequence.length();
+                }
+                return tokens;
+            }));
+        }
+        if (items.contains(Item.G_PPO)) {
+            timings.put(Item.G_PPO, time(() -> gMeasurement(ppo, targets, dynamics), ppo::componentSeeds));
+        }
+        if (items.contains(Item.G_PPO_LINEAR)) {
+            timings.put(Item.G_PPO_LINEAR, time(() -> gMeasurement(ppo, targets, linear), ppo::componentSeeds));
+        }
         return timings;
     }
 

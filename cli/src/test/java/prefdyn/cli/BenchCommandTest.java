@@ -113,9 +113,10 @@ class BenchCommandTest {
             assertThat(Double.parseDouble(overhead.group(1))).isCloseTo(dpo, within(2e-3 * dpo + 1e-3));
             assertThat(overhead.group(2)).isEqualTo(Double.parseDouble(overhead.group(1)) <= 3 ? "meets" : "misses");
             assertThat(Double.parseDouble(overhead.group(3))).isCloseTo(ppo, within(2e-3 * ppo + 1e-3));
-            Matcher linear = Pattern.compile(Pattern.quote(engine) + "\\s+G linear, DPO step / DPO step = ([0-9.]+) "
-                    + "\\((meets|misses) the goal\\); G linear, PPO step / PPO step = ([0-9.]+) \\((meets|misses) the "
-                    + "goal\\); by linearity / every component: DPO ([0-9.]+), PPO ([0-9.]+)").matcher(out);
+            Matcher linear = Pattern.compile(Pattern.quote(engine) + "\\s+G at a DPO step.*; G linear, DPO step / DPO step = "
+                    + "([0-9.]+) \\((meets|misses) the goal\\); G linear, PPO step / PPO step = ([0-9.]+) \\((meets|misses) "
+                    + "the goal\\); G linear, DPO step / G at a DPO step = ([0-9.]+); G linear, PPO step / G at a PPO step = "
+                    + "([0-9.]+)$", Pattern.MULTILINE).matcher(out);
             assertThat(linear.find()).as(out).isTrue();
             double dpoLinear = rows.get("G linear, DPO step").median() / rows.get("DPO step").median();
             double ppoLinear = rows.get("G linear, PPO step").median() / rows.get("PPO step").median();
@@ -206,6 +207,29 @@ class BenchCommandTest {
         Files.writeString(history, "{\"b\":2}", java.nio.file.StandardOpenOption.APPEND);
         PerfHistory.append(history, Map.of("c", 3));
         assertThat(Files.readAllLines(history)).containsExactly("{\"a\":1}", "{\"b\":2}", "{\"c\":3}");
+    }
+
+    @Test
+    void itemsSelectsWhatIsTimedPrintedAndRecorded() throws IOException {
+        Path checkpoint = Cli.smallCheckpoint(dir.resolve("model"));
+        Path history = dir.resolve("perf-history.jsonl");
+        Cli.Result result = Cli.run(args(checkpoint, "--threads", "1", "--items", "dpo,g-dpo", "--record=" + history));
+        assertThat(result.code()).as(result.err()).isZero();
+        Map<String, Map<String, Row>> table = table(result.out());
+        assertThat(table.get("reference threads=1").keySet()).containsExactly("DPO step", "G at a DPO step");
+        Matcher overhead = Pattern.compile("reference threads=1\\s+G at a DPO step / DPO step = ([0-9.]+) "
+                + "\\((meets|misses) the goal\\)$", Pattern.MULTILINE).matcher(result.out());
+        assertThat(overhead.find()).as(result.out()).isTrue();
+        Map<String, Object> record = Json.parseObject(Files.readAllLines(history).get(0));
+        assertThat(map(record, "settings").get("items")).isEqualTo(List.of("dpo", "g-dpo"));
+        assertThat(map(map(record, "results"), "reference threads=1").keySet())
+                .containsExactly("DPO step", "G at a DPO step");
+        assertThat(map(map(map(record, "ratios"), "g_over_step"), "reference threads=1").keySet())
+                .containsExactly("g_dpo_over_dpo_step");
+
+        CliParsingTest.assertUserError(Cli.run(args(checkpoint, "--items", "dpo,warp")), 1,
+                "unknown bench item 'warp' in --items dpo,warp; expected a comma-separated list of fb, sft, dpo, ppo, "
+                        + "g-dpo, g-dpo-linear, g-ppo, g-ppo-linear, or all");
     }
 
     @Test
