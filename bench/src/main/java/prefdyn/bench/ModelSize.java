@@ -10,7 +10,8 @@ import prefdyn.reference.model.GptConfig;
  *   <li>{@code 4x}: C = 128 with H = 8 (the same head width, 16), everything else as the default. Every block
  *       matrix has 4× the parameters, so the per-token matmul work of the blocks is 4×; the tied embedding
  *       (V × C) only doubles, so the whole model has 3.6× the parameters (438,017 against 120,705) and 3.6× the
- *       FLOPs per token (2,654,976 against 737,664; see {@link FlopCount}).</li>
+ *       FLOPs per token of the benchmarked step (2,655,232 against 737,792; see
+ *       {@link prefdyn.reference.model.FlopCount}).</li>
  * </ul>
  * Both run a batch of {@link #BATCH} sequences of the full context T = 64, so N = B·T = 512 rows.
  */

@@ -15,6 +15,7 @@ import org.openjdk.jmh.annotations.Warmup;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
 import prefdyn.reference.model.GptModel;
@@ -26,8 +27,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One forward and one full backward of the whole reference model over B = 8 sequences of the full context
- * (512 tokens), seeded on every predicted token's log-prob: the step that {@link FlopCount#perStep} counts, so
- * {@code Summary} can state it in GFLOP/s and tokens per second.
+ * (512 tokens), seeded on every predicted token's log-prob. {@link #flopsPerStep} counts that step by
+ * {@link FlopCount}, so {@code Summary} can state it in GFLOP/s and tokens per second.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -55,11 +56,7 @@ public class ModelStepBenchmark {
         model = new GptModel(gpt, parallel);
         GptInitializer.initialize(model.layout(), model.parameters(), 1);
         batch = fullBatch(gpt, ModelSize.BATCH, 1234);
-        double[][] tokenSeeds = new double[batch.batchSize()][batch.width()];
-        for (double[] row : tokenSeeds) {
-            Arrays.fill(row, 1, row.length, -1.0 / (ModelSize.BATCH * (gpt.contextLength() - 1)));
-        }
-        seeds = BackwardSeeds.ofTokenLogProbs(tokenSeeds);
+        seeds = meanOfPredictedTokens(batch);
     }
 
     @TearDown
@@ -72,6 +69,26 @@ public class ModelStepBenchmark {
         ForwardResult result = model.forward(batch);
         model.backward(seeds);
         return result;
+    }
+
+    /**
+     * FLOPs of one {@link #forwardBackward} at {@code size}: the forward of B rows of T positions (with the
+     * config's value head) and the backward of the token seeds alone (no value head's backward).
+     */
+    static long flopsPerStep(ModelSize size) {
+        GptConfig gpt = size.config();
+        TokenBatch batch = fullBatch(gpt, ModelSize.BATCH, 1234);
+        return FlopCount.forward(gpt, batch.batchSize(), batch.maxLength())
+                + FlopCount.backward(gpt, batch.batchSize(), batch.maxLength(), meanOfPredictedTokens(batch));
+    }
+
+    /** The seeds of the mean log-prob of every predicted token (every position after the first). */
+    private static BackwardSeeds meanOfPredictedTokens(TokenBatch batch) {
+        double[][] tokenSeeds = new double[batch.batchSize()][batch.width()];
+        for (double[] row : tokenSeeds) {
+            Arrays.fill(row, 1, row.length, -1.0 / (batch.batchSize() * (batch.width() - 1)));
+        }
+        return BackwardSeeds.ofTokenLogProbs(tokenSeeds);
     }
 
     /** B random sequences of the full context T, every position after the first predicted. */

@@ -6,6 +6,7 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import prefdyn.accelerated.kernels.OpenClDevices;
+import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 
 import java.io.IOException;
@@ -237,10 +238,10 @@ public final class Summary {
                 continue;
             }
             int tokens = size.rows();
-            long flops = FlopCount.perStep(size.config(), tokens);
+            long flops = ModelStepBenchmark.flopsPerStep(size);
             text.append(String.format("%n### Whole model, %s config: forward + backward of %d tokens "
                             + "(%,d FLOPs per token by FlopCount, %.1f MFLOP per step)%n%n", size.label(), tokens,
-                    FlopCount.perToken(size.config()), flops / 1e6));
+                    flops / tokens, flops / 1e6));
             text.append("| threads | ms per step | tokens/s | GFLOP/s |\n|---|---|---|---|\n");
             for (String threads : new String[]{"1", "2"}) {
                 Measurement step = find("ModelStepBenchmark.forwardBackward",

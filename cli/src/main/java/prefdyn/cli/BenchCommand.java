@@ -7,6 +7,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import prefdyn.accelerated.kernels.OpenClDevices;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
 import prefdyn.reference.model.ParameterLayout;
@@ -35,7 +36,7 @@ import prefdyn.cli.StepBenchmark.Timing;
  * by linearity ({@code --g-passes every} and {@code linear}; {@link StepBenchmark}), on the reference at one
  * thread and at {@code --threads}, and with {@code --engine accelerated} on the twin too, all in the same run, so
  * that ratios between them mean something on a noisy machine. It prints medians, the spread (min–max), tokens/s,
- * GFLOP/s of the useful work ({@link StepFlops}), the twin's kernel launches per step, the ratios and the analysis
+ * GFLOP/s of the useful work ({@link FlopCount}), the twin's kernel launches per step, the ratios and the analysis
  * overhead (G cost ÷ step cost, against the goal of at most 3 steps); {@code --record} appends the run to
  * {@code docs/perf-history.jsonl}. A benchmark, not a test: it asserts nothing about speed.
  */
@@ -159,10 +160,10 @@ public final class BenchCommand implements Callable<Integer> {
 
     private void printHeader(PrintWriter out, GptConfig config, StepBenchmark.Settings settings, String device) {
         int width = config.contextLength();
-        out.printf(Locale.ROOT, "prefdyn bench: C=%d L=%d H=%d T=%d V=%d (%s); N = %d matrix parameters, %.0f training "
+        out.printf(Locale.ROOT, "prefdyn bench: C=%d L=%d H=%d T=%d V=%d (%s); N = %d matrix parameters, %d training "
                         + "FLOPs per position at W=%d (6N + 6LCW)%n", config.channels(), config.numLayers(),
                 config.numHeads(), width, config.vocabSize(), checkpoint == null ? "seeded init" : checkpoint,
-                StepFlops.matrixParameters(config), StepFlops.trainingPerPosition(config, width), width);
+                FlopCount.matrixParameters(config), FlopCount.trainingPerPosition(config, width), width);
         out.printf(Locale.ROOT, "batch %d: sequences of forward+backward, SFT and PPO, pairs of DPO; PPO: %d-token prompts, "
                         + "rollouts of up to %d tokens, %d epochs x %d minibatches; G: |D'| = %d sequences of %d+%d "
                         + "tokens%n", settings.batch(), settings.promptLength(), settings.ppoResponseLength(),
@@ -329,7 +330,7 @@ public final class BenchCommand implements Callable<Integer> {
         settingsJson.put("H", config.numHeads());
         settingsJson.put("T", config.contextLength());
         settingsJson.put("V", config.vocabSize());
-        settingsJson.put("matrix_parameters", StepFlops.matrixParameters(config));
+        settingsJson.put("matrix_parameters", FlopCount.matrixParameters(config));
         settingsJson.put("batch", settings.batch());
         settingsJson.put("repeats", settings.repeats());
         settingsJson.put("warm_ups_at_least", StepBenchmark.WARM_UPS);

@@ -5,20 +5,21 @@ import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.optim.AdamWSettings;
 
 /**
  * A {@link PolicyEngine} that passes every call through unchanged and adds up, for {@code prefdyn bench}, the
- * {@link StepFlops} of each forward, backward and sampling pass it runs, so a benchmark knows the useful work of
+ * {@link FlopCount} of each forward, backward and sampling pass it runs, so a benchmark knows the useful work of
  * whatever a trainer did (a PPO step's rollout length, for one, is only known afterwards). It also reads the
  * twin's kernel-launch counter when it wraps an {@link AcceleratedEngine}.
  */
 final class MeteredEngine implements PolicyEngine {
 
     private final PolicyEngine delegate;
-    private double flops;
+    private long flops;
     private long forwardTokens;
     private int lastRows;
     private int lastWidth;
@@ -28,7 +29,7 @@ final class MeteredEngine implements PolicyEngine {
     }
 
     /** FLOPs of the passes run so far. */
-    double flops() {
+    long flops() {
         return flops;
     }
 
@@ -69,7 +70,7 @@ final class MeteredEngine implements PolicyEngine {
         ForwardResult result = delegate.forward(batch);
         lastRows = batch.batchSize();
         lastWidth = batch.maxLength();
-        flops += StepFlops.forward(config(), lastRows, lastWidth);
+        flops += FlopCount.forward(config(), lastRows, lastWidth);
         for (int length : batch.lengths()) {
             forwardTokens += length;
         }
@@ -79,14 +80,14 @@ final class MeteredEngine implements PolicyEngine {
     @Override
     public double[][] nextTokenLogProbs(TokenBatch batch) {
         double[][] rows = delegate.nextTokenLogProbs(batch);
-        flops += StepFlops.samplingForward(config(), batch.batchSize(), batch.maxLength());
+        flops += FlopCount.samplingForward(config(), batch.batchSize(), batch.maxLength());
         return rows;
     }
 
     @Override
     public void backward(BackwardSeeds seeds) {
         delegate.backward(seeds);
-        flops += StepFlops.backward(config(), lastRows, lastWidth, seeds.tokenLogProbs() != null);
+        flops += FlopCount.backward(config(), lastRows, lastWidth, seeds);
     }
 
     @Override

@@ -12,6 +12,7 @@ import prefdyn.reference.dynamics.DynamicsRun;
 import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.ppo.PpoConfig;
 import prefdyn.reference.ppo.PpoStepResult;
@@ -36,7 +37,7 @@ import java.util.Set;
  * The measurements of {@code prefdyn bench}: one engine configuration (the reference at some thread count, or the
  * twin) times each {@link Item} as the median of {@code repeats} after untimed warm-ups (at least {@link #WARM_UPS}
  * and at least {@code warmUpSeconds}), and
- * meters the useful FLOPs ({@link StepFlops}) and the twin's kernel launches of every timed repeat.
+ * meters the useful FLOPs ({@link FlopCount}) and the twin's kernel launches of every timed repeat.
  *
  * <p>The work of each item is what the real runs do, through the same trainer classes:
  * <ul>
@@ -183,7 +184,7 @@ final class StepBenchmark {
      * @param seconds  [repeats] wall-clock time of each timed repeat
      * @param tokens   [repeats] tokens of each repeat: B·T (forward+backward, SFT), 2B·T (DPO), the rollout's prompt
      *                 and response tokens (PPO), the tokens of D′ and D_t forwarded (G)
-     * @param flops    [repeats] useful FLOPs of each repeat ({@link StepFlops})
+     * @param flops    [repeats] useful FLOPs of each repeat ({@link FlopCount})
      * @param launches [repeats] kernel launches of each repeat (all zero for the reference)
      */
     record Timing(double[] seconds, double[] tokens, double[] flops, long[] launches) {

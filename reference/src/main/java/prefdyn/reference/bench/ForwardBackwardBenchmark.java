@@ -3,6 +3,7 @@ package prefdyn.reference.bench;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.util.Parallel;
 
@@ -12,7 +13,8 @@ import java.util.Random;
 /**
  * Forward + backward throughput of the float64 reference: tokens per second for one full pass over a batch of
  * B sequences × T tokens of the tiny default config, median of repeated runs after warm-up, for 1 thread and for
- * all processors measured in the same run (so their ratio is meaningful on a noisy machine).
+ * all processors measured in the same run (so their ratio is meaningful on a noisy machine). GFLOP/s is the pass's
+ * useful work as {@link FlopCount} counts it.
  *
  * <p>Run: {@code ./mvnw -q -pl reference package -DskipTests && java -cp reference/target/classes
  * prefdyn.reference.bench.ForwardBackwardBenchmark [batch] [repeats]}. This is a benchmark, not a test: it
@@ -29,7 +31,9 @@ public final class ForwardBackwardBenchmark {
         GptConfig config = GptConfig.tinyDefault();
         TokenBatch batch = randomBatch(config, batchSize, config.contextLength(), 1234);
         int tokens = batchSize * config.contextLength();
-        long flopsPerToken = flopsPerToken(config);
+        BackwardSeeds seeds = everyPredictedToken(batch);
+        long flopsPerPass = FlopCount.forward(config, batchSize, config.contextLength())
+                + FlopCount.backward(config, batchSize, config.contextLength(), seeds);
 
         System.out.printf("prefdyn reference forward+backward, config C=%d L=%d H=%d T=%d V=%d, batch %d x %d tokens%n",
                 config.channels(), config.numLayers(), config.numHeads(), config.contextLength(), config.vocabSize(),
@@ -41,34 +45,28 @@ public final class ForwardBackwardBenchmark {
         for (int i = 0; i < threadCounts.length; i++) {
             try (Parallel parallel = new Parallel(threadCounts[i])) {
                 ReferenceEngine engine = ReferenceEngine.initialized(config, 1, parallel);
-                double[] seconds = time(engine, batch, repeats);
+                double[] seconds = time(engine, batch, seeds, repeats);
                 Arrays.sort(seconds);
                 double median = seconds[seconds.length / 2];
                 medians[i] = tokens / median;
                 System.out.printf("threads=%d  median %.1f ms/pass  %.0f tokens/s  (min %.1f ms, max %.1f ms)  %.2f GFLOP/s%n",
                         threadCounts[i], median * 1e3, tokens / median, seconds[0] * 1e3,
-                        seconds[seconds.length - 1] * 1e3, flopsPerToken * (double) tokens / median / 1e9);
+                        seconds[seconds.length - 1] * 1e3, flopsPerPass / median / 1e9);
             }
         }
         System.out.printf("ratio threads=%d / threads=1: %.2f%n", threadCounts[1], medians[1] / medians[0]);
     }
 
-    /**
-     * Approximate floating-point operations per token of forward+backward: 6 per parameter of the matrices
-     * (2 forward, 4 backward; llm.c's 6N) plus attention's 6·L·C·T (scores and weighted sum at full context).
-     */
-    static long flopsPerToken(GptConfig config) {
-        long C = config.channels();
-        long matrixParams = config.numLayers() * 12L * C * C + (long) config.vocabSize() * C;
-        return 6 * matrixParams + 6L * config.numLayers() * C * config.contextLength();
-    }
-
-    private static double[] time(ReferenceEngine engine, TokenBatch batch, int repeats) {
+    /** A seed of −1 on every token's log-prob after the first (the first has no prediction). */
+    private static BackwardSeeds everyPredictedToken(TokenBatch batch) {
         double[][] seeds = new double[batch.batchSize()][batch.width()];
         for (double[] row : seeds) {
             Arrays.fill(row, 1, row.length, -1.0);
         }
-        BackwardSeeds backwardSeeds = BackwardSeeds.ofTokenLogProbs(seeds);
+        return BackwardSeeds.ofTokenLogProbs(seeds);
+    }
+
+    private static double[] time(ReferenceEngine engine, TokenBatch batch, BackwardSeeds backwardSeeds, int repeats) {
         for (int warmup = 0; warmup < 5; warmup++) {
             engine.forward(batch);
             engine.backward(backwardSeeds);
