@@ -8,13 +8,17 @@
 #      backward (the same step) and with one backward (TRL's step);
 #   4. both DPO-step medians side by side, with the two ratios of issue 8's goals.
 # Environment: BATCH (pairs, default 64), REPEATS (default 7), THREADS (reference threads, default all cores),
-# CHECKPOINT (default the committed SFT model), PYTHON (default python3, which must import torch), RECORD (default
-# --record; set it empty to leave docs/perf-history.jsonl alone, e.g. for a trial run on a CPU).
+# ITEMS (what prefdyn bench times, default all; bench/gpu-session.sh uses dpo,g-dpo,g-dpo-linear), CHECKPOINT (default
+# the committed SFT model), PYTHON (default python3, which must import torch), PREFDYN (the command line, default
+# ./prefdyn, which builds with Maven; bench/gpu-session.sh points it at the GPU bundle's launcher), RECORD (default
+# --record; set it empty to leave docs/perf-history.jsonl alone, e.g. for a trial run on a CPU, or --record=FILE).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 BATCH=${BATCH:-64}
 REPEATS=${REPEATS:-7}
+ITEMS=${ITEMS:-all}
+PREFDYN=${PREFDYN:-./prefdyn}
 CHECKPOINT=${CHECKPOINT:-datasets/src/main/resources/prefdyn/datasets/sft-model}
 PYTHON=${PYTHON:-python3}
 RECORD=${RECORD---record}
@@ -36,14 +40,14 @@ cat > "$WORK/pairs.jsonl" <<'EOF'
 {"prompt": "I expected", "chosen": " a good film and got a great one.", "rejected": " nothing and got less."}
 {"prompt": "Honestly,", "chosen": " a delight from start to end.", "rejected": " a waste of time."}
 EOF
-./prefdyn grad --checkpoint "$CHECKPOINT" --pairs "$WORK/pairs.jsonl" --out "$WORK/step.safetensors"
+"$PREFDYN" grad --checkpoint "$CHECKPOINT" --pairs "$WORK/pairs.jsonl" --out "$WORK/step.safetensors"
 for dtype in float64 float32; do
   "$PYTHON" bench/pytorch/dpo_peer.py --checkpoint "$CHECKPOINT" --dump "$WORK/step.safetensors" --dtype "$dtype"
 done
 
 echo "== 2. prefdyn bench --engine accelerated --batch $BATCH =="
-./prefdyn bench --engine accelerated --checkpoint "$CHECKPOINT" --batch "$BATCH" --repeats "$REPEATS" \
-  "${THREADS_OPTION[@]}" "${RECORD_OPTION[@]}" | tee "$WORK/prefdyn.txt"
+"$PREFDYN" bench --engine accelerated --checkpoint "$CHECKPOINT" --batch "$BATCH" --repeats "$REPEATS" \
+  --items "$ITEMS" "${THREADS_OPTION[@]}" "${RECORD_OPTION[@]}" | tee "$WORK/prefdyn.txt"
 
 echo "== 3. PyTorch eager DPO step, batch $BATCH, float32 =="
 "$PYTHON" bench/pytorch/dpo_peer.py --checkpoint "$CHECKPOINT" --bench --batch "$BATCH" --repeats "$REPEATS" \
