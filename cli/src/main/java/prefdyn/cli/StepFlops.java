@@ -18,7 +18,9 @@ import prefdyn.reference.model.GptConfig;
  * sees on average about W/2 keys, so 2·L·C·W forward. Embedding lookups and biases are not counted.
  *
  * <p>A sampling pass ({@code nextTokenLogProbs}) needs the LM head at each sequence's last position only; it is
- * counted as such ({@link #samplingForward}), whatever the engine computes beyond it. The same count is used for
+ * counted as such ({@link #samplingForward}), whatever the engine computes beyond it. A step of a sampling
+ * session is counted as that pass over the whole prefixes (the recomputing session's work), also when the engine
+ * reuses earlier positions (the reference's KV cache runs one new position per row). The same count is used for
  * the reference and the twin, so their GFLOP/s compare like their times.
  */
 public final class StepFlops {

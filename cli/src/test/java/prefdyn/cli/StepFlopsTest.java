@@ -2,10 +2,14 @@ package prefdyn.cli;
 
 import org.junit.jupiter.api.Test;
 import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.util.Parallel;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -55,6 +59,31 @@ class StepFlopsTest {
             metered.nextTokenLogProbs(batch);
             assertThat(metered.forwardTokens()).as("sampling passes are not forward tokens").isEqualTo(7);
             assertThat(metered.kernelLaunches()).as("the reference launches no kernels").isZero();
+        }
+    }
+
+    @Test
+    void theMeteredEnginePassesTheCachedSessionThroughAndMetersItAsTheRecomputation() {
+        GptConfig config = new GptConfig(11, 8, 1, 2, 4, false, false);
+        List<int[]> prompts = List.of(new int[] {1, 2, 3}, new int[] {4});
+        try (Parallel parallel = new Parallel(1)) {
+            ReferenceEngine plain = ReferenceEngine.initialized(config, 3, parallel);
+            MeteredEngine metered = new MeteredEngine(ReferenceEngine.initialized(config, 3, parallel));
+            SamplingSession expected = new RecomputingSession(plain, prompts);
+            SamplingSession session = metered.startSampling(prompts);
+
+            assertThat(session.nextTokenLogProbs(new int[] {0, 1})[1])
+                    .containsExactly(expected.nextTokenLogProbs(new int[] {0, 1})[1]);
+            assertThat(metered.flops()).isEqualTo(StepFlops.samplingForward(config, 2, 3));
+            session.append(0, 5);
+            expected.append(0, 5);
+            // a cached step of row 0 alone (prefix of 4 tokens), metered as the pass over that prefix
+            assertThat(session.nextTokenLogProbs(new int[] {0})[0])
+                    .containsExactly(expected.nextTokenLogProbs(new int[] {0})[0]);
+            assertThat(metered.flops())
+                    .isEqualTo(StepFlops.samplingForward(config, 2, 3) + StepFlops.samplingForward(config, 1, 4));
+            assertThat(session.length(0)).isEqualTo(4);
+            assertThat(metered.forwardTokens()).as("sampling passes are not forward tokens").isZero();
         }
     }
 }
