@@ -12,15 +12,16 @@ import java.util.List;
  * <ul>
  *   <li>The first time a row is asked for, its prompt runs through the model's ordinary forward
  *       ({@link GptModel#promptPass}, on the batch the recomputing session would build,
- *       {@link RecomputingSession#prefixBatch}), which also
- *       stores every block's keys and values of the prompt.</li>
+ *       {@link RecomputingSession#prefixBatch}), which also stores every block's keys and values of the
+ *       prompt.</li>
  *   <li>After that, each step runs only the row's newly appended token, at its own position, through the blocks
  *       ({@link IncrementalForward#step}), attending to the cached keys and values.</li>
  *   <li>Either way the LM head and log-softmax then run on the last position's ln_f output of every asked-for
  *       row together ({@link GptModel#nextTokenLogProbsOf}), as {@code nextTokenLogProbs} runs them.</li>
  * </ul>
  * Every position's numbers are computed by the same layer code, in the same order, as in the full forward, so the
- * log-probs are the recompute's to the bit; {@code KvCachedSessionTest} checks this at every step.
+ * log-probs are the recompute's to the bit; {@code KvCacheProperties} checks this at every step of random
+ * sampling runs, {@code KvCachedSessionTest} on hand-picked ones.
  *
  * <p>The session reads the model's live parameters: they must not change while it is in use.
  */
