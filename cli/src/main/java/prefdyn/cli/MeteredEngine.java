@@ -4,17 +4,21 @@ import prefdyn.accelerated.AcceleratedEngine;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.optim.AdamWSettings;
 
+import java.util.List;
+
 /**
  * A {@link PolicyEngine} that passes every call through unchanged and adds up, for {@code prefdyn bench}, the
  * {@link FlopCount} of each forward, backward and sampling pass it runs, so a benchmark knows the useful work of
- * whatever a trainer did (a PPO step's rollout length, for one, is only known afterwards). It also reads the
- * twin's kernel-launch counter when it wraps an {@link AcceleratedEngine}.
+ * whatever a trainer did (a PPO step's rollout length, for one, is only known afterwards). Sampling sessions are
+ * the delegate's own, metered as recomputing ones ({@link #startSampling}). It also reads the twin's kernel-launch
+ * counter when it wraps an {@link AcceleratedEngine}.
  */
 final class MeteredEngine implements PolicyEngine {
 
@@ -82,6 +86,48 @@ final class MeteredEngine implements PolicyEngine {
         double[][] rows = delegate.nextTokenLogProbs(batch);
         flops += FlopCount.samplingForward(config(), batch.batchSize(), batch.maxLength());
         return rows;
+    }
+
+    /**
+     * The delegate's own session (the reference's is KV-cached), so a benchmark times what a run does. Each step
+     * is metered as the recomputing session's pass would be — a sampling pass over the asked-for rows' whole
+     * prefixes, {@link FlopCount#samplingForward}(rows, longest prefix), exactly what {@link #nextTokenLogProbs}
+     * adds for it — whatever the session actually recomputes. So a rollout's FLOPs are the same for every engine
+     * (and the same as before the reference had a cache), and a cached engine's GFLOP/s of a sampling step is the
+     * recompute-equivalent rate, not the arithmetic it performed.
+     */
+    @Override
+    public SamplingSession startSampling(List<int[]> prompts) {
+        SamplingSession session = delegate.startSampling(prompts);
+        return new SamplingSession() {
+            @Override
+            public int rows() {
+                return session.rows();
+            }
+
+            @Override
+            public int length(int row) {
+                return session.length(row);
+            }
+
+            @Override
+            public double[][] nextTokenLogProbs(int[] rows) {
+                double[][] logProbs = session.nextTokenLogProbs(rows);
+                int longest = 0;
+                for (int row : rows) {
+                    longest = Math.max(longest, session.length(row));
+                }
+                if (rows.length > 0) {
+                    flops += FlopCount.samplingForward(config(), rows.length, longest);
+                }
+                return logProbs;
+            }
+
+            @Override
+            public void append(int row, int token) {
+                session.append(row, token);
+            }
+        };
     }
 
     @Override

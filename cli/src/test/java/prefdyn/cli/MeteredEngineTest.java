@@ -2,11 +2,15 @@ package prefdyn.cli;
 
 import org.junit.jupiter.api.Test;
 import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.util.Parallel;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -56,6 +60,30 @@ class MeteredEngineTest {
             metered.backward(new BackwardSeeds(null, SEEDS, null));
             // + 8 · (4·192 + 4·4 + 4·1·4·4): the block, the value head and attention, no LM head
             assertThat(metered.flops()).isEqualTo(4_096L + 6_784L);
+        }
+    }
+
+    @Test
+    void theMeteredEnginePassesTheCachedSessionThroughAndMetersItAsTheRecomputation() {
+        List<int[]> prompts = List.of(new int[] {1, 2, 3}, new int[] {4});
+        try (Parallel parallel = new Parallel(1)) {
+            ReferenceEngine plain = ReferenceEngine.initialized(SMALL, 3, parallel);
+            MeteredEngine metered = new MeteredEngine(ReferenceEngine.initialized(SMALL, 3, parallel));
+            SamplingSession expected = new RecomputingSession(plain, prompts);
+            SamplingSession session = metered.startSampling(prompts);
+
+            assertThat(session.nextTokenLogProbs(new int[] {0, 1})[1])
+                    .containsExactly(expected.nextTokenLogProbs(new int[] {0, 1})[1]);
+            assertThat(metered.flops()).isEqualTo(FlopCount.samplingForward(SMALL, 2, 3));
+            session.append(0, 5);
+            expected.append(0, 5);
+            // a cached step of row 0 alone (prefix of 4 tokens), metered as the pass over that prefix
+            assertThat(session.nextTokenLogProbs(new int[] {0})[0])
+                    .containsExactly(expected.nextTokenLogProbs(new int[] {0})[0]);
+            assertThat(metered.flops())
+                    .isEqualTo(FlopCount.samplingForward(SMALL, 2, 3) + FlopCount.samplingForward(SMALL, 1, 4));
+            assertThat(session.length(0)).isEqualTo(4);
+            assertThat(metered.forwardTokens()).as("sampling passes are not forward tokens").isZero();
         }
     }
 }

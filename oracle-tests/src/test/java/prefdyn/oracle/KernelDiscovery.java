@@ -28,9 +28,10 @@ import java.util.stream.Stream;
 /**
  * Finds, by reflection, the three sides of every kernel:
  * <ul>
- *   <li>reference: every public static method of every public class in {@code prefdyn.reference.layers}, plus the
- *       optimizer and metric kernels outside it ({@code AdamW.step}, {@code GradientClipping.globalNorm} and
- *       {@code clipGlobalNorm}, {@code GradientAlignment.dot});</li>
+ *   <li>reference: every public static method of every public class in {@code prefdyn.reference.layers} except
+ *       the {@link #REFERENCE_ONLY} ones of the KV-cached sampling step, plus the optimizer and metric kernels
+ *       outside it ({@code AdamW.step}, {@code GradientClipping.globalNorm} and {@code clipGlobalNorm},
+ *       {@code GradientAlignment.dot});</li>
  *   <li>twin: every public static method of {@link Twins} that takes arguments;</li>
  *   <li>device: every work-item body declared in the {@link TwinProgram} class chain, except the plumbing of
  *       {@code MemoryKernels} and the helpers of {@code TwinBuffers}.</li>
@@ -45,21 +46,38 @@ final class KernelDiscovery {
             GradientClipping.class, List.of("globalNorm", "clipGlobalNorm"),
             GradientAlignment.class, List.of("dot"));
 
+    /**
+     * Layer methods without a twin, by name: only the reference's KV-cached sampling step
+     * ({@code model.IncrementalForward}) calls them as such, and the twin samples by recomputing the prefix (the
+     * default {@code SamplingSession}) instead. {@code Attention.attendOneQuery} is also the body of
+     * {@code attentionForward}, whose twin is tested. A twin that cached keys and values would pair them.
+     */
+    static final Set<String> REFERENCE_ONLY = Set.of("attendOneQuery", "encoderForwardAtPositions");
+
     private static final String LAYERS_PACKAGE = Encoder.class.getPackageName();
 
     private KernelDiscovery() {
     }
 
-    /** Reference kernel methods by name. */
+    /** Reference kernel methods by name (without the {@link #REFERENCE_ONLY} ones, which must exist). */
     static Map<String, Method> referenceMethods() {
         Map<String, Method> methods = new TreeMap<>();
+        Set<String> referenceOnlySeen = new TreeSet<>();
         for (Class<?> layer : publicClassesOf(LAYERS_PACKAGE, Encoder.class)) {
             for (Method method : layer.getDeclaredMethods()) {
                 int modifiers = method.getModifiers();
                 if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers)) {
-                    putUnique(methods, method);
+                    if (REFERENCE_ONLY.contains(method.getName())) {
+                        referenceOnlySeen.add(method.getName());
+                    } else {
+                        putUnique(methods, method);
+                    }
                 }
             }
+        }
+        if (!referenceOnlySeen.equals(new TreeSet<>(REFERENCE_ONLY))) {
+            throw new IllegalStateException("REFERENCE_ONLY names " + REFERENCE_ONLY + " but the layers have only "
+                    + referenceOnlySeen + " of them: remove the stale names");
         }
         for (Map.Entry<Class<?>, List<String>> entry : NON_LAYER_REFERENCES.entrySet()) {
             for (Method method : entry.getKey().getDeclaredMethods()) {

@@ -15,7 +15,8 @@ class KernelInventoryTest {
 
     /**
      * 23 layer methods (9 forward/backward pairs, predictionStatistics, the three fused methods of
-     * {@code FusedLinear} and {@code lastPositionForward}) + AdamW.step, globalNorm, clipGlobalNorm, dot.
+     * {@code FusedLinear} and {@code lastPositionForward}) + AdamW.step, globalNorm, clipGlobalNorm, dot. Not
+     * counted: the reference-only methods of the KV-cached sampling step ({@code KernelDiscovery.REFERENCE_ONLY}).
      */
     static final int EXPECTED_PAIRS = 27;
 

@@ -4,6 +4,8 @@ import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.optim.AdamWSettings;
 
+import java.util.List;
+
 /**
  * The seam between the math of preference optimization and the machine that runs the model (BRIEF §1).
  *
@@ -38,6 +40,21 @@ public interface PolicyEngine extends AutoCloseable {
      * @return [B][V] log-probabilities, each row normalised
      */
     double[][] nextTokenLogProbs(TokenBatch batch);
+
+    /**
+     * Starts sampling continuations of {@code prompts}: a {@link SamplingSession} answers log π(· | prefix) for
+     * each row as tokens are appended. Like {@link #nextTokenLogProbs}, it does not change what {@link #backward}
+     * differentiates, and the parameters must not change while it is in use.
+     *
+     * <p>The default, {@link RecomputingSession}, calls {@link #nextTokenLogProbs} on every row's whole prefix at
+     * every step. An engine may return a session that reuses earlier work (the reference keeps a KV cache), as
+     * long as every log-prob it returns is bit-identical to the default's.
+     *
+     * @param prompts [S] token ids of each prompt, each non-empty
+     */
+    default SamplingSession startSampling(List<int[]> prompts) {
+        return new RecomputingSession(this, prompts);
+    }
 
     /** Accumulates ∂L/∂θ into the gradient, for the batch of the most recent {@link #forward}. */
     void backward(BackwardSeeds seeds);

@@ -3,11 +3,14 @@ package prefdyn.reference.engine;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
 import prefdyn.reference.model.GptModel;
+import prefdyn.reference.model.KvCachedSession;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.optim.AdamW;
 import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.optim.GradientClipping;
 import prefdyn.reference.util.Parallel;
+
+import java.util.List;
 
 /** The float64 reference behind the {@link PolicyEngine} interface: a {@link GptModel} plus its {@link AdamW}. */
 public final class ReferenceEngine implements PolicyEngine {
@@ -56,6 +59,15 @@ public final class ReferenceEngine implements PolicyEngine {
     @Override
     public double[][] nextTokenLogProbs(TokenBatch batch) {
         return model.nextTokenLogProbs(batch);
+    }
+
+    /**
+     * A KV-cached session ({@link KvCachedSession}): one new position per row and step instead of the whole
+     * prefix, with the same bits as the default {@link RecomputingSession}.
+     */
+    @Override
+    public SamplingSession startSampling(List<int[]> prompts) {
+        return new KvCachedSession(model, prompts);
     }
 
     @Override

@@ -18,6 +18,9 @@ public final class Attention {
     }
 
     /**
+     * Every query of every sequence and head: {@link #attendOneQuery} at each (b, h, t), the keys and values read from
+     * the same qkv rows of sequence b, then the weights above the diagonal set to zero.
+     *
      * @param out [B,T,C] written: the concatenated head outputs (before the output projection)
      * @param att [B,H,T,T] written: the attention weights, kept for backward (zero above the diagonal)
      * @param qkv [B,T,3C] the fused projection
@@ -25,43 +28,72 @@ public final class Attention {
     public static void attentionForward(Parallel parallel, double[] out, double[] att, double[] qkv,
                                         int B, int T, int C, int H) {
         int headSize = C / H;
-        double scale = 1.0 / Math.sqrt(headSize);
         parallel.forEach(B * H * T, index -> {
             int b = index / (H * T);
             int h = (index / T) % H;
             int t = index % T;
             int queryStart = (b * T + t) * 3 * C + h * headSize;
             int attRow = ((b * H + h) * T + t) * T;
-
-            double max = Double.NEGATIVE_INFINITY;
-            for (int t2 = 0; t2 <= t; t2++) {
-                int keyStart = (b * T + t2) * 3 * C + C + h * headSize;
-                double score = Dot.dot(qkv, queryStart, qkv, keyStart, headSize) * scale;
-                att[attRow + t2] = score;
-                max = Math.max(max, score);
-            }
-            double sum = 0;
-            for (int t2 = 0; t2 <= t; t2++) {
-                double e = Math.exp(att[attRow + t2] - max);
-                att[attRow + t2] = e;
-                sum += e;
-            }
-            for (int t2 = 0; t2 < T; t2++) {
-                att[attRow + t2] = t2 <= t ? att[attRow + t2] / sum : 0.0;
-            }
-
+            int firstKey = b * T * 3 * C + C + h * headSize;       // key of position 0 of sequence b, head h
+            int firstValue = b * T * 3 * C + 2 * C + h * headSize; // its value
             int outStart = (b * T + t) * C + h * headSize;
-            for (int i = 0; i < headSize; i++) {
-                out[outStart + i] = 0.0;
-            }
-            for (int t2 = 0; t2 <= t; t2++) {
-                int valueStart = (b * T + t2) * 3 * C + 2 * C + h * headSize;
-                double weight = att[attRow + t2];
-                for (int i = 0; i < headSize; i++) {
-                    out[outStart + i] += weight * qkv[valueStart + i];
-                }
+            attendOneQuery(out, outStart, att, attRow, qkv, queryStart, qkv, firstKey, qkv, firstValue, 3 * C, t,
+                    headSize);
+            for (int t2 = t + 1; t2 < T; t2++) {
+                att[attRow + t2] = 0.0;
             }
         });
+    }
+
+    /**
+     * One query of one head: the causal attention of position t over positions 0..t. With the query q, the key
+     * k_t' and the value v_t' of each earlier position (head size hs):
+     * <pre>
+     *   weights[t'] = softmax_t'( q · k_t' / sqrt(hs) )     for t' in [0, t] (max subtracted, summed in order t')
+     *   out[i]      = Σ_{t' ≤ t} weights[t'] · v_t'[i]       (added in ascending t')
+     * </pre>
+     * Both the full forward ({@link #attentionForward}, keys and values in the qkv rows) and a KV-cached sampling
+     * step (keys and values in the cache, {@code prefdyn.reference.model.IncrementalForward}) call this method, so
+     * the two compute every weight and every output with the same operations in the same order: the same bits.
+     *
+     * @param out          [hs] written from {@code outStart}: this head's output at position t
+     * @param weights      [t+1] written from {@code weightsStart}: the attention weights (kept for backward)
+     * @param query        [hs] read from {@code queryStart}: q
+     * @param keys         k_t' is read at {@code firstKey + t'·stride}, [hs] each, for t' in [0, t]
+     * @param values       v_t' is read at {@code firstValue + t'·stride}, [hs] each, for t' in [0, t]
+     * @param stride       how far apart consecutive positions are in {@code keys} and {@code values}
+     * @param t            the query's position: it attends to the t + 1 positions 0..t
+     */
+    public static void attendOneQuery(double[] out, int outStart, double[] weights, int weightsStart,
+                                      double[] query, int queryStart, double[] keys, int firstKey,
+                                      double[] values, int firstValue, int stride, int t, int headSize) {
+        double scale = 1.0 / Math.sqrt(headSize);
+        double max = Double.NEGATIVE_INFINITY;
+        for (int t2 = 0; t2 <= t; t2++) {
+            double score = Dot.dot(query, queryStart, keys, firstKey + t2 * stride, headSize) * scale;
+            weights[weightsStart + t2] = score;
+            max = Math.max(max, score);
+        }
+        double sum = 0;
+        for (int t2 = 0; t2 <= t; t2++) {
+            double e = Math.exp(weights[weightsStart + t2] - max);
+            weights[weightsStart + t2] = e;
+            sum += e;
+        }
+        for (int t2 = 0; t2 <= t; t2++) {
+            weights[weightsStart + t2] = weights[weightsStart + t2] / sum;
+        }
+
+        for (int i = 0; i < headSize; i++) {
+            out[outStart + i] = 0.0;
+        }
+        for (int t2 = 0; t2 <= t; t2++) {
+            int valueStart = firstValue + t2 * stride;
+            double weight = weights[weightsStart + t2];
+            for (int i = 0; i < headSize; i++) {
+                out[outStart + i] += weight * values[valueStart + i];
+            }
+        }
     }
 
     /**

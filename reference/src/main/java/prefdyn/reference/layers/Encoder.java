@@ -30,6 +30,28 @@ public final class Encoder {
     }
 
     /**
+     * out[n,c] = wte[tokens[n], c] + wpe[positions[n], c]: the encoder for N rows that each hold one position of
+     * its own — a KV-cached sampling step, which feeds one new token per sequence. Each element is the same single
+     * addition as in {@link #encoderForward}, so a position gets the same bits either way.
+     *
+     * @param out       [N,C] written
+     * @param tokens    [N] token ids in [0, V)
+     * @param positions [N] positions in [0, maxT)
+     * @param params    [P] flat parameters; wte [V,C] at {@code wteOffset}, wpe [maxT,C] at {@code wpeOffset}
+     */
+    public static void encoderForwardAtPositions(double[] out, int[] tokens, int[] positions, double[] params,
+                                                 int wteOffset, int wpeOffset, int N, int C) {
+        for (int n = 0; n < N; n++) {
+            int row = n * C;
+            int tokenRow = wteOffset + tokens[n] * C;
+            int positionRow = wpeOffset + positions[n] * C;
+            for (int c = 0; c < C; c++) {
+                out[row + c] = params[tokenRow + c] + params[positionRow + c];
+            }
+        }
+    }
+
+    /**
      * Accumulates ∂L/∂wte[token,c] += Σ_{(b,t): tokens[b,t]=token} dout[b,t,c] and ∂L/∂wpe[t,c] += Σ_b dout[b,t,c],
      * visiting (b,t) in ascending order so the sums are deterministic.
      *

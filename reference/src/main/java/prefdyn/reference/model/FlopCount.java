@@ -136,7 +136,9 @@ public final class FlopCount {
     /**
      * A sampling pass ({@code nextTokenLogProbs}): every position through the blocks, then the LM head at the
      * last position of each row only, with no value or reward head:
-     * rows·W·(2·L·12·C² + 2·L·C·W) + rows·2·V·C.
+     * rows·W·(2·L·12·C² + 2·L·C·W) + rows·2·V·C. A step of a sampling session is counted as this pass over the
+     * whole prefixes (what the recomputing session does), also when the engine reuses earlier positions (the
+     * reference's KV cache runs one new position per row), so a rollout counts the same on every engine.
      */
     public static long samplingForward(GptConfig config, int rows, int width) {
         long blocks = (long) rows * width

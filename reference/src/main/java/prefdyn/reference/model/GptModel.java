@@ -158,13 +158,47 @@ public final class GptModel {
      */
     public double[][] nextTokenLogProbs(TokenBatch batch) {
         Activations a = run(batch, false);
-        int C = config.channels();
-        int V = config.vocabSize();
         int B = batch.batchSize();
         // Only the last real position of each row is needed: gather those rows of ln_f's output, then the same
         // lmHead and logSoftmax as the full forward (row by row, so the numbers are identical to it).
-        double[] lastRows = new double[B * C];
-        lastPositionForward(lastRows, a.lnf, a.lengths, B, a.width, C);
+        double[] lastRows = new double[B * config.channels()];
+        lastPositionForward(lastRows, a.lnf, a.lengths, B, a.width, config.channels());
+        return nextTokenLogProbsOf(lastRows, B);
+    }
+
+    /**
+     * The prompt pass of a KV-cached sampling session ({@link KvCachedSession}): the trunk of
+     * {@link #nextTokenLogProbs(TokenBatch)} — the same {@code run}, so the same bits — which also stores each
+     * block's keys and values at every real position of sequence b in {@code cache} as cached sequence
+     * {@code cacheSequences[b]}. Stops before the LM head: the session runs the head once for all the rows it was
+     * asked about ({@link #nextTokenLogProbsOf}).
+     *
+     * @param cacheSequences [B] the cache's sequence index of each batch row
+     * @return [B,C] ln_f's output at each sequence's last real position
+     */
+    double[] promptPass(TokenBatch batch, KvCache cache, int[] cacheSequences) {
+        Activations a = run(batch, false);
+        int B = batch.batchSize();
+        for (int l = 0; l < config.numLayers(); l++) {
+            cache.storePrompts(l, a.qkv[l], cacheSequences, a.lengths, B, a.width);
+        }
+        cache.setLengths(cacheSequences, a.lengths);
+        double[] lastRows = new double[B * config.channels()];
+        lastPositionForward(lastRows, a.lnf, a.lengths, B, a.width, config.channels());
+        return lastRows;
+    }
+
+    /**
+     * The sampling head: log π(· | prefix) = logSoftmax(lmHead(h)) for B rows h of ln_f's output, each the last
+     * position of its prefix.
+     *
+     * @param lastRows [B,C] ln_f's output at the last position of each prefix
+     * @return [B][V]
+     * @throws NonFiniteValueException for a NaN or +∞ log-prob (names row b)
+     */
+    double[][] nextTokenLogProbsOf(double[] lastRows, int B) {
+        int C = config.channels();
+        int V = config.vocabSize();
         double[] logits = new double[B * V];
         lmHeadForward(parallel, logits, lastRows, params, layout.offset("wte.weight"), B, C, V);
         double[] logProbs = new double[B * V];
@@ -181,6 +215,11 @@ public final class GptModel {
             }
         }
         return rows;
+    }
+
+    /** The thread pool of the layer calls, for {@link IncrementalForward}, which makes the same calls. */
+    Parallel parallel() {
+        return parallel;
     }
 
     /**

@@ -1,13 +1,14 @@
 package prefdyn.reference.sampling;
 
 import prefdyn.reference.engine.PolicyEngine;
-import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 /**
  * Autoregressive generation: repeatedly asks the engine for log π(· | prefix) and appends a token drawn from
@@ -15,8 +16,13 @@ import java.util.SplittableRandom;
  *
  * <p>Determinism: prompt i draws its uniforms from its own {@code SplittableRandom(seed).split()} stream, made in
  * prompt order before generation starts, so a prompt's continuation depends only on the seed, its position in the
- * list and the model, never on batching or threads. Each step recomputes the whole prefix (no KV cache): plain
- * and exact, O(T²) per sequence, which is fine at prefdyn's sizes.
+ * list and the model, never on batching or threads.
+ *
+ * <p>The log-probs come from the engine's {@link SamplingSession} ({@link PolicyEngine#startSampling}), asked once
+ * per step for the prompts still being continued. The reference engine's session keeps a KV cache and runs one new
+ * position per prompt and step (O(T) per token instead of recomputing the whole prefix, O(T²) per sequence);
+ * other engines recompute the prefix ({@code RecomputingSession}). Both give the same bits, so the samples do not
+ * depend on which one ran.
  */
 public final class Sampler {
 
@@ -34,7 +40,6 @@ public final class Sampler {
         int contextLength = engine.config().contextLength();
         SplittableRandom root = new SplittableRandom(seed);
         List<SplittableRandom> streams = new ArrayList<>();
-        List<int[]> sequences = new ArrayList<>();
         List<int[]> generated = new ArrayList<>();
         boolean[] finished = new boolean[prompts.size()];
         int[] limits = new int[prompts.size()];
@@ -48,27 +53,22 @@ public final class Sampler {
                         + " tokens, leaving no room to generate within the context length " + contextLength);
             }
             streams.add(root.split());
-            sequences.add(prompt.clone());
             generated.add(new int[0]);
             limits[i] = Math.min(settings.maxNewTokens(), contextLength - prompt.length);
         }
+        SamplingSession session = engine.startSampling(prompts);
         while (true) {
-            List<Integer> active = new ArrayList<>();
-            for (int i = 0; i < prompts.size(); i++) {
-                if (!finished[i]) {
-                    active.add(i);
-                }
-            }
-            if (active.isEmpty()) {
+            int[] active = IntStream.range(0, prompts.size()).filter(i -> !finished[i]).toArray();
+            if (active.length == 0) {
                 return generated;
             }
-            double[][] nextLogProbs = engine.nextTokenLogProbs(batchOf(active, sequences));
-            for (int k = 0; k < active.size(); k++) {
-                int i = active.get(k);
+            double[][] nextLogProbs = session.nextTokenLogProbs(active); // [active][V]
+            for (int k = 0; k < active.length; k++) {
+                int i = active[k];
                 int token = settings.temperature() == 0.0
                         ? argmax(nextLogProbs[k])
                         : draw(nextLogProbs[k], settings.temperature(), streams.get(i).nextDouble());
-                sequences.set(i, append(sequences.get(i), token));
+                session.append(i, token);
                 generated.set(i, append(generated.get(i), token));
                 boolean stop = settings.stopAtEndOfText() && token == ByteTokenizer.END_OF_TEXT;
                 if (stop || generated.get(i).length >= limits[i]) {
@@ -120,23 +120,6 @@ public final class Sampler {
             }
         }
         throw new IllegalStateException("no token has positive probability");
-    }
-
-    private static TokenBatch batchOf(List<Integer> active, List<int[]> sequences) {
-        int width = 0;
-        for (int i : active) {
-            width = Math.max(width, sequences.get(i).length);
-        }
-        int[][] tokens = new int[active.size()][width];
-        int[] lengths = new int[active.size()];
-        boolean[][] mask = new boolean[active.size()][width];
-        for (int k = 0; k < active.size(); k++) {
-            int[] sequence = sequences.get(active.get(k));
-            Arrays.fill(tokens[k], ByteTokenizer.END_OF_TEXT);
-            System.arraycopy(sequence, 0, tokens[k], 0, sequence.length);
-            lengths[k] = sequence.length;
-        }
-        return new TokenBatch(tokens, lengths, mask);
     }
 
     private static int[] append(int[] sequence, int token) {

@@ -1,11 +1,16 @@
 package prefdyn.reference.sampling;
 
 import org.junit.jupiter.api.Test;
+import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.util.Parallel;
 
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -55,6 +60,64 @@ class SamplerTest {
             anyDifferent |= !java.util.Arrays.equals(otherSeed.get(i), first.get(i));
         }
         assertThat(anyDifferent).as("another seed changes at least one continuation").isTrue();
+    }
+
+    /**
+     * The same engine with {@link PolicyEngine#startSampling} left at its default: it samples by recomputing every
+     * prefix ({@code RecomputingSession}) through the reference's {@code nextTokenLogProbs}, as the sampler did
+     * before the reference had a KV cache. (A proxy passes every other call to the reference unchanged.)
+     */
+    private static PolicyEngine recomputing(PolicyEngine engine) {
+        return (PolicyEngine) Proxy.newProxyInstance(PolicyEngine.class.getClassLoader(),
+                new Class<?>[]{PolicyEngine.class}, (proxy, method, args) -> {
+                    if (method.isDefault()) {
+                        return InvocationHandler.invokeDefault(proxy, method, args);
+                    }
+                    try {
+                        return method.invoke(engine, args);
+                    } catch (InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+    }
+
+    @Test
+    void theKvCachedSessionGivesTheRecomputedContinuationsToTheBit() {
+        // end-of-text made likely enough that some rows stop early while others run to the token or context limit
+        ReferenceEngine engine = ReferenceEngine.initialized(CONFIG, 8, Parallel.sequential());
+        double[] params = new double[engine.layout().size()];
+        engine.copyParametersTo(params);
+        int wte = engine.layout().offset("wte.weight");
+        int lnfBias = engine.layout().offset("ln_f.bias");
+        for (int c = 0; c < CONFIG.channels(); c++) {
+            params[lnfBias + c] = 2.5 * params[wte + ByteTokenizer.END_OF_TEXT * CONFIG.channels() + c];
+        }
+        engine.setParameters(params);
+        PolicyEngine recomputing = recomputing(engine);
+        assertThat(engine.startSampling(List.of(new int[]{1})).getClass().getSimpleName()).isEqualTo("KvCachedSession");
+        assertThat(recomputing.startSampling(List.of(new int[]{1}))).isInstanceOf(RecomputingSession.class);
+        List<int[]> prompts = List.of(ByteTokenizer.encode("a"), ByteTokenizer.encode("the cat"),
+                ByteTokenizer.encode("xy"), ByteTokenizer.encode("0123456789abc"), ByteTokenizer.encode("q"));
+
+        int stoppedEarly = 0;
+        int ranToTheLimit = 0;
+        for (SamplingSettings settings : List.of(SamplingSettings.sampled(1.0, 12), SamplingSettings.sampled(0.7, 5),
+                SamplingSettings.greedy(12))) {
+            for (long seed = 1; seed <= 4; seed++) {
+                List<int[]> cached = Sampler.generate(engine, prompts, settings, seed);
+                List<int[]> recomputed = Sampler.generate(recomputing, prompts, settings, seed);
+                for (int i = 0; i < prompts.size(); i++) {
+                    assertThat(cached.get(i)).as("prompt %d, seed %d, %s", i, seed, settings)
+                            .containsExactly(recomputed.get(i));
+                    int[] response = cached.get(i);
+                    boolean stopped = response[response.length - 1] == ByteTokenizer.END_OF_TEXT;
+                    stoppedEarly += stopped && response.length < 5 ? 1 : 0;
+                    ranToTheLimit += stopped ? 0 : 1;
+                }
+            }
+        }
+        assertThat(stoppedEarly).as("rows that stopped at end-of-text early").isPositive();
+        assertThat(ranToTheLimit).as("rows that ran to their token or context limit").isPositive();
     }
 
     @Test
