@@ -2,34 +2,31 @@ package prefdyn.cli;
 
 import prefdyn.accelerated.AcceleratedEngine;
 import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.ForwardingEngine;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.FlopCount;
-import prefdyn.reference.model.GptConfig;
-import prefdyn.reference.model.ParameterLayout;
-import prefdyn.reference.optim.AdamWSettings;
 
 import java.util.List;
 
 /**
- * A {@link PolicyEngine} that passes every call through unchanged and adds up, for {@code prefdyn bench}, the
+ * A {@link ForwardingEngine} that passes every call through unchanged and adds up, for {@code prefdyn bench}, the
  * {@link FlopCount} of each forward, backward and sampling pass it runs, so a benchmark knows the useful work of
  * whatever a trainer did (a PPO step's rollout length, for one, is only known afterwards). Sampling sessions are
  * the delegate's own, metered as recomputing ones ({@link #startSampling}). It also reads the twin's kernel-launch
  * counter when it wraps an {@link AcceleratedEngine}.
  */
-final class MeteredEngine implements PolicyEngine {
+final class MeteredEngine extends ForwardingEngine {
 
-    private final PolicyEngine delegate;
     private long flops;
     private long forwardTokens;
     private int lastRows;
     private int lastWidth;
 
     MeteredEngine(PolicyEngine delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** FLOPs of the passes run so far. */
@@ -57,16 +54,6 @@ final class MeteredEngine implements PolicyEngine {
             return twin.launchOverheadSeconds(launches);
         }
         return Double.NaN;
-    }
-
-    @Override
-    public GptConfig config() {
-        return delegate.config();
-    }
-
-    @Override
-    public ParameterLayout layout() {
-        return delegate.layout();
     }
 
     @Override
@@ -134,50 +121,5 @@ final class MeteredEngine implements PolicyEngine {
     public void backward(BackwardSeeds seeds) {
         delegate.backward(seeds);
         flops += FlopCount.backward(config(), lastRows, lastWidth, seeds);
-    }
-
-    @Override
-    public void zeroGradients() {
-        delegate.zeroGradients();
-    }
-
-    @Override
-    public void copyParametersTo(double[] destination) {
-        delegate.copyParametersTo(destination);
-    }
-
-    @Override
-    public void setParameters(double[] source) {
-        delegate.setParameters(source);
-    }
-
-    @Override
-    public void copyGradientsTo(double[] destination) {
-        delegate.copyGradientsTo(destination);
-    }
-
-    @Override
-    public void setGradients(double[] source) {
-        delegate.setGradients(source);
-    }
-
-    @Override
-    public double clipGradientNorm(double maxNorm) {
-        return delegate.clipGradientNorm(maxNorm);
-    }
-
-    @Override
-    public void adamWStep(AdamWSettings settings, double learningRate) {
-        delegate.adamWStep(settings, learningRate);
-    }
-
-    @Override
-    public long optimizerSteps() {
-        return delegate.optimizerSteps();
-    }
-
-    @Override
-    public void close() {
-        delegate.close();
     }
 }

@@ -9,13 +9,11 @@ import prefdyn.reference.dpo.DpoTrainer;
 import prefdyn.reference.dpo.DpoVariant;
 import prefdyn.reference.dpo.PreferenceExample;
 import prefdyn.reference.engine.BackwardSeeds;
-import prefdyn.reference.engine.ForwardResult;
+import prefdyn.reference.engine.ForwardingEngine;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
-import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
-import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.ppo.PpoConfig;
 import prefdyn.reference.ppo.PpoObjective;
 import prefdyn.reference.ppo.PpoTrainer;
@@ -265,79 +263,18 @@ class GradientAlignmentByLinearityTest {
     }
 
     /** Delegates to an engine and counts backward passes. */
-    private static final class CountingEngine implements PolicyEngine {
+    private static final class CountingEngine extends ForwardingEngine {
 
-        private final PolicyEngine engine;
         int backwardCalls;
 
         CountingEngine(PolicyEngine engine) {
-            this.engine = engine;
-        }
-
-        @Override
-        public GptConfig config() {
-            return engine.config();
-        }
-
-        @Override
-        public ParameterLayout layout() {
-            return engine.layout();
-        }
-
-        @Override
-        public ForwardResult forward(TokenBatch batch) {
-            return engine.forward(batch);
-        }
-
-        @Override
-        public double[][] nextTokenLogProbs(TokenBatch batch) {
-            return engine.nextTokenLogProbs(batch);
+            super(engine);
         }
 
         @Override
         public void backward(BackwardSeeds seeds) {
             backwardCalls++;
-            engine.backward(seeds);
-        }
-
-        @Override
-        public void zeroGradients() {
-            engine.zeroGradients();
-        }
-
-        @Override
-        public void copyParametersTo(double[] destination) {
-            engine.copyParametersTo(destination);
-        }
-
-        @Override
-        public void setParameters(double[] source) {
-            engine.setParameters(source);
-        }
-
-        @Override
-        public void copyGradientsTo(double[] destination) {
-            engine.copyGradientsTo(destination);
-        }
-
-        @Override
-        public void setGradients(double[] source) {
-            engine.setGradients(source);
-        }
-
-        @Override
-        public double clipGradientNorm(double maxNorm) {
-            return engine.clipGradientNorm(maxNorm);
-        }
-
-        @Override
-        public void adamWStep(AdamWSettings settings, double learningRate) {
-            engine.adamWStep(settings, learningRate);
-        }
-
-        @Override
-        public long optimizerSteps() {
-            return engine.optimizerSteps();
+            super.backward(seeds);
         }
     }
 }
