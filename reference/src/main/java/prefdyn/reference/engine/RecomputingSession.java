@@ -11,55 +11,19 @@ import java.util.List;
  * padded with end-of-text, no response mask). Exact and simple; O(T²) work per sequence, since each step
  * recomputes every earlier position.
  */
-public final class RecomputingSession implements SamplingSession {
+public final class RecomputingSession extends AbstractSamplingSession {
 
     private final PolicyEngine engine;
-    private final int[][] sequences;        // [S][length of row s]
-    private final boolean[] awaitingToken;  // [S] asked for, no token appended since
 
     /** @param prompts [S] the prompts, each non-empty; copied */
     public RecomputingSession(PolicyEngine engine, List<int[]> prompts) {
+        super(prompts);
         this.engine = engine;
-        this.sequences = new int[prompts.size()][];
-        this.awaitingToken = new boolean[prompts.size()];
-        for (int s = 0; s < sequences.length; s++) {
-            sequences[s] = prompts.get(s).clone();
-        }
     }
 
     @Override
-    public int rows() {
-        return sequences.length;
-    }
-
-    @Override
-    public int length(int row) {
-        return sequences[row].length;
-    }
-
-    @Override
-    public double[][] nextTokenLogProbs(int[] rows) {
-        if (rows.length == 0) {
-            return new double[0][];
-        }
-        for (int row : rows) {
-            if (awaitingToken[row]) {
-                throw new IllegalStateException("row " + row + " is asked for twice without a token appended");
-            }
-            awaitingToken[row] = true;
-        }
+    protected double[][] logProbsOf(int[] rows) {
         return engine.nextTokenLogProbs(prefixBatch(sequences, rows));
-    }
-
-    @Override
-    public void append(int row, int token) {
-        if (!awaitingToken[row]) {
-            throw new IllegalStateException("row " + row + " gets a token only once after each time it is asked for");
-        }
-        awaitingToken[row] = false;
-        int[] longer = Arrays.copyOf(sequences[row], sequences[row].length + 1);
-        longer[sequences[row].length] = token;
-        sequences[row] = longer;
     }
 
     /**

@@ -1,5 +1,6 @@
 package prefdyn.reference.model;
 
+import prefdyn.reference.engine.AbstractSamplingSession;
 import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.SamplingSession;
 
@@ -25,45 +26,20 @@ import java.util.List;
  *
  * <p>The session reads the model's live parameters: they must not change while it is in use.
  */
-public final class KvCachedSession implements SamplingSession {
+public final class KvCachedSession extends AbstractSamplingSession {
 
     private final GptModel model;
     private final KvCache cache;
-    private final int[][] sequences;        // [S][length of row s]
-    private final boolean[] awaitingToken;  // [S] asked for, no token appended since
 
     /** @param prompts [S] the prompts, each non-empty; copied */
     public KvCachedSession(GptModel model, List<int[]> prompts) {
+        super(prompts);
         this.model = model;
         this.cache = new KvCache(model.config(), prompts.size());
-        this.sequences = new int[prompts.size()][];
-        this.awaitingToken = new boolean[prompts.size()];
-        for (int s = 0; s < sequences.length; s++) {
-            sequences[s] = prompts.get(s).clone();
-        }
     }
 
     @Override
-    public int rows() {
-        return sequences.length;
-    }
-
-    @Override
-    public int length(int row) {
-        return sequences[row].length;
-    }
-
-    @Override
-    public double[][] nextTokenLogProbs(int[] rows) {
-        if (rows.length == 0) {
-            return new double[0][];
-        }
-        for (int row : rows) {
-            if (awaitingToken[row]) {
-                throw new IllegalStateException("row " + row + " is asked for twice without a token appended");
-            }
-            awaitingToken[row] = true;
-        }
+    protected double[][] logProbsOf(int[] rows) {
         // rows seen for the first time need a prompt pass; the others have one new token each
         int[] fresh = Arrays.stream(rows).filter(row -> cache.length(row) == 0).toArray();
         int[] growing = Arrays.stream(rows).filter(row -> cache.length(row) > 0).toArray();
@@ -85,17 +61,6 @@ public final class KvCachedSession implements SamplingSession {
             }
         }
         return model.nextTokenLogProbsOf(lastRows, rows.length);
-    }
-
-    @Override
-    public void append(int row, int token) {
-        if (!awaitingToken[row]) {
-            throw new IllegalStateException("row " + row + " gets a token only once after each time it is asked for");
-        }
-        awaitingToken[row] = false;
-        int[] longer = Arrays.copyOf(sequences[row], sequences[row].length + 1);
-        longer[sequences[row].length] = token;
-        sequences[row] = longer;
     }
 
     /** [G] the newest token of each listed row: the one the cache has not seen. */
