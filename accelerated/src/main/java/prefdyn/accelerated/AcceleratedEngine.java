@@ -6,6 +6,7 @@ import prefdyn.accelerated.kernels.TwinDevice;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
@@ -37,6 +38,8 @@ public final class AcceleratedEngine implements PolicyEngine {
     private final TwinGptModel model;
     private long steps;
     private Forward saved;
+    /** Sampling sessions started so far: the newest one owns the device's KV cache buffer. */
+    private long samplingSessions;
 
     /** The training forward that backward differentiates: its inputs and where its activations are. */
     private record Forward(BatchInputs inputs, ActivationLayout activations, int tokens, int lengths, int intsEnd) {
@@ -104,8 +107,9 @@ public final class AcceleratedEngine implements PolicyEngine {
     /**
      * Kernel launches of this engine so far, all kernels together: read it before and after a forward, a backward
      * or a training step to count that work's launches. A forward makes 7 launches per block plus 7 (plus one per
-     * value or reward head), a sampling pass ({@link #nextTokenLogProbs}) 7 per block plus 6, and a backward seeded
-     * on the token log-probs 9 per block plus 7.
+     * value or reward head), a sampling pass ({@link #nextTokenLogProbs}) 7 per block plus 6, a cached session's
+     * prompt pass 8 per block plus 6 and each of its steps 8 per block plus 5, and a backward seeded on the token
+     * log-probs 9 per block plus 7.
      */
     public long kernelLaunches() {
         return device.launchCount();
@@ -174,11 +178,137 @@ public final class AcceleratedEngine implements PolicyEngine {
         inputs.writeTo(ints, intsBase);
         device.uploadInts();
         model.nextTokenLogProbs(activations, intsBase, intsBase + inputs.tokens().length);
+        return downloadLogProbs(activations.logProbs, inputs.batchSize());
+    }
 
+    /**
+     * A KV-cached session ({@link TwinKvCachedSession}): a prompt pass per row through the sampling pass that also
+     * stores each block's keys and values on the device, then one new position per row and step. Its log-probs
+     * match {@link prefdyn.reference.engine.RecomputingSession}'s on this engine within float rounding. The cache
+     * lives in a device buffer of its own ({@link TwinKvCache}); starting another session hands that buffer to the
+     * new one, and the older session then throws when used.
+     *
+     * @param prompts [S] the prompts, each non-empty; copied
+     */
+    @Override
+    public SamplingSession startSampling(List<int[]> prompts) {
+        TwinKvCache cache = new TwinKvCache(config, prompts.size(), ++samplingSessions);
+        device.reserveKeyValueCache(cache.size());
+        return new TwinKvCachedSession(this, cache, prompts);
+    }
+
+    /**
+     * The prompt pass of a cached session: {@link #nextTokenLogProbs}'s launches on {@code batch}, plus each block's
+     * keys and values at every real position of row b stored as cached sequence {@code cacheSequences[b]}.
+     *
+     * @param cacheSequences [B] the cached sequence of each batch row
+     * @return [B][V] log π(· | row b)
+     */
+    double[][] promptPass(TokenBatch batch, TwinKvCache cache, int[] cacheSequences) {
+        requireCurrent(cache);
+        BatchInputs inputs = BatchInputs.of(batch, config);
+        int B = inputs.batchSize();
+        int T = inputs.width();
+        int R = 0;
+        for (int length : inputs.lengths()) {
+            R += length;
+        }
+        int[] qkvRows = new int[R];     // [R] row b·T + t of the batch's qkv, for every real position
+        int[] sequences = new int[R];   // [R] its cached sequence
+        int[] positions = new int[R];   // [R] t
+        int r = 0;
+        for (int b = 0; b < B; b++) {
+            for (int t = 0; t < inputs.lengths()[b]; t++) {
+                qkvRows[r] = b * T + t;
+                sequences[r] = cacheSequences[b];
+                positions[r] = t;
+                r++;
+            }
+        }
+
+        int actsBase = saved == null ? 0 : saved.activations().end;
+        int intsBase = saved == null ? 0 : saved.intsEnd();
+        ActivationLayout activations = new ActivationLayout(config, B, T, actsBase, false);
+        device.reserveActivations(activations.end, actsBase); // keeps the training forward's activations
+        int tokensAt = intsBase;
+        int lengthsAt = tokensAt + inputs.tokens().length;
+        int qkvRowsAt = intsBase + inputs.intCount();
+        int sequencesAt = qkvRowsAt + R;
+        int positionsAt = sequencesAt + R;
+        int[] ints = device.intsForWriting(positionsAt + R);
+        inputs.writeTo(ints, intsBase);
+        System.arraycopy(qkvRows, 0, ints, qkvRowsAt, R);
+        System.arraycopy(sequences, 0, ints, sequencesAt, R);
+        System.arraycopy(positions, 0, ints, positionsAt, R);
+        device.uploadInts();
+        model.promptPass(activations, tokensAt, lengthsAt, cache, qkvRowsAt, sequencesAt, positionsAt, R);
+        cache.setLengths(cacheSequences, inputs.lengths());
+        return downloadLogProbs(activations.logProbs, B);
+    }
+
+    /**
+     * One step of a cached session: the new token of each listed sequence at position {@code cache.length(s)}
+     * through the blocks, attending to the cached keys and values, then the head ({@link TwinGptModel#step}).
+     *
+     * @param cacheSequences [N] distinct cached sequences, each with its prompt already stored
+     * @param tokens         [N] the new token of each, in [0, V)
+     * @return [N][V] log π(· | sequence n including its new token)
+     */
+    double[][] cachedStep(TwinKvCache cache, int[] cacheSequences, int[] tokens) {
+        requireCurrent(cache);
+        int N = cacheSequences.length;
+        int T = cache.contextLength;
+        int[] positions = new int[N];   // [N]
+        int[] qkvRows = new int[N];     // [N] 0..N−1
+        for (int n = 0; n < N; n++) {
+            positions[n] = cache.length(cacheSequences[n]);
+            qkvRows[n] = n;
+            if (positions[n] >= T) {
+                throw new IllegalArgumentException("a sequence of length " + (positions[n] + 1)
+                        + " exceeds the context length " + T);
+            }
+            if (tokens[n] < 0 || tokens[n] >= config.vocabSize()) {
+                throw new IllegalArgumentException("sequence " + n + ", position " + positions[n] + ": token id "
+                        + tokens[n] + " outside [0, " + config.vocabSize() + ")");
+            }
+        }
+
+        int actsBase = saved == null ? 0 : saved.activations().end;
+        int intsBase = saved == null ? 0 : saved.intsEnd();
+        ActivationLayout activations = new ActivationLayout(config, N, 1, actsBase, false);
+        int weights = activations.end;                                   // [N,H,maxT]
+        device.reserveActivations(weights + N * config.numHeads() * T, actsBase);
+        int tokensAt = intsBase;
+        int positionsAt = tokensAt + N;
+        int sequencesAt = positionsAt + N;
+        int qkvRowsAt = sequencesAt + N;
+        int[] ints = device.intsForWriting(qkvRowsAt + N);
+        System.arraycopy(tokens, 0, ints, tokensAt, N);
+        System.arraycopy(positions, 0, ints, positionsAt, N);
+        System.arraycopy(cacheSequences, 0, ints, sequencesAt, N);
+        System.arraycopy(qkvRows, 0, ints, qkvRowsAt, N);
+        device.uploadInts();
+        model.step(activations, weights, cache, tokensAt, positionsAt, sequencesAt, qkvRowsAt);
+        cache.advance(cacheSequences);
+        return downloadLogProbs(activations.logProbs, N);
+    }
+
+    private void requireCurrent(TwinKvCache cache) {
+        if (cache.generation != samplingSessions) {
+            throw new IllegalStateException("this sampling session's KV cache has been handed to a newer session of "
+                    + "the engine (one cached session at a time)");
+        }
+    }
+
+    /**
+     * Copies B rows of log-probs [B,V] at {@code logProbs} in the activation arena to the host (one launch), failing
+     * on NaN or +∞ as the reference does.
+     */
+    private double[][] downloadLogProbs(int logProbs, int B) {
         int V = config.vocabSize();
-        device.activationsToIo(0, activations.logProbs, inputs.batchSize() * V);
+        device.activationsToIo(0, logProbs, B * V);
         float[] io = device.downloadIo();
-        double[][] rows = new double[inputs.batchSize()][V];
+        double[][] rows = new double[B][V];
         for (int b = 0; b < rows.length; b++) {
             int row = b * V;
             for (int v = 0; v < V; v++) {

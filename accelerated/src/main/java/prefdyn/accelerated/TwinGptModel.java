@@ -71,6 +71,81 @@ final class TwinGptModel {
     }
 
     /**
+     * The twin of {@code GptModel.promptPass}: {@link #nextTokenLogProbs} (the same launches, so the same bits),
+     * then each block's keys and values at R real positions of the batch into the KV cache
+     * ({@code Attention.storeKeysValues}, one launch per block): 8L + 5 launches.
+     *
+     * @param qkvRows, sequences, positions offsets in the integer buffer of [R] each: the row b·T + t of the
+     *                 batch's qkv, its cached sequence, and t
+     */
+    void promptPass(ActivationLayout a, int tokens, int lengths, TwinKvCache cache, int qkvRows, int sequences,
+                    int positions, int R) {
+        nextTokenLogProbs(a, tokens, lengths);
+        for (int l = 0; l < config.numLayers(); l++) {
+            device.storeKeysValues(cache.keys(l), cache.values(l), a.qkv[l], qkvRows, sequences, positions, R,
+                    config.channels(), cache.contextLength);
+        }
+    }
+
+    /**
+     * The twin of {@code IncrementalForward.step} followed by {@code GptModel.nextTokenLogProbsOf}: one new position
+     * per row through the blocks, its key and value stored in the cache and attended together with the cached
+     * ones, then ln_f, the LM head and the log-softmax of those rows, into {@code a.logProbs} [N,V]. Per block the
+     * full forward's launches (c_proj, c_fc and mlp.c_proj fused as there) with attention replaced by
+     * {@code storeKeysValues} and {@code attendOneQuery}: 8 launches per block, plus the encoder, ln_f, the head and
+     * the log-softmax, 8L + 4.
+     *
+     * @param a         a sampling layout of N rows of width 1 (its {@code att} and {@code lastPositions} unused;
+     *                  with width 1, {@code a.lnf} [N,C] is already the last positions)
+     * @param weights   [N,H,maxT] scratch in the activation arena: the attention weights of the new rows
+     * @param tokens    [N] (ints) each row's new token
+     * @param positions [N] (ints) its position: the cache length of its sequence
+     * @param sequences [N] (ints) its cached sequence
+     * @param qkvRows   [N] (ints) 0..N−1: row n of the step's qkv holds sequence n's new key and value
+     */
+    void step(ActivationLayout a, int weights, TwinKvCache cache, int tokens, int positions, int sequences,
+              int qkvRows) {
+        if (a.withHeads || a.width != 1) {
+            throw new IllegalArgumentException("a cached step needs a sampling layout of width 1");
+        }
+        int N = a.batchSize;
+        int C = config.channels();
+        int H = config.numHeads();
+        int V = config.vocabSize();
+        int maxT = cache.contextLength;
+        double eps = GptConfig.LAYER_NORM_EPS;
+
+        device.encoderForwardAtPositions(a.encoded, tokens, positions, offset("wte.weight"), offset("wpe.weight"),
+                N, C);
+        for (int l = 0; l < config.numLayers(); l++) {
+            int x = a.blockInput(l);
+            device.layerNormForward(a.ln1[l], a.ln1Mean[l], a.ln1Rstd[l], x,
+                    block(l, "ln_1.weight"), block(l, "ln_1.bias"), N, C, eps);
+            device.linearForward(a.qkv[l], a.ln1[l], block(l, "attn.c_attn.weight"), block(l, "attn.c_attn.bias"),
+                    N, C, 3 * C);
+            device.storeKeysValues(cache.keys(l), cache.values(l), a.qkv[l], qkvRows, sequences, positions, N, C,
+                    maxT);
+            device.attendOneQuery(a.attOut[l], weights, a.qkv[l], cache.keys(l), cache.values(l), positions,
+                    sequences, N, C, H, maxT, C);
+            // linearForward(attProj ← attOut), then residualForward(afterAttention ← x + attProj)
+            device.linearResidualForward(a.attProj[l], a.afterAttention[l], a.attOut[l], x,
+                    block(l, "attn.c_proj.weight"), block(l, "attn.c_proj.bias"), N, C, C);
+            device.layerNormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.afterAttention[l],
+                    block(l, "ln_2.weight"), block(l, "ln_2.bias"), N, C, eps);
+            // linearForward(fc ← ln2), then geluForward(fcGelu ← fc)
+            device.linearGeluForward(a.fc[l], a.fcGelu[l], a.ln2[l], block(l, "mlp.c_fc.weight"),
+                    block(l, "mlp.c_fc.bias"), N, C, 4 * C);
+            // linearForward(fcProj ← fcGelu), then residualForward(blockOutput ← afterAttention + fcProj)
+            device.linearResidualForward(a.fcProj[l], a.blockOutput[l], a.fcGelu[l], a.afterAttention[l],
+                    block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"), N, 4 * C, C);
+        }
+        device.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.lnfInput(), offset("ln_f.weight"),
+                offset("ln_f.bias"), N, C, eps);
+        device.lmHeadForward(a.logits, a.lnf, offset("wte.weight"), N, C, V);
+        device.logSoftmaxForward(a.logProbs, a.logits, N, V);
+    }
+
+    /**
      * The encoder, the blocks and ln_f: {@code GptModel.run} up to its {@code withHeads} test. Two pairs of the
      * reference's calls run fused, one launch each ({@code FusedLinear}): c_fc with its GELU, and each projection
      * back into the residual stream (attn.c_proj, mlp.c_proj) with its residual add. They write the same

@@ -4,11 +4,14 @@ import org.junit.jupiter.api.Test;
 import prefdyn.accelerated.kernels.FallbackPolicy;
 import prefdyn.accelerated.kernels.OpenClDevices;
 import prefdyn.reference.engine.BackwardSeeds;
+import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.optim.AdamWSettings;
+
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * token gather, the prediction statistics, one launch per value or reward head, and the copy of the outputs to the
  * exchange buffer: 7L + 7 (+ heads); it was 10L + 7 before the fusion. A sampling pass ({@code nextTokenLogProbs})
  * is the encoder, the blocks, ln_f, the last-position gather, the LM head and log-softmax on B rows, and the copy:
- * 7L + 6. A backward seeded on the token log-probs is the clearing of the gradient arena, the copy of the seeds,
+ * 7L + 6. A KV-cached session's step is 8L + 5 (see its test). A backward seeded on the token log-probs is the clearing of the gradient arena, the copy of the seeds,
  * the token gather, log-softmax and LM head backward, ln_f, 9 launches per block (mlp.c_proj fused with its
  * residual, gelu, c_fc, ln_2, attn.c_proj fused with its residual, attention's two passes, c_attn, ln_1) and the
  * encoder: 9L + 7; it was 11L + 7 before the fusion. Fusing kernels changes these answers on purpose; the benchmark
@@ -88,6 +91,37 @@ class KernelLaunchCountTest {
                 engine.nextTokenLogProbs(batch());
                 assertThat(engine.kernelLaunches() - start).as("sampling launches, L = %d", layers)
                         .isEqualTo(7L * layers + 6);
+            }
+        }
+    }
+
+    /**
+     * A KV-cached session ({@link AcceleratedEngine#startSampling}): its first call for the rows is the prompt pass,
+     * the sampling pass plus one store of the keys and values per block, 8L + 6; every later step is the encoder
+     * at the new positions, 8 launches per block (ln_1, c_attn, the store of the new key and value, attendOneQuery,
+     * c_proj with its residual, ln_2, c_fc with GELU, mlp.c_proj with its residual), ln_f, the LM head, log-softmax
+     * and the copy: 8L + 5, whatever the length of the prefix (the recomputing pass is 7L + 6 over all of it).
+     */
+    @Test
+    void aCachedSamplingStepLaunchesEightKernelsPerBlockPlusFive() {
+        for (int layers = 1; layers <= 3; layers++) {
+            try (AcceleratedEngine engine = engine(config(layers, false))) {
+                SamplingSession session = engine.startSampling(List.of(new int[] {1, 2, 3}, new int[] {4, 5}));
+                long start = engine.kernelLaunches();
+                session.nextTokenLogProbs(new int[] {0, 1});
+                assertThat(engine.kernelLaunches() - start).as("prompt pass, L = %d", layers)
+                        .isEqualTo(8L * layers + 6);
+                for (int step = 0; step < 3; step++) {
+                    session.append(0, 7);
+                    session.append(1, 8);
+                    long before = engine.kernelLaunches();
+                    session.nextTokenLogProbs(new int[] {0, 1});
+                    assertThat(engine.kernelLaunches() - before).as("cached step %d, L = %d", step, layers)
+                            .isEqualTo(8L * layers + 5);
+                }
+                if (OpenClDevices.available()) {
+                    assertThat(engine.kernelsRunOnOpenCl()).as("%s", engine.kernelExecutions()).isTrue();
+                }
             }
         }
     }

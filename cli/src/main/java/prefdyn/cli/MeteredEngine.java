@@ -76,7 +76,7 @@ final class MeteredEngine extends ForwardingEngine {
     }
 
     /**
-     * The delegate's own session (the reference's is KV-cached), so a benchmark times what a run does. Each step
+     * The delegate's own session (the reference's and the twin's are KV-cached), so a benchmark times what a run does. Each step
      * is metered as the recomputing session's pass would be — a sampling pass over the asked-for rows' whole
      * prefixes, {@link FlopCount#samplingForward}(rows, longest prefix), exactly what {@link #nextTokenLogProbs}
      * adds for it — whatever the session actually recomputes. So a rollout's FLOPs are the same for every engine

@@ -10,6 +10,8 @@ import prefdyn.reference.optim.AdamW;
 import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.util.Parallel;
 
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Supplier;
@@ -59,11 +61,12 @@ final class KernelCases {
     }
 
     /** Every kernel name with a case: must equal the discovered pairs. */
-    static final List<String> NAMES = List.of("attentionBackward", "attentionForward", "clipGlobalNorm", "dot",
-            "encoderBackward", "encoderForward", "geluBackward", "geluForward", "globalNorm", "lastPositionForward",
+    static final List<String> NAMES = List.of("attendOneQuery", "attentionBackward", "attentionForward",
+            "clipGlobalNorm", "dot", "encoderBackward", "encoderForward", "encoderForwardAtPositions", "geluBackward", "geluForward", "globalNorm", "lastPositionForward",
             "layerNormBackward", "layerNormForward", "linearBackward", "linearForward", "linearGeluForward",
             "linearResidualBackward", "linearResidualForward", "lmHeadBackward", "lmHeadForward", "logSoftmaxBackward", "logSoftmaxForward",
-            "predictionStatistics", "residualBackward", "residualForward", "step", "tokenLogProbBackward",
+            "predictionStatistics", "residualBackward", "residualForward", "step", "storeKeysValues",
+            "tokenLogProbBackward",
             "tokenLogProbForward");
 
     static Invocation build(String name, Shape s, Random r) {
@@ -85,6 +88,17 @@ final class KernelCases {
                 yield name.equals("encoderForward")
                         ? Invocation.of(noise(r, N * C), tokens, p.values(), wte, wpe, B, T, C)
                         : Invocation.of(noise(r, p.size()), wte, wpe, noise(r, N * C), tokens, B, T, C);
+            }
+            case "encoderForwardAtPositions" -> {
+                int maxT = T + r.nextInt(3);
+                Params p = new Params(r);
+                int wte = p.place(V * C);
+                int wpe = p.place(maxT * C);
+                int[] positions = new int[N];
+                for (int n = 0; n < N; n++) {
+                    positions[n] = r.nextInt(maxT);
+                }
+                yield Invocation.of(noise(r, N * C), tokens(r, N, V), positions, p.values(), wte, wpe, N, C);
             }
             case "layerNormForward" -> {
                 Params p = new Params(r);
@@ -135,6 +149,44 @@ final class KernelCases {
                     Invocation.of(noise(r, B * C), noise(r, N * C), lengths(r, B, T), B, T, C);
             case "attentionForward" ->
                     Invocation.of(SEQUENTIAL, noise(r, N * C), noise(r, B * H * T * T), noise(r, N * 3 * C), B, T, C, H);
+            case "attendOneQuery" -> {
+                // one query of head size hs at position t over t + 1 keys and values `stride` apart, every tensor at
+                // a random start inside a larger array (the weights beyond t + 1 must stay untouched)
+                int hs = s.headSize();
+                int t = r.nextInt(T);
+                int stride = hs + r.nextInt(2 * C + 1);
+                int outStart = r.nextInt(3);
+                int weightsStart = r.nextInt(3);
+                int queryStart = r.nextInt(3);
+                int firstKey = r.nextInt(3);
+                int firstValue = r.nextInt(3);
+                yield Invocation.of(noise(r, outStart + hs + r.nextInt(3)), outStart,
+                        noise(r, weightsStart + T + 1), weightsStart,
+                        noise(r, queryStart + hs + r.nextInt(3)), queryStart,
+                        noise(r, firstKey + t * stride + hs + r.nextInt(3)), firstKey,
+                        noise(r, firstValue + t * stride + hs + r.nextInt(3)), firstValue, stride, t, hs);
+            }
+            case "storeKeysValues" -> {
+                // R distinct (sequence, position) slots of an [S,maxT,C] cache, each from a random qkv row
+                int S = 1 + r.nextInt(3);
+                int maxT = T;
+                List<Integer> slots = new ArrayList<>();
+                for (int slot = 0; slot < S * maxT; slot++) {
+                    slots.add(slot);
+                }
+                Collections.shuffle(slots, r);
+                int R = 1 + r.nextInt(S * maxT);
+                int[] qkvRows = new int[R];
+                int[] sequences = new int[R];
+                int[] positions = new int[R];
+                for (int k = 0; k < R; k++) {
+                    qkvRows[k] = r.nextInt(N);
+                    sequences[k] = slots.get(k) / maxT;
+                    positions[k] = slots.get(k) % maxT;
+                }
+                yield Invocation.of(noise(r, S * maxT * C), noise(r, S * maxT * C), noise(r, N * 3 * C), qkvRows,
+                        sequences, positions, R, C, maxT);
+            }
             case "attentionBackward" -> {
                 double[] qkv = noise(r, N * 3 * C);
                 double[] att = new double[B * H * T * T];

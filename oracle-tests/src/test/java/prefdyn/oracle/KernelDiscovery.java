@@ -29,7 +29,7 @@ import java.util.stream.Stream;
  * Finds, by reflection, the three sides of every kernel:
  * <ul>
  *   <li>reference: every public static method of every public class in {@code prefdyn.reference.layers} except
- *       the {@link #REFERENCE_ONLY} ones of the KV-cached sampling step, plus the optimizer and metric kernels
+ *       the {@link #REFERENCE_ONLY} ones (none at present), plus the optimizer and metric kernels
  *       outside it ({@code AdamW.step}, {@code GradientClipping.globalNorm} and {@code clipGlobalNorm},
  *       {@code GradientAlignment.dot});</li>
  *   <li>twin: every public static method of {@link Twins} that takes arguments;</li>
@@ -47,12 +47,11 @@ final class KernelDiscovery {
             GradientAlignment.class, List.of("dot"));
 
     /**
-     * Layer methods without a twin, by name: only the reference's KV-cached sampling step
-     * ({@code model.IncrementalForward}) calls them as such, and the twin samples by recomputing the prefix (the
-     * default {@code SamplingSession}) instead. {@code Attention.attendOneQuery} is also the body of
-     * {@code attentionForward}, whose twin is tested. A twin that cached keys and values would pair them.
+     * Layer methods without a twin, by name: none since the twin has its own KV-cached sampling session
+     * ({@code encoderForwardAtPositions}, {@code attendOneQuery} and {@code storeKeysValues} are paired like the
+     * rest). A layer method that only the reference needs would be named here, with the reason.
      */
-    static final Set<String> REFERENCE_ONLY = Set.of("attendOneQuery", "encoderForwardAtPositions");
+    static final Set<String> REFERENCE_ONLY = Set.of();
 
     private static final String LAYERS_PACKAGE = Encoder.class.getPackageName();
 

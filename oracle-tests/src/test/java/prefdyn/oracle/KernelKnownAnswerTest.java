@@ -6,6 +6,7 @@ import net.jqwik.api.lifecycle.AfterContainer;
 import prefdyn.accelerated.kernels.Twins;
 import prefdyn.reference.optim.AdamWSettings;
 
+import java.util.Arrays;
 import java.util.Random;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -141,6 +142,58 @@ class KernelKnownAnswerTest {
         assertThat(dinp).containsExactly(expectedDinp);
         assertThat(dresidual).containsExactly(expectedDresidual);
         assertThat(grads).containsExactly(expectedGrads);
+    }
+
+    /**
+     * The encoder of a cached step, with wte = [[1 2],[3 4],[5 6]] and wpe = [[10 20],[30 40],[50 60],[70 80]]:
+     * token 2 at position 1 gives [35 46], token 0 at position 3 gives [71 82].
+     */
+    @Example
+    void encoderForwardAtPositionsByHand() {
+        float[] params = {1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60, 70, 80};
+        float[] out = {-1, -1, -1, -1};
+        Twins.encoderForwardAtPositions(out, new int[] {2, 0}, new int[] {1, 3}, params, 0, 6, 2, 2);
+        assertThat(out).containsExactly(35f, 46f, 71f, 82f);
+    }
+
+    /**
+     * One query of head size 1 at position t = 1, keys and values two apart from offset 1. With q = 0 every score is
+     * 0: weights [1/2 1/2], out = (v₀ + v₁)/2 = (4 + 8)/2 = 6, exactly. With q = ln 3 and keys 0 and 1 the scores are
+     * 0 and ln 3: weights [1/4 3/4], out = 4/4 + 3·8/4 = 7 (to float rounding of ln 3 and exp). The weights
+     * beyond t + 1 and the padding around the output are left alone.
+     */
+    @Example
+    void attendOneQueryByHand() {
+        float[] keys = {9, 0, 9, 1, 9};
+        float[] values = {9, 4, 9, 8, 9};
+        float[] out = {-1, -1, -1};
+        float[] weights = {-1, -1, -1, -1};
+        Twins.attendOneQuery(out, 1, weights, 1, new float[] {0}, 0, keys, 1, values, 1, 2, 1, 1);
+        assertThat(out).containsExactly(-1f, 6f, -1f);
+        assertThat(weights).containsExactly(-1f, 0.5f, 0.5f, -1f);
+
+        Twins.attendOneQuery(out, 1, weights, 1, new float[] {(float) Math.log(3)}, 0, keys, 1, values, 1, 2, 1, 1);
+        assertThat(out[1]).isCloseTo(7f, within(1e-6f));
+        assertThat(weights[1]).isCloseTo(0.25f, within(1e-7f));
+        assertThat(weights[2]).isCloseTo(0.75f, within(1e-7f));
+        assertThat(weights[3]).isEqualTo(-1f);
+    }
+
+    /**
+     * C = 2, two qkv rows [q₀ q₁ k₀ k₁ v₀ v₁] = [0 0 1 2 3 4] and [0 0 5 6 7 8], a cache of S = 2 sequences × maxT = 3
+     * positions: row 1 goes to (sequence 1, position 0), row 0 to (sequence 0, position 2); every other slot keeps
+     * its −1.
+     */
+    @Example
+    void storeKeysValuesByHand() {
+        float[] keys = new float[12];
+        float[] values = new float[12];
+        Arrays.fill(keys, -1);
+        Arrays.fill(values, -1);
+        Twins.storeKeysValues(keys, values, new float[] {0, 0, 1, 2, 3, 4, 0, 0, 5, 6, 7, 8}, new int[] {1, 0},
+                new int[] {1, 0}, new int[] {0, 2}, 2, 2, 3);
+        assertThat(keys).containsExactly(-1, -1, -1, -1, 1, 2, 5, 6, -1, -1, -1, -1);
+        assertThat(values).containsExactly(-1, -1, -1, -1, 3, 4, 7, 8, -1, -1, -1, -1);
     }
 
     private static float[] gaussian(Random random, int n) {

@@ -58,6 +58,91 @@ abstract class AttentionKernels extends LinearKernels {
     }
 
     /**
+     * Mirrors {@code Attention.attendOneQuery} once per (n,h), as the reference's KV-cached step
+     * ({@code IncrementalForward}) calls it: N·H work items, item n·H + h attending with row n's query of head h
+     * over positions 0..t of its cached sequence, t = positions[n]:
+     * <pre>
+     *   weights[t'] = softmax_t'( q · k_t' / sqrt(hs) )   t' in [0, t]     out[i] = Σ_{t' ≤ t} weights[t'] · v_t'[i]
+     * </pre>
+     * The same float operations in the same order as {@link #attentionForward} for the query at position t.
+     *
+     * @param out       [N,C] written: head h's slice of row n
+     * @param weights   [N,H,T] written at t' in [0, t]: the attention weights (scratch; T = the cache's maxT)
+     * @param query     [N,3C] the step's fused projection; the query of head h is [h·hs, (h+1)·hs) of row n
+     * @param keys      [S,T,·]: key t' of sequence s, head h, at s·T·stride + t'·stride + h·hs
+     * @param values    [S,T,·]: laid out like keys
+     * @param positions [N] the position t of each row's query
+     * @param sequences [N] the cached sequence of each row
+     * @param stride    how far apart consecutive positions are in keys and values (C for the cache)
+     */
+    protected void attendOneQuery(int item, float[] out, int outOffset, float[] weights, int weightsOffset,
+                                  float[] query, int queryOffset, float[] keys, int keysOffset, float[] values,
+                                  int valuesOffset, int[] positions, int positionsOffset, int[] sequences,
+                                  int sequencesOffset, int C, int H, int T, int stride) {
+        int headSize = C / H;
+        float scale = 1f / sqrt((float) headSize);
+        int n = item / H;
+        int h = item % H;
+        int t = positions[positionsOffset + n];
+        int sequenceStart = sequences[sequencesOffset + n] * T * stride + h * headSize;
+        int queryStart = queryOffset + n * 3 * C + h * headSize;
+        int weightsStart = weightsOffset + item * T;
+        int firstKey = keysOffset + sequenceStart;
+        int firstValue = valuesOffset + sequenceStart;
+
+        float rowMax = -3.4028235e38f;
+        for (int t2 = 0; t2 <= t; t2++) {
+            float score = dotProduct(query, queryStart, keys, firstKey + t2 * stride, headSize) * scale;
+            weights[weightsStart + t2] = score;
+            rowMax = max(rowMax, score);
+        }
+        float sum = 0f;
+        for (int t2 = 0; t2 <= t; t2++) {
+            float e = exp(weights[weightsStart + t2] - rowMax);
+            weights[weightsStart + t2] = e;
+            sum += e;
+        }
+        for (int t2 = 0; t2 <= t; t2++) {
+            weights[weightsStart + t2] = weights[weightsStart + t2] / sum;
+        }
+
+        int outStart = outOffset + n * C + h * headSize;
+        for (int i = 0; i < headSize; i++) {
+            out[outStart + i] = 0f;
+        }
+        for (int t2 = 0; t2 <= t; t2++) {
+            int valueStart = firstValue + t2 * stride;
+            float weight = weights[weightsStart + t2];
+            for (int i = 0; i < headSize; i++) {
+                out[outStart + i] += weight * values[valueStart + i];
+            }
+        }
+    }
+
+    /**
+     * Mirrors {@code Attention.storeKeysValues}: for each r, keys and values of qkv row qkvRows[r] into slot
+     * (sequences[r], positions[r]) of the cache. One work item per (r,c): R·C items, each copying one key and one
+     * value element.
+     *
+     * @param keys      [S,maxT,C] written at the listed slots
+     * @param values    [S,maxT,C] written likewise
+     * @param qkv       [·,3C]
+     * @param qkvRows   [R]
+     * @param sequences [R]
+     * @param positions [R]
+     */
+    protected void storeKeysValues(int item, float[] keys, int keysOffset, float[] values, int valuesOffset,
+                                   float[] qkv, int qkvOffset, int[] qkvRows, int qkvRowsOffset, int[] sequences,
+                                   int sequencesOffset, int[] positions, int positionsOffset, int C, int maxT) {
+        int r = item / C;
+        int c = item % C;
+        int from = qkvOffset + qkvRows[qkvRowsOffset + r] * 3 * C;
+        int to = (sequences[sequencesOffset + r] * maxT + positions[positionsOffset + r]) * C + c;
+        keys[keysOffset + to] = qkv[from + C + c];
+        values[valuesOffset + to] = qkv[from + 2 * C + c];
+    }
+
+    /**
      * Mirrors {@code Attention.attentionBackward} in two passes of B·H·T work items each. The reference runs one
      * task per (b,h) and walks the query rows t in order; here the rows run in parallel and the same sums are
      * taken in the same order:

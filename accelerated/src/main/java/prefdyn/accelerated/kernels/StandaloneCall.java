@@ -14,6 +14,7 @@ final class StandaloneCall {
     private final TwinProgram program;
     private final Arena acts = new Arena();
     private final Arena dacts = new Arena();
+    private final Arena kvCache = new Arena();
     private final List<int[]> ints = new ArrayList<>();
     private int intsSize;
     private final List<float[]> bound = new ArrayList<>();
@@ -31,6 +32,11 @@ final class StandaloneCall {
     /** Places {@code array} in the gradient arena; returns its offset. */
     int dacts(float[] array) {
         return dacts.add(array);
+    }
+
+    /** Places {@code array} in the KV cache buffer; returns its offset. */
+    int kvCache(float[] array) {
+        return kvCache.add(array);
     }
 
     /** Places {@code array} in the integer buffer; returns its offset. */
@@ -76,6 +82,8 @@ final class StandaloneCall {
         device.upload(program.acts);
         program.dacts = dacts.pack();
         device.upload(program.dacts);
+        program.kvCache = kvCache.pack();
+        device.upload(program.kvCache);
         int[] packed = new int[Math.max(1, intsSize)];
         int offset = 0;
         for (int[] array : ints) {
@@ -92,6 +100,8 @@ final class StandaloneCall {
         acts.unpack(program.acts);
         device.download(program.dacts);
         dacts.unpack(program.dacts);
+        device.download(program.kvCache);
+        kvCache.unpack(program.kvCache);
         for (float[] array : bound) {
             device.download(array);
         }

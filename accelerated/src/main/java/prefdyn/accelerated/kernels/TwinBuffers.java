@@ -32,6 +32,12 @@ abstract class TwinBuffers extends Kernel {
     float[] acts = new float[1];
     /** Gradient arena: backward seeds and every ∂L/∂activation at the offsets of a {@code GradientLayout}. */
     float[] dacts = new float[1];
+    /**
+     * KV cache of the live sampling session: each block's keys and values [S,maxT,C] at the offsets of a
+     * {@code TwinKvCache}. A buffer of its own, so no forward or sampling pass, which write only {@link #acts}, can
+     * overwrite it between the session's steps.
+     */
+    float[] kvCache = new float[1];
     /** Integer inputs: token ids [B,T] and real lengths [B] of the training batch, then of the sampling batch. */
     int[] ints = new int[1];
     /** Host exchange area: seeds going in, per-token outputs and partial sums coming out. */
@@ -50,6 +56,8 @@ abstract class TwinBuffers extends Kernel {
     int p0, p1;
     /** Shapes. */
     int B, T, C, H, N, I, O, V;
+    /** Distance between consecutive positions of a key or value tensor (attendOneQuery). */
+    int stride;
     /** Elements per partial sum of the reductions. */
     int chunk;
     /** LayerNorm's ε. */

@@ -225,6 +225,16 @@ public final class TwinDevice implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes the KV cache buffer hold at least {@code size} floats. Its content is not kept: a sampling session
+     * reserves it when it starts, before it stores anything.
+     */
+    public void reserveKeyValueCache(int size) {
+        if (program.kvCache.length < size) {
+            program.kvCache = uploaded(deviceArray(Math.max(size, program.kvCache.length + program.kvCache.length / 2)));
+        }
+    }
+
     /** Makes the gradient arena hold at least {@code size} floats (its content is not kept). */
     public void reserveGradientArena(int size) {
         if (program.dacts.length < size) {
@@ -280,6 +290,21 @@ public final class TwinDevice implements AutoCloseable {
         program.T = T;
         program.C = C;
         launch(ENCODER_FORWARD, "encoderForward", B * T * C);
+    }
+
+    /**
+     * {@code Encoder.encoderForwardAtPositions}: out (acts) [N,C], tokens and positions (ints) [N]: one new position
+     * per row.
+     */
+    public void encoderForwardAtPositions(int out, int tokens, int positions, int wteOffset, int wpeOffset, int N,
+                                          int C) {
+        program.o0 = out;
+        program.o1 = tokens;
+        program.o2 = positions;
+        program.p0 = wteOffset;
+        program.p1 = wpeOffset;
+        program.C = C;
+        launch(ENCODER_FORWARD_AT_POSITIONS, "encoderForwardAtPositions", N * C);
     }
 
     /** {@code Encoder.encoderBackward}: dout (dacts) [B,T,C], tokens (ints) [B,T]; accumulates into the gradient. */
@@ -405,6 +430,45 @@ public final class TwinDevice implements AutoCloseable {
         program.C = C;
         program.H = H;
         launch(ATTENTION_FORWARD, "attentionForward", B * H * T);
+    }
+
+    /**
+     * {@code Attention.attendOneQuery} for each of N rows and H heads, as {@code IncrementalForward} calls it: row n's
+     * query in query (acts) [N,3C] attends over positions 0..positions[n] of cached sequence sequences[n] in keys and
+     * values (kvCache) [S,T,C] (consecutive positions {@code stride} apart); out (acts) [N,C], weights (acts)
+     * [N,H,T] scratch; positions and sequences (ints) [N].
+     */
+    public void attendOneQuery(int out, int weights, int query, int keys, int values, int positions, int sequences,
+                               int N, int C, int H, int T, int stride) {
+        program.o0 = out;
+        program.o1 = weights;
+        program.o2 = query;
+        program.o3 = keys;
+        program.o4 = values;
+        program.o5 = positions;
+        program.o6 = sequences;
+        program.C = C;
+        program.H = H;
+        program.T = T;
+        program.stride = stride;
+        launch(ATTEND_ONE_QUERY, "attendOneQuery", N * H);
+    }
+
+    /**
+     * {@code Attention.storeKeysValues}: keys and values (kvCache) [S,maxT,C] written at R slots from qkv (acts)
+     * [·,3C]; qkvRows, sequences and positions (ints) [R].
+     */
+    public void storeKeysValues(int keys, int values, int qkv, int qkvRows, int sequences, int positions, int R,
+                                int C, int maxT) {
+        program.o0 = keys;
+        program.o1 = values;
+        program.o2 = qkv;
+        program.o3 = qkvRows;
+        program.o4 = sequences;
+        program.o5 = positions;
+        program.C = C;
+        program.T = maxT;
+        launch(STORE_KEYS_VALUES, "storeKeysValues", R * C);
     }
 
     /**

@@ -3,7 +3,8 @@ package prefdyn.accelerated.kernels;
 /**
  * The one OpenCL program of the twin: {@link #run()} calls the work-item body that {@link #op} selects, with the
  * launch arguments {@link TwinDevice} has set. Each line below names which buffer holds each array argument
- * (acts: activations, dacts: their gradients, ints: token ids and lengths, io: host exchange), so this method is
+ * (acts: activations, dacts: their gradients, kvCache: the sampling session's keys and values, ints: token ids,
+ * lengths and positions, io: host exchange), so this method is
  * also the table of where every twin reads and writes.
  */
 public final class TwinProgram extends MemoryKernels {
@@ -39,6 +40,9 @@ public final class TwinProgram extends MemoryKernels {
     static final int LINEAR_RESIDUAL_FORWARD = 29;
     static final int LAST_POSITION_FORWARD = 30;
     static final int LINEAR_RESIDUAL_BACKWARD = 31;
+    static final int ENCODER_FORWARD_AT_POSITIONS = 32;
+    static final int STORE_KEYS_VALUES = 33;
+    static final int ATTEND_ONE_QUERY = 34;
 
     TwinProgram() {
     }
@@ -49,6 +53,8 @@ public final class TwinProgram extends MemoryKernels {
         if (item < items) {
             if (op == ENCODER_FORWARD) {
                 encoderForward(item, acts, o0, ints, o1, params, p0, p1, T, C);
+            } else if (op == ENCODER_FORWARD_AT_POSITIONS) {
+                encoderForwardAtPositions(item, acts, o0, ints, o1, ints, o2, params, p0, p1, C);
             } else if (op == ENCODER_BACKWARD) {
                 encoderBackward(item, grads, p0, p1, dacts, o0, ints, o1, B, T, C);
             } else if (op == LAYER_NORM_FORWARD) {
@@ -67,6 +73,11 @@ public final class TwinProgram extends MemoryKernels {
                 linearResidualBackward(item, dacts, o0, dacts, o1, grads, dacts, o2, acts, o3, params, p0, p1, N, I, O);
             } else if (op == ATTENTION_FORWARD) {
                 attentionForward(item, acts, o0, acts, o1, acts, o2, T, C, H);
+            } else if (op == ATTEND_ONE_QUERY) {
+                attendOneQuery(item, acts, o0, acts, o1, acts, o2, kvCache, o3, kvCache, o4, ints, o5, ints, o6, C, H,
+                        T, stride);
+            } else if (op == STORE_KEYS_VALUES) {
+                storeKeysValues(item, kvCache, o0, kvCache, o1, acts, o2, ints, o3, ints, o4, ints, o5, C, T);
             } else if (op == ATTENTION_BACKWARD) {
                 attentionBackward(item, pass, dacts, o0, dacts, o1, acts, o2, acts, o3, dacts, o4, T, C, H);
             } else if (op == GELU_FORWARD) {

@@ -60,6 +60,19 @@ public final class Twins {
         call.download();
     }
 
+    public static synchronized void encoderForwardAtPositions(float[] out, int[] tokens, int[] positions,
+                                                              float[] params, int wteOffset, int wpeOffset, int N,
+                                                              int C) {
+        StandaloneCall call = new StandaloneCall(device());
+        int outAt = call.acts(out);
+        int tokensAt = call.ints(tokens);
+        int positionsAt = call.ints(positions);
+        call.params(params);
+        call.upload();
+        shared.encoderForwardAtPositions(outAt, tokensAt, positionsAt, wteOffset, wpeOffset, N, C);
+        call.download();
+    }
+
     public static synchronized void encoderBackward(float[] grads, int wteOffset, int wpeOffset, float[] dout,
                                                     int[] tokens, int B, int T, int C) {
         StandaloneCall call = new StandaloneCall(device());
@@ -141,6 +154,42 @@ public final class Twins {
         int qkvAt = call.acts(qkv);
         call.upload();
         shared.attentionForward(outAt, attAt, qkvAt, B, T, C, H);
+        call.download();
+    }
+
+    /**
+     * One query, as the reference method takes it: the device's attendOneQuery for N = 1 row and H = 1 head of size
+     * C = headSize, with the query, keys and values placed at the given starts (keys and values in the KV cache
+     * buffer, as the engine's cache is).
+     */
+    public static synchronized void attendOneQuery(float[] out, int outStart, float[] weights, int weightsStart,
+                                                   float[] query, int queryStart, float[] keys, int firstKey,
+                                                   float[] values, int firstValue, int stride, int t, int headSize) {
+        StandaloneCall call = new StandaloneCall(device());
+        int outAt = call.acts(out);
+        int weightsAt = call.acts(weights);
+        int queryAt = call.acts(query);
+        int keysAt = call.kvCache(keys);
+        int valuesAt = call.kvCache(values);
+        int positionsAt = call.ints(new int[] {t});
+        int sequencesAt = call.ints(new int[] {0});
+        call.upload();
+        shared.attendOneQuery(outAt + outStart, weightsAt + weightsStart, queryAt + queryStart, keysAt + firstKey,
+                valuesAt + firstValue, positionsAt, sequencesAt, 1, headSize, 1, t + 1, stride);
+        call.download();
+    }
+
+    public static synchronized void storeKeysValues(float[] keys, float[] values, float[] qkv, int[] qkvRows,
+                                                    int[] sequences, int[] positions, int R, int C, int maxT) {
+        StandaloneCall call = new StandaloneCall(device());
+        int keysAt = call.kvCache(keys);
+        int valuesAt = call.kvCache(values);
+        int qkvAt = call.acts(qkv);
+        int qkvRowsAt = call.ints(qkvRows);
+        int sequencesAt = call.ints(sequences);
+        int positionsAt = call.ints(positions);
+        call.upload();
+        shared.storeKeysValues(keysAt, valuesAt, qkvAt, qkvRowsAt, sequencesAt, positionsAt, R, C, maxT);
         call.download();
     }
 

@@ -97,6 +97,36 @@ public final class Attention {
     }
 
     /**
+     * Copies the keys and values of R rows of a fused projection into a KV cache: for each r in [0, R), with
+     * s = sequences[r], p = positions[r] and row = qkvRows[r],
+     * <pre>
+     *   keys[(s·maxT + p)·C + c]   = qkv[row·3C + C + c]       c in [0, C)
+     *   values[(s·maxT + p)·C + c] = qkv[row·3C + 2C + c]
+     * </pre>
+     * No arithmetic, so a cached key or value has the bits the forward computed. A prompt pass stores every real
+     * position of its batch (row b·T + t at position t), a sampling step the one new position of each sequence
+     * (row n at position cache length); {@link #attendOneQuery} then reads them with stride C.
+     *
+     * @param keys      [S,maxT,C] written at the R listed (sequence, position) slots, which must be distinct
+     * @param values    [S,maxT,C] written likewise
+     * @param qkv       [·,3C] the fused projection
+     * @param qkvRows   [R] the row of qkv each slot is copied from
+     * @param sequences [R] the cached sequence of each row, in [0, S)
+     * @param positions [R] its position in that sequence, in [0, maxT)
+     */
+    public static void storeKeysValues(double[] keys, double[] values, double[] qkv, int[] qkvRows, int[] sequences,
+                                       int[] positions, int R, int C, int maxT) {
+        for (int r = 0; r < R; r++) {
+            int from = qkvRows[r] * 3 * C;
+            int to = (sequences[r] * maxT + positions[r]) * C;
+            for (int c = 0; c < C; c++) {
+                keys[to + c] = qkv[from + C + c];
+                values[to + c] = qkv[from + 2 * C + c];
+            }
+        }
+    }
+
+    /**
      * Accumulates ∂L/∂qkv. Per query row t (softmax Jacobian, then the two dot products):
      * <pre>
      *   datt[t']    = dout_t · v_t'                     dv_t'  += att[t,t'] · dout_t

@@ -1,5 +1,7 @@
 package prefdyn.reference.model;
 
+import prefdyn.reference.layers.Attention;
+
 /**
  * The keys and values of every block at every position computed so far, for a fixed set of sequences being
  * sampled: what a new position needs from the earlier ones. In block l, position t of sequence s attends to
@@ -7,8 +9,8 @@ package prefdyn.reference.model;
  * when later tokens are appended; so once stored, a sampling step can run just the new position through the
  * blocks ({@link IncrementalForward}) instead of the whole prefix.
  *
- * <p>The values are copies of the qkv rows the forward computed (no arithmetic), so reading them back gives the
- * full forward's bits.
+ * <p>The values are copies of the qkv rows the forward computed ({@link Attention#storeKeysValues}, no arithmetic),
+ * so reading them back gives the full forward's bits.
  */
 final class KvCache {
 
@@ -60,15 +62,24 @@ final class KvCache {
      * @param lengths        [B] the real length of each batch row
      */
     void storePrompts(int layer, double[] qkv, int[] cacheSequences, int[] lengths, int B, int T) {
-        int C = channels;
+        int R = 0;
+        for (int b = 0; b < B; b++) {
+            R += lengths[b];
+        }
+        int[] rows = new int[R];        // [R] row b·T + t of qkv for each real position
+        int[] sequences = new int[R];   // [R]
+        int[] positions = new int[R];   // [R]
+        int r = 0;
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < lengths[b]; t++) {
-                int from = (b * T + t) * 3 * C;
-                int to = sequenceStart(cacheSequences[b]) + t * C;
-                System.arraycopy(qkv, from + C, keys[layer], to, C);
-                System.arraycopy(qkv, from + 2 * C, values[layer], to, C);
+                rows[r] = b * T + t;
+                sequences[r] = cacheSequences[b];
+                positions[r] = t;
+                r++;
             }
         }
+        Attention.storeKeysValues(keys[layer], values[layer], qkv, rows, sequences, positions, R, channels,
+                contextLength);
     }
 
     /**
@@ -80,13 +91,14 @@ final class KvCache {
      * @param cacheSequences [N] the cached sequence of each row
      */
     void storeNewPositions(int layer, double[] qkv, int[] cacheSequences, int N) {
-        int C = channels;
+        int[] rows = new int[N];        // [N] row n of qkv
+        int[] positions = new int[N];   // [N] the next free position of each sequence
         for (int n = 0; n < N; n++) {
-            int sequence = cacheSequences[n];
-            int to = sequenceStart(sequence) + lengths[sequence] * C;
-            System.arraycopy(qkv, n * 3 * C + C, keys[layer], to, C);
-            System.arraycopy(qkv, n * 3 * C + 2 * C, values[layer], to, C);
+            rows[n] = n;
+            positions[n] = lengths[cacheSequences[n]];
         }
+        Attention.storeKeysValues(keys[layer], values[layer], qkv, rows, cacheSequences, positions, N, channels,
+                contextLength);
     }
 
     /** Records that positions 0..lengths[b]−1 of cached sequence cacheSequences[b] are stored (after a prompt pass). */

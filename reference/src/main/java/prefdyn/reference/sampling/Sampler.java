@@ -19,10 +19,10 @@ import java.util.stream.IntStream;
  * list and the model, never on batching or threads.
  *
  * <p>The log-probs come from the engine's {@link SamplingSession} ({@link PolicyEngine#startSampling}), asked once
- * per step for the prompts still being continued. The reference engine's session keeps a KV cache and runs one new
- * position per prompt and step (O(T) per token instead of recomputing the whole prefix, O(T²) per sequence);
- * other engines recompute the prefix ({@code RecomputingSession}). Both give the same bits, so the samples do not
- * depend on which one ran.
+ * per step for the prompts still being continued. The reference engine's session, and the accelerated twin's,
+ * keep a KV cache and run one new position per prompt and step (O(T) per token instead of recomputing the whole
+ * prefix, O(T²) per sequence); other engines recompute the prefix ({@code RecomputingSession}). On each engine both
+ * give the same bits (the twin's checked on PoCL), so the samples do not depend on which one ran.
  */
 public final class Sampler {
 
