@@ -10,6 +10,7 @@ import prefdyn.accelerated.AcceleratedEngine;
 import prefdyn.accelerated.check.Comparison;
 import prefdyn.accelerated.check.Tolerance;
 import prefdyn.accelerated.check.Tolerances;
+import prefdyn.accelerated.kernels.OpenClDevices;
 import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.SamplingSession;
@@ -25,14 +26,19 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The twin's KV-cached sampling session ({@code AcceleratedEngine.startSampling}) at every step of seeded sampling
  * runs, against (a) the reference's session (itself the recompute's bits, {@code KvCacheProperties}) within
  * {@link Tolerances#MODEL_NEXT_TOKEN_LOG_PROBS}, and (b) the twin's own recomputing session, which runs the whole
- * prefix through {@code nextTokenLogProbs} at each step. (b) is held to {@link #SAME_KERNELS}, zero: on PoCL the
+ * prefix through {@code nextTokenLogProbs} at each step. (b) is held to {@link #SAME_KERNELS}, zero on PoCL: there the
  * cached step computes every position with the same float operations in the same order as the recompute.
  */
 @AddLifecycleHook(RequiresOpenCl.class)
 class TwinKvCacheDifferentialTest {
 
-    /** Cached against recomputed, both on the twin: measured 0 (bit-identical on PoCL at every step of every run). */
-    private static final Tolerance SAME_KERNELS = new Tolerance(0, 0);
+    /**
+     * Cached against recomputed, both on the twin: measured 0 (bit-identical on PoCL at every step of every run), so
+     * zero on a CPU OpenCL device. A GPU's compiler may contract attendOneQuery's and attentionForward's arithmetic
+     * differently (fused multiply-add), so there the float32 bound of next-token log-probs applies.
+     */
+    private static final Tolerance SAME_KERNELS = OpenClDevices.bestIsGpu()
+            ? Tolerances.MODEL_NEXT_TOKEN_LOG_PROBS : new Tolerance(0, 0);
 
     @Provide
     Arbitrary<GptConfig> configs() {
