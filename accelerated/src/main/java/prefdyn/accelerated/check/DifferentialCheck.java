@@ -12,7 +12,9 @@ import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
@@ -31,7 +33,7 @@ import java.util.Random;
  * The key differential checks of {@code oracle-tests} as a plain {@code main}, for machines with a GPU but without
  * Maven or JUnit (the GPU bundle): the whole model (outputs and every parameter gradient) on the tiny default
  * config and on a small one, the OpenCL twin against its own kernels run as Java float code, six DPO steps with the
- * real trainer, and G with its components. Each line prints the measured error and its bound from
+ * real trainer, G with its components, and the twin's KV-cached sampling session. Each line prints the measured error and its bound from
  * {@link Tolerances}; the exit status is 1 when any check fails or any kernel did not run on OpenCL.
  *
  * <p>Run: {@code java -cp … prefdyn.accelerated.check.DifferentialCheck}
@@ -72,6 +74,62 @@ public final class DifferentialCheck {
         checkModel("small", new GptConfig(11, 8, 2, 2, 8, true, true), 3, 0.3, 7002);
         checkAgainstJavaFloat(new GptConfig(13, 8, 2, 2, 8, true, false), 7003);
         checkDpoAndG(7004);
+        checkCachedSampling(new GptConfig(11, 12, 2, 2, 8, false, false), 7005);
+    }
+
+    /**
+     * The twin's KV-cached sampling session, step by step until the longest row fills the context, against the reference's session and against the twin's
+     * own recomputing session, on three ragged prompts that all ask at every step and append a seeded token. On
+     * PoCL the twin's cached and recomputed log-probs are equal to the bit; a GPU's compiler may contract the
+     * cached attention differently, which the float32 bound of next-token log-probs covers.
+     */
+    private void checkCachedSampling(GptConfig config, long seed) {
+        Random random = new Random(seed);
+        double[] params = randomParameters(config, seed, 0.3);
+        List<int[]> prompts = List.of(tokens(random, 1, config.vocabSize()), tokens(random, 3, config.vocabSize()),
+                tokens(random, 5, config.vocabSize()));
+        ReferenceEngine reference = referenceEngine(config, params);
+        try (AcceleratedEngine twin = new AcceleratedEngine(config, params, FallbackPolicy.FAIL_FAST)) {
+            SamplingSession expected = reference.startSampling(prompts);
+            SamplingSession cached = twin.startSampling(prompts);
+            SamplingSession recomputed = new RecomputingSession(twin, prompts);
+            int[] rows = {0, 1, 2};
+            List<double[]> expectedRows = new ArrayList<>();
+            List<double[]> cachedRows = new ArrayList<>();
+            List<double[]> recomputedRows = new ArrayList<>();
+            int steps = config.contextLength() - 5; // the longest prompt has 5 tokens
+            for (int step = 0; step < steps; step++) {
+                expectedRows.add(flatten(expected.nextTokenLogProbs(rows)));
+                cachedRows.add(flatten(cached.nextTokenLogProbs(rows)));
+                recomputedRows.add(flatten(recomputed.nextTokenLogProbs(rows)));
+                for (int row : rows) {
+                    int token = random.nextInt(config.vocabSize());
+                    expected.append(row, token);
+                    cached.append(row, token);
+                    recomputed.append(row, token);
+                }
+            }
+            double[] cachedAll = concatenate(cachedRows);
+            compare("KV-cached sampling: twin vs reference session, " + steps + " steps", concatenate(expectedRows),
+                    cachedAll, Tolerances.MODEL_NEXT_TOKEN_LOG_PROBS);
+            compare("KV-cached sampling: twin cached vs twin recomputed", concatenate(recomputedRows), cachedAll,
+                    OpenClDevices.bestIsGpu() ? Tolerances.MODEL_NEXT_TOKEN_LOG_PROBS : new Tolerance(0, 0));
+            requireOpenCl("KV-cached sampling", twin);
+        }
+    }
+
+    private static double[] concatenate(List<double[]> parts) {
+        int length = 0;
+        for (double[] part : parts) {
+            length += part.length;
+        }
+        double[] all = new double[length];
+        int at = 0;
+        for (double[] part : parts) {
+            System.arraycopy(part, 0, all, at, part.length);
+            at += part.length;
+        }
+        return all;
     }
 
     /** Outputs of a ragged batch and every parameter tensor's gradient. */
