@@ -127,17 +127,7 @@ final class TwinGptModel {
                     maxT);
             device.attendOneQuery(a.attOut[l], weights, a.qkv[l], cache.keys(l), cache.values(l), positions,
                     sequences, N, C, H, maxT, C);
-            // linearForward(attProj ← attOut), then residualForward(afterAttention ← x + attProj)
-            device.linearResidualForward(a.attProj[l], a.afterAttention[l], a.attOut[l], x,
-                    block(l, "attn.c_proj.weight"), block(l, "attn.c_proj.bias"), N, C, C);
-            device.layerNormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.afterAttention[l],
-                    block(l, "ln_2.weight"), block(l, "ln_2.bias"), N, C, eps);
-            // linearForward(fc ← ln2), then geluForward(fcGelu ← fc)
-            device.linearGeluForward(a.fc[l], a.fcGelu[l], a.ln2[l], block(l, "mlp.c_fc.weight"),
-                    block(l, "mlp.c_fc.bias"), N, C, 4 * C);
-            // linearForward(fcProj ← fcGelu), then residualForward(blockOutput ← afterAttention + fcProj)
-            device.linearResidualForward(a.fcProj[l], a.blockOutput[l], a.fcGelu[l], a.afterAttention[l],
-                    block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"), N, 4 * C, C);
+            blockAfterAttention(a, l, x, N);
         }
         device.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.lnfInput(), offset("ln_f.weight"),
                 offset("ln_f.bias"), N, C, eps);
@@ -168,20 +158,33 @@ final class TwinGptModel {
             device.linearForward(a.qkv[l], a.ln1[l], block(l, "attn.c_attn.weight"), block(l, "attn.c_attn.bias"),
                     N, C, 3 * C);
             device.attentionForward(a.attOut[l], a.att[l], a.qkv[l], B, T, C, H);
-            // linearForward(attProj ← attOut), then residualForward(afterAttention ← x + attProj)
-            device.linearResidualForward(a.attProj[l], a.afterAttention[l], a.attOut[l], x,
-                    block(l, "attn.c_proj.weight"), block(l, "attn.c_proj.bias"), N, C, C);
-            device.layerNormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.afterAttention[l],
-                    block(l, "ln_2.weight"), block(l, "ln_2.bias"), N, C, eps);
-            // linearForward(fc ← ln2), then geluForward(fcGelu ← fc)
-            device.linearGeluForward(a.fc[l], a.fcGelu[l], a.ln2[l], block(l, "mlp.c_fc.weight"),
-                    block(l, "mlp.c_fc.bias"), N, C, 4 * C);
-            // linearForward(fcProj ← fcGelu), then residualForward(blockOutput ← afterAttention + fcProj)
-            device.linearResidualForward(a.fcProj[l], a.blockOutput[l], a.fcGelu[l], a.afterAttention[l],
-                    block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"), N, 4 * C, C);
+            blockAfterAttention(a, l, x, N);
         }
         device.layerNormForward(a.lnf, a.lnfMean, a.lnfRstd, a.lnfInput(), offset("ln_f.weight"),
                 offset("ln_f.bias"), N, C, eps);
+    }
+
+    /**
+     * The rest of block l once attention has written {@code a.attOut[l]}, on N rows (every position of a forward, or
+     * the new position of each row in a cached step): c_proj fused with the residual add, ln_2, c_fc fused with
+     * GELU, mlp.c_proj fused with the residual add, into {@code a.blockOutput[l]}. 4 launches.
+     *
+     * @param x the block's input [N,C] (acts)
+     */
+    private void blockAfterAttention(ActivationLayout a, int l, int x, int N) {
+        int C = config.channels();
+        double eps = GptConfig.LAYER_NORM_EPS;
+        // linearForward(attProj ← attOut), then residualForward(afterAttention ← x + attProj)
+        device.linearResidualForward(a.attProj[l], a.afterAttention[l], a.attOut[l], x,
+                block(l, "attn.c_proj.weight"), block(l, "attn.c_proj.bias"), N, C, C);
+        device.layerNormForward(a.ln2[l], a.ln2Mean[l], a.ln2Rstd[l], a.afterAttention[l],
+                block(l, "ln_2.weight"), block(l, "ln_2.bias"), N, C, eps);
+        // linearForward(fc ← ln2), then geluForward(fcGelu ← fc)
+        device.linearGeluForward(a.fc[l], a.fcGelu[l], a.ln2[l], block(l, "mlp.c_fc.weight"),
+                block(l, "mlp.c_fc.bias"), N, C, 4 * C);
+        // linearForward(fcProj ← fcGelu), then residualForward(blockOutput ← afterAttention + fcProj)
+        device.linearResidualForward(a.fcProj[l], a.blockOutput[l], a.fcGelu[l], a.afterAttention[l],
+                block(l, "mlp.c_proj.weight"), block(l, "mlp.c_proj.bias"), N, 4 * C, C);
     }
 
     /**
