@@ -45,8 +45,8 @@ class TwinKvCachedSessionTest {
      * Three ragged prompts, row 2 joining at step 1 (a step that mixes a prompt pass with cached rows) and row 1
      * finishing after step 2; a training forward and backward, and a recomputing pass, run between the steps. On
      * PoCL the cached log-probs are the recomputed ones to the bit: every position goes through the same kernel
-     * bodies (linear, LayerNorm, GELU and the residual per row; attendOneQuery performs attentionForward's float
-     * operations in its order) on the same keys and values.
+     * bodies (linear, LayerNorm, GELU and the residual per row; attendOneQuery and attentionForward share
+     * attendQuery) on the same keys and values.
      */
     @Test
     void cachedStepsEqualTheRecomputedOnesBitForBit() {

@@ -11,7 +11,8 @@ abstract class AttentionKernels extends LinearKernels {
 
     /**
      * Mirrors {@code Attention.attentionForward}. One work item per (b,h,t): B·H·T items, each writing row t of
-     * its head's attention matrix and its slice of out.
+     * its head's attention matrix and its slice of out, by {@link #attendQuery} over the keys and values of positions
+     * 0..t of the same sequence in qkv (consecutive positions 3C apart).
      *
      * @param out [B,T,C] written
      * @param att [B,H,T,T] written (zero above the diagonal)
@@ -20,51 +21,23 @@ abstract class AttentionKernels extends LinearKernels {
     protected void attentionForward(int item, float[] out, int outOffset, float[] att, int attOffset, float[] qkv,
                                     int qkvOffset, int T, int C, int H) {
         int headSize = C / H;
-        float scale = 1f / sqrt((float) headSize);
         int b = item / (H * T);
         int h = (item / T) % H;
         int t = item % T;
-        int queryStart = qkvOffset + (b * T + t) * 3 * C + h * headSize;
+        int sequenceStart = qkvOffset + b * T * 3 * C + h * headSize; // position 0, head h, query part
         int attRow = attOffset + ((b * H + h) * T + t) * T;
-
-        float rowMax = -3.4028235e38f;
-        for (int t2 = 0; t2 <= t; t2++) {
-            int keyStart = qkvOffset + (b * T + t2) * 3 * C + C + h * headSize;
-            float score = dotProduct(qkv, queryStart, qkv, keyStart, headSize) * scale;
-            att[attRow + t2] = score;
-            rowMax = max(rowMax, score);
-        }
-        float sum = 0f;
-        for (int t2 = 0; t2 <= t; t2++) {
-            float e = exp(att[attRow + t2] - rowMax);
-            att[attRow + t2] = e;
-            sum += e;
-        }
-        for (int t2 = 0; t2 < T; t2++) {
-            att[attRow + t2] = t2 <= t ? att[attRow + t2] / sum : 0f;
-        }
-
-        int outStart = outOffset + (b * T + t) * C + h * headSize;
-        for (int i = 0; i < headSize; i++) {
-            out[outStart + i] = 0f;
-        }
-        for (int t2 = 0; t2 <= t; t2++) {
-            int valueStart = qkvOffset + (b * T + t2) * 3 * C + 2 * C + h * headSize;
-            float weight = att[attRow + t2];
-            for (int i = 0; i < headSize; i++) {
-                out[outStart + i] += weight * qkv[valueStart + i];
-            }
+        attendQuery(out, outOffset + (b * T + t) * C + h * headSize, att, attRow, qkv, sequenceStart + t * 3 * C,
+                qkv, sequenceStart + C, qkv, sequenceStart + 2 * C, 3 * C, t, headSize);
+        for (int t2 = t + 1; t2 < T; t2++) {
+            att[attRow + t2] = 0f;
         }
     }
 
     /**
      * Mirrors {@code Attention.attendOneQuery} once per (n,h), as the reference's KV-cached step
      * ({@code IncrementalForward}) calls it: N·H work items, item n·H + h attending with row n's query of head h
-     * over positions 0..t of its cached sequence, t = positions[n]:
-     * <pre>
-     *   weights[t'] = softmax_t'( q · k_t' / sqrt(hs) )   t' in [0, t]     out[i] = Σ_{t' ≤ t} weights[t'] · v_t'[i]
-     * </pre>
-     * The same float operations in the same order as {@link #attentionForward} for the query at position t.
+     * over positions 0..t of its cached sequence, t = positions[n], by {@link #attendQuery}, the body
+     * {@link #attentionForward} runs for the query at position t.
      *
      * @param out       [N,C] written: head h's slice of row n
      * @param weights   [N,H,T] written at t' in [0, t]: the attention weights (scratch; T = the cache's maxT)
@@ -80,16 +53,34 @@ abstract class AttentionKernels extends LinearKernels {
                                   int valuesOffset, int[] positions, int positionsOffset, int[] sequences,
                                   int sequencesOffset, int C, int H, int T, int stride) {
         int headSize = C / H;
-        float scale = 1f / sqrt((float) headSize);
         int n = item / H;
         int h = item % H;
-        int t = positions[positionsOffset + n];
         int sequenceStart = sequences[sequencesOffset + n] * T * stride + h * headSize;
-        int queryStart = queryOffset + n * 3 * C + h * headSize;
-        int weightsStart = weightsOffset + item * T;
-        int firstKey = keysOffset + sequenceStart;
-        int firstValue = valuesOffset + sequenceStart;
+        attendQuery(out, outOffset + n * C + h * headSize, weights, weightsOffset + item * T, query,
+                queryOffset + n * 3 * C + h * headSize, keys, keysOffset + sequenceStart, values,
+                valuesOffset + sequenceStart, stride, positions[positionsOffset + n], headSize);
+    }
 
+    /**
+     * One query of one head against the keys and values of positions 0..t, the float operations of both attention
+     * twins in one place:
+     * <pre>
+     *   weights[t'] = softmax_t'( q · k_t' / sqrt(hs) )   t' in [0, t]     out[i] = Σ_{t' ≤ t} weights[t'] · v_t'[i]
+     * </pre>
+     * (the scores with their running maximum, the exponentials with their sum in ascending t', the division, then
+     * out accumulated in ascending t'), so a KV-cached step and a full forward give the same bits for the same
+     * query, keys and values.
+     *
+     * @param out          [hs] written at outStart
+     * @param weights      [t+1] written at weightsStart
+     * @param query        [hs] at queryStart
+     * @param keys         key t' at firstKey + t'·stride, [hs] each
+     * @param values       value t' at firstValue + t'·stride, [hs] each
+     */
+    private void attendQuery(float[] out, int outStart, float[] weights, int weightsStart, float[] query,
+                             int queryStart, float[] keys, int firstKey, float[] values, int firstValue, int stride,
+                             int t, int headSize) {
+        float scale = 1f / sqrt((float) headSize);
         float rowMax = -3.4028235e38f;
         for (int t2 = 0; t2 <= t; t2++) {
             float score = dotProduct(query, queryStart, keys, firstKey + t2 * stride, headSize) * scale;
@@ -105,8 +96,6 @@ abstract class AttentionKernels extends LinearKernels {
         for (int t2 = 0; t2 <= t; t2++) {
             weights[weightsStart + t2] = weights[weightsStart + t2] / sum;
         }
-
-        int outStart = outOffset + n * C + h * headSize;
         for (int i = 0; i < headSize; i++) {
             out[outStart + i] = 0f;
         }
