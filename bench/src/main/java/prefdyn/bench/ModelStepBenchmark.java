@@ -12,6 +12,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import prefdyn.reference.bench.ForwardBackwardBenchmark;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
@@ -22,7 +23,6 @@ import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
 
 import java.util.Arrays;
-import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -55,7 +55,7 @@ public class ModelStepBenchmark {
         GptConfig gpt = ModelSize.of(config).config();
         model = new GptModel(gpt, parallel);
         GptInitializer.initialize(model.layout(), model.parameters(), 1);
-        batch = fullBatch(gpt, ModelSize.BATCH, 1234);
+        batch = ForwardBackwardBenchmark.randomBatch(gpt, ModelSize.BATCH, gpt.contextLength(), 1234);
         seeds = meanOfPredictedTokens(batch);
     }
 
@@ -77,7 +77,7 @@ public class ModelStepBenchmark {
      */
     static long flopsPerStep(ModelSize size) {
         GptConfig gpt = size.config();
-        TokenBatch batch = fullBatch(gpt, ModelSize.BATCH, 1234);
+        TokenBatch batch = ForwardBackwardBenchmark.randomBatch(gpt, ModelSize.BATCH, gpt.contextLength(), 1234);
         return FlopCount.forward(gpt, batch.batchSize(), batch.maxLength())
                 + FlopCount.backward(gpt, batch.batchSize(), batch.maxLength(), meanOfPredictedTokens(batch));
     }
@@ -89,22 +89,5 @@ public class ModelStepBenchmark {
             Arrays.fill(row, 1, row.length, -1.0 / (batch.batchSize() * (batch.width() - 1)));
         }
         return BackwardSeeds.ofTokenLogProbs(tokenSeeds);
-    }
-
-    /** B random sequences of the full context T, every position after the first predicted. */
-    static TokenBatch fullBatch(GptConfig config, int batchSize, long seed) {
-        Random random = new Random(seed);
-        int T = config.contextLength();
-        int[][] tokens = new int[batchSize][T];
-        int[] lengths = new int[batchSize];
-        boolean[][] mask = new boolean[batchSize][T];
-        for (int b = 0; b < batchSize; b++) {
-            lengths[b] = T;
-            for (int t = 0; t < T; t++) {
-                tokens[b][t] = random.nextInt(config.vocabSize());
-                mask[b][t] = t > 0;
-            }
-        }
-        return new TokenBatch(tokens, lengths, mask);
     }
 }

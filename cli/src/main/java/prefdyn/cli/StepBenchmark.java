@@ -1,5 +1,6 @@
 package prefdyn.cli;
 
+import prefdyn.reference.bench.ForwardBackwardBenchmark;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.data.PromptResponse;
 import prefdyn.reference.dpo.DpoSettings;
@@ -391,22 +392,15 @@ final class StepBenchmark {
 
     private Timing forwardBackward(MeteredEngine engine) {
         GptConfig config = settings.config();
-        Random random = new Random(1234);
         int batch = settings.batch();
         int length = config.contextLength();
-        int[][] tokens = new int[batch][length];
-        int[] lengths = new int[batch];
-        boolean[][] mask = new boolean[batch][length];
+        TokenBatch tokenBatch = ForwardBackwardBenchmark.randomBatch(config, batch, length, 1234);
         double[][] seeds = new double[batch][length];
         for (int b = 0; b < batch; b++) {
-            lengths[b] = length;
-            for (int t = 0; t < length; t++) {
-                tokens[b][t] = random.nextInt(config.vocabSize());
-                mask[b][t] = t > 0;
-                seeds[b][t] = t > 0 ? -1.0 : 0.0;
+            for (int t = 1; t < length; t++) {
+                seeds[b][t] = -1.0;
             }
         }
-        TokenBatch tokenBatch = new TokenBatch(tokens, lengths, mask);
         BackwardSeeds backwardSeeds = BackwardSeeds.ofTokenLogProbs(seeds);
         return time(() -> {
             engine.zeroGradients();

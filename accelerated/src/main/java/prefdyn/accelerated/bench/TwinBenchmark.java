@@ -5,6 +5,7 @@ import prefdyn.accelerated.kernels.FallbackPolicy;
 import prefdyn.reference.dpo.DpoSettings;
 import prefdyn.reference.dpo.DpoTrainer;
 import prefdyn.reference.dpo.PreferenceExample;
+import prefdyn.reference.bench.ForwardBackwardBenchmark;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
@@ -64,7 +65,7 @@ public final class TwinBenchmark {
             ReferenceEngine reference = new ReferenceEngine(new GptModel(config, parallel));
             reference.setParameters(params);
 
-            TokenBatch batch = fullBatch(config, batchSize, 1234);
+            TokenBatch batch = ForwardBackwardBenchmark.randomBatch(config, batchSize, config.contextLength(), 1234);
             double referencePass = median(forwardBackward(reference, batch, repeats));
             double twinPass = median(forwardBackward(twin, batch, repeats));
             report("forward+backward, " + batchSize + " x " + config.contextLength() + " tokens", referencePass,
@@ -151,22 +152,6 @@ public final class TwinBenchmark {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
-    }
-
-    private static TokenBatch fullBatch(GptConfig config, int batchSize, long seed) {
-        Random random = new Random(seed);
-        int T = config.contextLength();
-        int[][] tokens = new int[batchSize][T];
-        int[] lengths = new int[batchSize];
-        boolean[][] mask = new boolean[batchSize][T];
-        for (int b = 0; b < batchSize; b++) {
-            lengths[b] = T;
-            for (int t = 0; t < T; t++) {
-                tokens[b][t] = random.nextInt(config.vocabSize());
-                mask[b][t] = t > 0;
-            }
-        }
-        return new TokenBatch(tokens, lengths, mask);
     }
 
     /** Pairs of a 16-token prompt and two different 48-token responses: rows of the full context. */

@@ -82,7 +82,11 @@ public final class ForwardBackwardBenchmark {
         return seconds;
     }
 
-    static TokenBatch randomBatch(GptConfig config, int batchSize, int length, long seed) {
+    /**
+     * The batch every benchmark times: {@code batchSize} sequences of {@code length} seeded uniform token ids, no
+     * padding, every position after the first predicted (response mask true from t = 1).
+     */
+    public static TokenBatch randomBatch(GptConfig config, int batchSize, int length, long seed) {
         Random random = new Random(seed);
         int[][] tokens = new int[batchSize][length];
         int[] lengths = new int[batchSize];
