@@ -38,14 +38,25 @@ public final class ImdbModels {
 
     /** Loads the committed SFT checkpoint (copied from the classpath to a temporary folder first). */
     public static LoadedCheckpoint committedSft() {
+        return fromClasspath(SFT_RESOURCE_FOLDER);
+    }
+
+    /**
+     * Loads a checkpoint committed as a classpath folder (copied to a temporary folder first).
+     *
+     * @param folder the folder's classpath name, e.g. {@link #SFT_RESOURCE_FOLDER}; a leading and a trailing
+     *               slash are added when missing
+     */
+    public static LoadedCheckpoint fromClasspath(String folder) {
+        String prefix = (folder.startsWith("/") ? "" : "/") + folder + (folder.endsWith("/") ? "" : "/");
         try {
-            Path directory = Files.createTempDirectory("prefdyn-sft");
+            Path directory = Files.createTempDirectory("prefdyn-checkpoint");
             try {
                 for (String file : new String[] {Checkpoint.MODEL_FILE, Checkpoint.CONFIG_FILE}) {
-                    try (InputStream in = ImdbModels.class.getResourceAsStream(SFT_RESOURCE_FOLDER + file)) {
+                    try (InputStream in = ImdbModels.class.getResourceAsStream(prefix + file)) {
                         if (in == null) {
-                            throw new IOException("classpath resource " + SFT_RESOURCE_FOLDER + file + " is missing;"
-                                    + " regenerate it with datasets/scripts/train-sft.sh");
+                            throw new IOException("classpath resource " + prefix + file + " is missing;"
+                                    + " regenerate the committed SFT model with datasets/scripts/train-sft.sh");
                         }
                         Files.copy(in, directory.resolve(file), StandardCopyOption.REPLACE_EXISTING);
                     }
