@@ -7,6 +7,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
@@ -33,7 +34,7 @@ class UniformModelTest {
                                                      @ForAll @IntRange(min = 1, max = 3) int batchSize,
                                                      @ForAll long seed) {
         GptModel model = new GptModel(config, Parallel.sequential());
-        TokenBatch batch = ModelFixtures.randomBatch(new Random(seed), config.vocabSize(), batchSize,
+        TokenBatch batch = RandomBatches.raggedBatch(new Random(seed), config.vocabSize(), batchSize,
                 ModelArbitraries.CONTEXT);
 
         ForwardResult result = model.forward(batch);
