@@ -22,8 +22,9 @@ public final class ImdbModels {
     public static final String SFT_RESOURCE_FOLDER = "/prefdyn/datasets/sft-model/";
 
     /**
-     * The SFT policy's shape: the brief's tiny default (byte-level V = 257, C = 64, L = 2, H = 4, T = 64). Prompts
-     * and continuations are cut to {@link #MAX_PROMPT_BYTES} and {@link #MAX_RESPONSE_BYTES} so a pair fits T.
+     * The SFT policy's shape: the tiny default shape of {@code docs/architecture.md} (byte-level V = 257, C = 64,
+     * L = 2, H = 4, T = 64). Prompts and continuations are cut to {@link #MAX_PROMPT_BYTES} and
+     * {@link #MAX_RESPONSE_BYTES} so a pair fits T.
      */
     public static final GptConfig SFT_CONFIG = new GptConfig(ByteTokenizer.VOCAB_SIZE, 64, 2, 4, 64, false, false);
 

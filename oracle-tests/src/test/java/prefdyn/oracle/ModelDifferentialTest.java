@@ -92,7 +92,7 @@ class ModelDifferentialTest {
         }
     }
 
-    /** The brief's default size (V = 257 bytes + end-of-text, C = 64, L = 2, H = 4), two sequences up to T = 64. */
+    /** The tiny default size (V = 257 bytes + end-of-text, C = 64, L = 2, H = 4), two sequences up to T = 64. */
     @Example
     void theTinyDefaultModelMatchesTheReference() {
         GptConfig config = GptConfig.tinyDefault().withRewardHead(true);

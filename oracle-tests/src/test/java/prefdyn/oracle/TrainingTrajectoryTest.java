@@ -31,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * N training steps with the real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer}, unchanged) on the reference
- * engine and on the twin, from the same parameters: every numeric metric of every step, and the parameters at the
- * end. AdamW's normalised update makes the two runs drift apart slowly (a gradient element that is nearly zero
- * can get a different sign in float32 and then moves its parameter the other way by up to 2·lr), which the
+ * N training steps with the real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer}, unchanged) on
+ * the reference engine and on the twin, from the same parameters: every numeric metric of every step, and the
+ * parameters at the end. AdamW's normalised update makes the two runs drift apart slowly (a gradient element that is
+ * nearly zero can get a different sign in float32 and then moves its parameter the other way by up to 2·lr), which the
  * trajectory tolerances allow for.
  */
 @AddLifecycleHook(RequiresOpenCl.class)
@@ -121,9 +121,9 @@ class TrainingTrajectoryTest {
     }
 
     /**
-     * Known answer (BRIEF §7): at step 0 with the policy equal to the reference model, h = 0 for every pair, so the
-     * loss is ln 2 and the implicit rewards are 0 — exactly, because the twin is deterministic and the two twin
-     * engines compute bit-identical log-probs.
+     * Known answer ({@code docs/architecture.md}, "Testing: layers of oracles"): at step 0 with the policy equal to the
+     * reference model, h = 0 for every pair, so the loss is ln 2 and the implicit rewards are 0 — exactly, because the
+     * twin is deterministic and the two twin engines compute bit-identical log-probs.
      */
     @Example
     void dpoStepZeroWithPolicyEqualToReferenceHasLossLn2AndZeroRewardsOnTheTwin() {

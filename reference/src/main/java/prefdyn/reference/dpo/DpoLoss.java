@@ -5,8 +5,9 @@ import prefdyn.reference.util.Stable;
 import prefdyn.reference.util.Tertiles;
 
 /**
- * The DPO family in one decomposition (BRIEF §3; paper §2.2). For pair i with lr± = lp(y±) − lp_ref(y±),
- * Δ = lr⁺ − lr⁻ and h = β·Δ, every loss ℓ(Δ) has ∇ℓ = ∂ℓ/∂lp⁺·∇lp⁺ + ∂ℓ/∂lp⁻·∇lp⁻, which we write as
+ * The DPO family in one decomposition (paper §2.2; {@code docs/paper-map.md}, "Objectives"). For pair i with lr± =
+ * lp(y±) − lp_ref(y±), Δ = lr⁺ − lr⁻ and h = β·Δ, every loss ℓ(Δ) has ∇ℓ = ∂ℓ/∂lp⁺·∇lp⁺ + ∂ℓ/∂lp⁻·∇lp⁻, which we write
+ * as
  * <pre>
  *   ∂ℓ/∂lp⁺ = −β·ω·λ⁺      (positive learning: raise y⁺)
  *   ∂ℓ/∂lp⁻ = +β·ω·λ⁻      (negative learning: lower y⁻)

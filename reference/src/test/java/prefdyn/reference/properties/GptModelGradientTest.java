@@ -22,8 +22,9 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole model's backward against central differences over every parameter (BRIEF §7.2): random small
- * configs with both heads, noisy parameters, ragged batches with padding, and random seeds on every output.
+ * The whole model's backward against central differences over every parameter ({@code docs/architecture.md}, "Testing:
+ * layers of oracles"): random small configs with both heads, noisy parameters, ragged batches with padding, and random
+ * seeds on every output.
  */
 class GptModelGradientTest {
 

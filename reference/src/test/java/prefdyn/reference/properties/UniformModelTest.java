@@ -18,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Known answer (BRIEF §7.1): with every parameter 0 the residual stream, LayerNorm outputs and logits are all 0,
- * so every prediction is uniform: each token log-prob is −ln V, a sequence log-prob is −n·ln V for n response
- * tokens, the entropy is ln V, the largest probability 1/V, and values and rewards are 0.
+ * Known answer ({@code docs/architecture.md}, "Testing: layers of oracles"): with every parameter 0 the residual
+ * stream, LayerNorm outputs and logits are all 0, so every prediction is uniform: each token log-prob is −ln V, a
+ * sequence log-prob is −n·ln V for n response tokens, the entropy is ln V, the largest probability 1/V, and values and
+ * rewards are 0.
  */
 class UniformModelTest {
 
