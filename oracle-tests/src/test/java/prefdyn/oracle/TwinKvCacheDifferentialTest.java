@@ -14,6 +14,7 @@ import prefdyn.accelerated.kernels.OpenClDevices;
 import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.SamplingSession;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
 
 import java.util.ArrayList;
@@ -69,7 +70,7 @@ class TwinKvCacheDifferentialTest {
             firstStep[s] = random.nextInt(3);
         }
         int stopToken = config.vocabSize() - 1;
-        double[] params = Fixtures.randomParameters(config, seed, 0.3);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
 
         try (ReferenceEngine reference = Fixtures.referenceEngine(config, params);
              AcceleratedEngine twin = Fixtures.twinEngine(config, params)) {

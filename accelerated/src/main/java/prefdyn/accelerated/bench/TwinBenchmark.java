@@ -5,11 +5,11 @@ import prefdyn.accelerated.kernels.FallbackPolicy;
 import prefdyn.reference.dpo.DpoSettings;
 import prefdyn.reference.dpo.DpoTrainer;
 import prefdyn.reference.dpo.PreferenceExample;
-import prefdyn.reference.bench.ForwardBackwardBenchmark;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
 import prefdyn.reference.model.GptModel;
@@ -65,7 +65,7 @@ public final class TwinBenchmark {
             ReferenceEngine reference = new ReferenceEngine(new GptModel(config, parallel));
             reference.setParameters(params);
 
-            TokenBatch batch = ForwardBackwardBenchmark.randomBatch(config, batchSize, config.contextLength(), 1234);
+            TokenBatch batch = RandomBatches.fullBatch(config, batchSize, config.contextLength(), 1234);
             double referencePass = median(forwardBackward(reference, batch, repeats));
             double twinPass = median(forwardBackward(twin, batch, repeats));
             report("forward+backward, " + batchSize + " x " + config.contextLength() + " tokens", referencePass,

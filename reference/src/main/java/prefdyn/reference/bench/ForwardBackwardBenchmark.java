@@ -3,12 +3,12 @@ package prefdyn.reference.bench;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.util.Parallel;
 
 import java.util.Arrays;
-import java.util.Random;
 
 /**
  * Forward + backward throughput of the float64 reference: tokens per second for one full pass over a batch of
@@ -82,22 +82,8 @@ public final class ForwardBackwardBenchmark {
         return seconds;
     }
 
-    /**
-     * The batch every benchmark times: {@code batchSize} sequences of {@code length} seeded uniform token ids, no
-     * padding, every position after the first predicted (response mask true from t = 1).
-     */
+    /** {@link RandomBatches#fullBatch}: the batch every benchmark times (the command line's StepBenchmark calls it here). */
     public static TokenBatch randomBatch(GptConfig config, int batchSize, int length, long seed) {
-        Random random = new Random(seed);
-        int[][] tokens = new int[batchSize][length];
-        int[] lengths = new int[batchSize];
-        boolean[][] mask = new boolean[batchSize][length];
-        for (int b = 0; b < batchSize; b++) {
-            lengths[b] = length;
-            for (int t = 0; t < length; t++) {
-                tokens[b][t] = random.nextInt(config.vocabSize());
-                mask[b][t] = t > 0;
-            }
-        }
-        return new TokenBatch(tokens, lengths, mask);
+        return RandomBatches.fullBatch(config, batchSize, length, seed);
     }
 }

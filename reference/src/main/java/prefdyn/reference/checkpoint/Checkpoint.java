@@ -15,7 +15,8 @@ import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.util.Json;
 
 /**
- * A model checkpoint: a directory that PyTorch loads with {@code GPT2LMHeadModel.from_pretrained(dir)} (BRIEF §2).
+ * A model checkpoint: a directory that PyTorch loads with {@code GPT2LMHeadModel.from_pretrained(dir)}
+ * ({@code docs/architecture.md}, "The model contract").
  *
  * <pre>
  *   dir/model.safetensors   every tensor of the {@link ParameterLayout} under its Hugging Face name and shape

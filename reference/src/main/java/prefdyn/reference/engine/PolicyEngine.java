@@ -7,7 +7,8 @@ import prefdyn.reference.optim.AdamWSettings;
 import java.util.List;
 
 /**
- * The seam between the math of preference optimization and the machine that runs the model (BRIEF §1).
+ * The seam between the math of preference optimization and the machine that runs the model
+ * ({@code docs/architecture.md}, "The engine interface").
  *
  * <p>Objectives, trainers and the dynamics metrics are written once, against this interface. The float64
  * reference ({@code ReferenceEngine}) and the float32 OpenCL twin implement it, so {@code --engine accelerated}

@@ -3,9 +3,9 @@ package prefdyn.reference.tokenizer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The byte-level tokenizer of BRIEF §2: ids 0–255 are the bytes of the text's UTF-8 encoding and id 256 is
- * end-of-text, so the vocabulary has V = 257 entries. Any text round-trips exactly, and any other tool can
- * tokenize identically with {@code list(text.encode("utf-8")) + [256]}.
+ * The byte-level tokenizer ({@code docs/architecture.md}, "The model contract"): ids 0–255 are the bytes of the text's
+ * UTF-8 encoding and id 256 is end-of-text, so the vocabulary has V = 257 entries. Any text round-trips exactly, and
+ * any other tool can tokenize identically with {@code list(text.encode("utf-8")) + [256]}.
  */
 public final class ByteTokenizer {
 
