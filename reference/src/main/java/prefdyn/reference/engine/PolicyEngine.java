@@ -88,6 +88,26 @@ public interface PolicyEngine extends AutoCloseable {
     /** The number of AdamW steps taken so far (for bias correction and checkpoints). */
     long optimizerSteps();
 
+    /**
+     * Copies AdamW's first and second moments m and v (PyTorch's {@code exp_avg}, {@code exp_avg_sq}) into the
+     * arrays given: with θ and {@link #optimizerSteps()} they are everything a checkpoint needs to resume training
+     * exactly where it stopped.
+     *
+     * @param firstMoment  [P] written
+     * @param secondMoment [P] written
+     */
+    void copyOptimizerStateTo(double[] firstMoment, double[] secondMoment);
+
+    /**
+     * Replaces AdamW's moments and its step count t (which sets the next update's bias correction); the inverse of
+     * {@link #copyOptimizerStateTo} and {@link #optimizerSteps()}.
+     *
+     * @param firstMoment  [P]
+     * @param secondMoment [P]
+     * @param steps        t, at least 0
+     */
+    void restoreOptimizerState(double[] firstMoment, double[] secondMoment, long steps);
+
     /** Releases native or device resources; the reference engine has none. */
     @Override
     default void close() {
