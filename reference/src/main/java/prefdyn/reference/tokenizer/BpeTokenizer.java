@@ -109,7 +109,7 @@ public final class BpeTokenizer implements Tokenizer {
         List<int[]> parts = new ArrayList<>();
         int total = 0;
         for (String piece : Gpt2PreTokenizer.split(text)) {
-            int[] ids = cache.computeIfAbsent(piece, this::encodePiece);
+            int[] ids = cache.computeIfAbsent(piece, this::encodePieceUncached);
             parts.add(ids);
             total += ids.length;
         }
@@ -122,7 +122,16 @@ public final class BpeTokenizer implements Tokenizer {
         return ids;
     }
 
-    private int[] encodePiece(String piece) {
+    /**
+     * The ids of one piece, as if the pre-tokenizer had produced it (BPE never crosses pieces, so {@link #encode}
+     * is the concatenation of this over {@link Gpt2PreTokenizer#split}). Useful to reproduce another
+     * pre-tokenisation with the same merges.
+     */
+    public int[] encodePiece(String piece) {
+        return cache.computeIfAbsent(piece, this::encodePieceUncached).clone();
+    }
+
+    private int[] encodePieceUncached(String piece) {
         List<String> symbols = merges.apply(ByteToUnicode.encode(piece.getBytes(StandardCharsets.UTF_8)));
         int[] ids = new int[symbols.size()];
         for (int i = 0; i < ids.length; i++) {
