@@ -18,7 +18,45 @@ public final class ByteTokenizer {
     /** The name recorded beside checkpoints so other tools know how to tokenize. */
     public static final String NAME = "prefdyn-byte-level-v1";
 
+    private static final Tokenizer AS_TOKENIZER = new Tokenizer() {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public int vocabSize() {
+            return VOCAB_SIZE;
+        }
+
+        @Override
+        public int endOfText() {
+            return END_OF_TEXT;
+        }
+
+        @Override
+        public int[] encode(String text) {
+            return ByteTokenizer.encode(text);
+        }
+
+        /** {@inheritDoc} Decoding stops at the first end-of-text. */
+        @Override
+        public String decode(int[] ids) {
+            return ByteTokenizer.decode(ids);
+        }
+
+        @Override
+        public String toString() {
+            return NAME;
+        }
+    };
+
     private ByteTokenizer() {
+    }
+
+    /** This tokenizer behind the common {@link Tokenizer} interface. */
+    public static Tokenizer asTokenizer() {
+        return AS_TOKENIZER;
     }
 
     /** The UTF-8 bytes of {@code text} as ids 0–255 (no end-of-text appended). */
