@@ -37,7 +37,8 @@ import prefdyn.cli.StepBenchmark.Timing;
  * thread and at {@code --threads}, and with {@code --engine accelerated} on the twin too, all in the same run, so
  * that ratios between them mean something on a noisy machine. It prints medians, the spread (min–max), tokens/s,
  * GFLOP/s of the useful work ({@link FlopCount}), the twin's kernel launches per step, the ratios and the analysis
- * overhead (G cost ÷ step cost, against the goal of at most 3 steps); {@code --record} appends the run to
+ * overhead (G cost ÷ step cost, against the goal of at most 3 steps) and the cost of a training step's two
+ * backward passes ({@code --component-norms}) over its one; {@code --record} appends the run to
  * {@code docs/perf-history.jsonl}. A benchmark, not a test: it asserts nothing about speed.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -45,7 +46,8 @@ import prefdyn.cli.StepBenchmark.Timing;
                 + "and at a PPO step, with one backward pass per component and by linearity): median and spread of "
                 + "repeats after warm-up, tokens/s and GFLOP/s, for the reference at 1 thread and at --threads and, "
                 + "with --engine accelerated, for the float32 OpenCL twin (with its kernel launches per step), all in "
-                + "the same run, with their ratios and G cost / step cost.",
+                + "the same run, with their ratios and G cost / step cost. The DPO and PPO steps are also timed with two "
+                + "backward passes per update (--component-norms), interleaved with the one-pass steps.",
                 "--record appends the run as one JSON line to docs/perf-history.jsonl (date, commit, machine, "
                         + "settings, every median)."})
 public final class BenchCommand implements Callable<Integer> {
@@ -78,8 +80,9 @@ public final class BenchCommand implements Callable<Integer> {
     int repeats;
 
     @Option(names = "--items", defaultValue = "all", paramLabel = "LIST",
-            description = "What to time, comma-separated: fb (forward+backward), sft, dpo, ppo, g-dpo, g-dpo-linear, "
-                    + "g-ppo, g-ppo-linear; or all. Default: ${DEFAULT-VALUE}.")
+            description = "What to time, comma-separated: fb (forward+backward), sft, dpo, dpo-split (two backward "
+                    + "passes, --component-norms), ppo, ppo-split, g-dpo, g-dpo-linear, g-ppo, g-ppo-linear; or all. "
+                    + "Default: ${DEFAULT-VALUE}.")
     String items;
 
     @Option(names = "--threads", description = "Reference thread count compared with 1. Default: all cores.")
@@ -230,6 +233,22 @@ public final class BenchCommand implements Callable<Integer> {
             overhead.put(run.label(), pair);
         }
         ratios.put("g_over_step", overhead);
+        out.println("training step with two backward passes (--component-norms) / with one (the default):");
+        Map<String, Object> passes = new LinkedHashMap<>();
+        for (Run run : runs) {
+            Map<String, Object> pair = new LinkedHashMap<>();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-24s", run.label()));
+            overheadRatio(run, Item.DPO_STEP_SPLIT, Item.DPO_STEP, "dpo_split_over_dpo_step", false, pair, line);
+            overheadRatio(run, Item.PPO_STEP_SPLIT, Item.PPO_STEP, "ppo_split_over_ppo_step", false, pair, line);
+            if (pair.isEmpty()) {
+                line.append(" (no step was timed in both forms)");
+            } else {
+                line.setLength(line.length() - 1);
+            }
+            out.println(line);
+            passes.put(run.label(), pair);
+        }
+        ratios.put("two_passes_over_one", passes);
         if (twin != null && twin.timed(Item.DPO_STEP)) {
             double dpoSpeedup = ratio(bestReference, twin, Item.DPO_STEP);
             boolean gpu = OpenClDevices.bestIsGpu();

@@ -71,6 +71,9 @@ public final class DemoCommand implements Callable<Integer> {
             description = GPasses.DESCRIPTION)
     String gPasses;
 
+    @Option(names = ComponentNorms.OPTION, description = ComponentNorms.DESCRIPTION)
+    boolean componentNorms;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -79,9 +82,10 @@ public final class DemoCommand implements Callable<Integer> {
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         ComponentPasses passes = GPasses.parse(gPasses);
         String command = "prefdyn demo --size " + size + " --seed " + seed
-                + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes));
+                + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
+                + ComponentNorms.commandSuffix(componentNorms);
         DemoRuns.Request request = new DemoRuns.Request(out, force, DemoSize.of(size), seed, checkpoint, selected,
-                parallelJobs, engine, passes, command);
+                parallelJobs, engine, passes, componentNorms, command);
         Path report = DemoRuns.run(request, new Progress(stdout, common.quiet));
         printSummary(stdout, Report.loadRuns(out));
         stdout.printf(Locale.ROOT, "demo finished in %.0f s; report: %s%n", DemoRuns.seconds(started),

@@ -53,10 +53,11 @@ final class DemoRuns {
      * @param jobs       runs trained side by side
      * @param engine     reference or accelerated
      * @param gPasses    how G's component gradients are computed (every run's and the demo's config.json record it)
+     * @param componentNorms each update as two backward passes with their norms logged (recorded likewise)
      * @param command    the command line recorded in config.json
      */
     record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
-                   String engine, ComponentPasses gPasses, String command) {
+                   String engine, ComponentPasses gPasses, boolean componentNorms, String command) {
 
         Request {
             runs = List.copyOf(runs);
@@ -96,6 +97,7 @@ final class DemoRuns {
         top.put("checkpoint", request.checkpoint());
         top.put("engine", request.engine());
         top.put(GPasses.FIELD, GPasses.name(request.gPasses()));
+        top.put(ComponentNorms.FIELD, request.componentNorms());
         top.put("jobs", request.jobs());
         top.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
                 + ", Java " + System.getProperty("java.version"));
@@ -213,7 +215,7 @@ final class DemoRuns {
                 sizes.responseTokens(), sizes.klCoef(), sizes.ppoPrompts(),
                 ppo ? sizes.ppoMeasureEvery() : sizes.dpoMeasureEvery(), sizes.finalPrompts(), sizes.finalTokens(),
                 sizes.probePrompts(), sizes.probeTokens(), sizes.probePairs(), sizes.evalPrompts(), sizes.evalTokens(),
-                request.seed(), request.engine(), request.gPasses());
+                request.seed(), request.engine(), request.gPasses(), request.componentNorms());
     }
 
     /** On-policy pairs in chunks of {@value #PAIR_CHUNK} prompts, generated in parallel, seeded per chunk. */

@@ -207,7 +207,8 @@ public final class Experiment implements AutoCloseable {
                 DpoVariant variant = Objective.dpoVariant(config.variant());
                 DpoSettings dpo = DpoSettings.of(config.beta(), variant, config.steps())
                         .withLossType(config.lossType(), 0.0);
-                TrainingSettings training = TrainingSettings.of(config.batch(), config.learningRate(), config.seed());
+                TrainingSettings training = TrainingSettings.of(config.batch(), config.learningRate(), config.seed())
+                        .withComponentNorms(config.componentNorms());
                 DpoTrainer trainer = new DpoTrainer(startEngine(), trainPairs, trainReference(), dpo, training);
                 if (variant == DpoVariant.COORDINATED) {
                     trainer.coordinatedBy(new CoordinationController(
@@ -226,6 +227,7 @@ public final class Experiment implements AutoCloseable {
                         .totalSteps(config.steps())
                         .objective(Objective.ppoObjective(config.variant()))
                         .seed(config.seed())
+                        .componentNorms(config.componentNorms())
                         .build();
                 yield new PpoTrainer(startEngine(), startEngine(),
                         register(Engines.critic(kind, start, config.seed() + 101, parallel)),

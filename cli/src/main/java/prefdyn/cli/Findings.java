@@ -109,10 +109,13 @@ final class Findings {
         // G measured by linearity is named (a finished seed is reused only with the same --g-passes); the default
         // adds nothing, so a page of the default mode reads as it did before the option existed.
         boolean linear = GPasses.LINEAR.equals(config.get(GPasses.FIELD));
+        // How the training steps' gradients were computed is always named: the default changed to one backward
+        // pass, and a config written before the field existed used two.
+        boolean split = ComponentNorms.fromConfig(config.get(ComponentNorms.FIELD));
         page.paragraph("Written by `prefdyn reproduce` on " + LocalDate.now(ZoneOffset.UTC) + " (prefdyn "
                 + Version.get() + "). Regenerate with `./prefdyn reproduce --seeds " + seedConfigs.size()
                 + " --first-seed " + seedConfigs.get(0).get("seed") + " --size " + config.get("size")
-                + (linear ? " --g-passes " + GPasses.LINEAR : "")
+                + (linear ? " --g-passes " + GPasses.LINEAR : "") + ComponentNorms.commandSuffix(split)
                 + " --findings docs/findings.md`: finished seed directories under `--out` are reused, so the page "
                 + "can be re-rendered without training.");
         List<List<String>> rows = new ArrayList<>();
@@ -124,6 +127,9 @@ final class Findings {
             rows.add(List.of("G's component gradients", "by linearity (--g-passes linear: 4 backward passes, the total "
                     + "and the top tertile formed from them; equal to one pass per component up to rounding)"));
         }
+        rows.add(List.of("training steps' gradient", split
+                ? "two backward passes per update, positive and negative learning, norms logged (--component-norms)"
+                : "one backward pass of the summed seeds per update"));
         rows.add(List.of("code (git commit of the seed runs)", String.join(", ", commits)));
         rows.add(List.of("machine", String.valueOf(seedConfigs.get(0).get("machine"))));
         if (seedConfigs.get(0).get("sizes") instanceof Map<?, ?> sizes) {

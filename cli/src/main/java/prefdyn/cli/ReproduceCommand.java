@@ -87,6 +87,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = GPasses.DESCRIPTION + " A finished seed is reused only if it was measured the same way.")
     String gPasses;
 
+    @Option(names = ComponentNorms.OPTION, description = ComponentNorms.DESCRIPTION
+            + " A finished seed is reused only if it was trained the same way.")
+    boolean componentNorms;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -99,7 +103,8 @@ public final class ReproduceCommand implements Callable<Integer> {
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         // Checks every setting before anything is written (DemoRuns.Request validates runs and jobs).
         ComponentPasses passes = GPasses.parse(gPasses);
-        new DemoRuns.Request(out, force, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes, "check");
+        new DemoRuns.Request(out, force, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
+                componentNorms, "check");
         Engines.requireAvailable(Engines.Kind.parse(engine));
         Progress progress = new Progress(stdout, common.quiet);
 
@@ -113,6 +118,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         config.put("checkpoint", checkpoint);
         config.put("engine", engine);
         config.put(GPasses.FIELD, GPasses.name(passes));
+        config.put(ComponentNorms.FIELD, componentNorms);
         RunDirectory.writeJson(top.resolve("config.json"), config);
 
         List<Path> seedDirectories = new ArrayList<>();
@@ -121,14 +127,15 @@ public final class ReproduceCommand implements Callable<Integer> {
             seedDirectories.add(directory);
             String command = "prefdyn reproduce --size " + size + " --seed " + seed + " --runs "
                     + String.join(",", selected) + " --checkpoint " + checkpoint + " --engine " + engine
-                    + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes));
-            if (!force && finished(directory, seed, selected, size, checkpoint, engine, passes)) {
+                    + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
+                    + ComponentNorms.commandSuffix(componentNorms);
+            if (!force && finished(directory, seed, selected, size, checkpoint, engine, passes, componentNorms)) {
                 progress.note("seed " + seed + ": reusing the finished runs in " + directory);
                 continue;
             }
             progress.note("seed " + seed + ": " + selected.size() + " runs");
             DemoRuns.run(new DemoRuns.Request(directory, true, sizes, seed, checkpoint, selected, parallelJobs,
-                    engine, passes, command), progress);
+                    engine, passes, componentNorms, command), progress);
         }
 
         Path findingsFile = findings != null ? findings : out.resolve("findings.md");
@@ -181,12 +188,13 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     /**
      * Whether {@code directory} holds a finished demo directory with the same seed, runs, sizes, start model, engine
-     * and way of computing G's gradients (written by an earlier reproduce, or by {@code prefdyn demo} with the same
-     * settings). A demo config without {@code g_passes} was written before the field existed, with one backward pass
-     * per component: it matches {@code every}.
+     * way of computing G's gradients and of the training steps' (written by an earlier reproduce, or by
+     * {@code prefdyn demo} with the same settings). A demo config without {@code g_passes} was written before the
+     * field existed, with one backward pass per component: it matches {@code every}; one without
+     * {@code component_norms} was trained with two backward passes per update: it matches {@code --component-norms}.
      */
     static boolean finished(Path directory, long seed, List<String> runs, String size, String checkpoint,
-                            String engine, ComponentPasses passes) {
+                            String engine, ComponentPasses passes, boolean componentNorms) {
         if (!Files.exists(directory.resolve("config.json")) || !Files.exists(directory.resolve("report.html"))
                 || Files.exists(directory.resolve(RunDirectory.MARKER))) {
             return false;
@@ -196,7 +204,16 @@ public final class ReproduceCommand implements Callable<Integer> {
                 && number.longValue() == seed && runs.equals(config.get("runs"))
                 && checkpoint.equals(config.get("checkpoint")) && engine.equals(config.get("engine"))
                 && config.get("sizes") instanceof Map<?, ?> sizes && size.equals(sizes.get("size"))
-                && passes == recordedPasses(config);
+                && passes == recordedPasses(config) && Boolean.valueOf(componentNorms).equals(recordedNorms(config));
+    }
+
+    /** The component-norms choice a demo config records (absent: true); null for a value no prefdyn writes. */
+    private static Boolean recordedNorms(Map<String, Object> config) {
+        try {
+            return ComponentNorms.fromConfig(config.get(ComponentNorms.FIELD));
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The G passes a demo config records (absent: every); null for a value no prefdyn writes. */

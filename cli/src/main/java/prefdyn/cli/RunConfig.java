@@ -44,13 +44,15 @@ import java.util.Objects;
  * @param engine         reference or accelerated
  * @param gPasses        how G's component gradients are computed (field {@code g_passes}: every or linear; absent
  *                       in older configs, which means every)
+ * @param componentNorms each update as two backward passes with their norms logged (field {@code component_norms};
+ *                       absent in older configs, which were trained that way: true), or one pass of the summed seeds
  */
 public record RunConfig(String name, Objective objective, String variant, DpoLossType lossType, double beta,
                         long seed, int steps, int batch, double learningRate, String checkpoint, String pairs,
                         String heldoutPairs, int ppoEpochs, int ppoMiniBatches, int responseTokens, double klCoef,
                         int trainPrompts, int measureEvery, int finalPrompts, int finalTokens, int probePrompts,
                         int probeTokens, int probePairs, int evalPrompts, int evalTokens, long dataSeed,
-                        String engine, ComponentPasses gPasses) {
+                        String engine, ComponentPasses gPasses, boolean componentNorms) {
 
     public RunConfig {
         objective.requireVariant(variant);
@@ -97,14 +99,15 @@ public record RunConfig(String name, Objective objective, String variant, DpoLos
         return new RunConfig(name, Objective.PPO, "standard", lossType, beta, seed, steps, Math.max(2, batch),
                 learningRate, checkpoint, null, null, ppoEpochs, 1, responseTokens, klCoef, trainPrompts,
                 measureEvery, finalPrompts, finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens,
-                dataSeed, engine, gPasses);
+                dataSeed, engine, gPasses, componentNorms);
     }
 
     /** This config without the held-out pair file. */
     public RunConfig withoutHeldoutPairs() {
         return new RunConfig(name, objective, variant, lossType, beta, seed, steps, batch, learningRate, checkpoint,
                 pairs, null, ppoEpochs, ppoMiniBatches, responseTokens, klCoef, trainPrompts, measureEvery, finalPrompts,
-                finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens, dataSeed, engine, gPasses);
+                finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens, dataSeed, engine, gPasses,
+                componentNorms);
     }
 
     private static void positive(String flag, long value) {
@@ -142,6 +145,7 @@ public record RunConfig(String name, Objective objective, String variant, DpoLos
         json.put("train_prompts", trainPrompts);
         json.put("measure_every", measureEvery);
         json.put(GPasses.FIELD, GPasses.name(gPasses));
+        json.put(ComponentNorms.FIELD, componentNorms);
         json.put("final_prompts", finalPrompts);
         json.put("final_tokens", finalTokens);
         json.put("probe_prompts", probePrompts);
@@ -173,7 +177,7 @@ public record RunConfig(String name, Objective objective, String variant, DpoLos
                     (int) integer(json, "probe_prompts"), (int) integer(json, "probe_tokens"),
                     (int) integer(json, "probe_pairs"), (int) integer(json, "eval_prompts"),
                     (int) integer(json, "eval_tokens"), integer(json, "data_seed"), string(json, "engine"),
-                    GPasses.fromConfig(json.get(GPasses.FIELD)));
+                    GPasses.fromConfig(json.get(GPasses.FIELD)), ComponentNorms.fromConfig(json.get(ComponentNorms.FIELD)));
         } catch (UserError | IllegalArgumentException e) {
             throw new UserError(source + ": " + e.getMessage(), e);
         }

@@ -87,6 +87,9 @@ public final class RunOptions {
             description = "analyze: " + GPasses.DESCRIPTION)
     String gPasses;
 
+    @Option(names = ComponentNorms.OPTION, description = ComponentNorms.DESCRIPTION)
+    boolean componentNorms;
+
     @Option(names = "--final-prompts", defaultValue = "8",
             description = "analyze: held-out prompts of D' (greedy final responses). Default: ${DEFAULT-VALUE}.")
     int finalPrompts;
@@ -132,6 +135,6 @@ public final class RunOptions {
         return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, type, beta, seed, steps, batch, lr,
                 checkpoint, pairsPath, heldoutPath, ppoEpochs, ppoMiniBatches, responseTokens, klCoef, prompts,
                 measureEvery, finalPrompts, finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens,
-                dataSeed, engine, GPasses.parse(gPasses));
+                dataSeed, engine, GPasses.parse(gPasses), componentNorms);
     }
 }

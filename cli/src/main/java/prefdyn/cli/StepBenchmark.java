@@ -45,11 +45,16 @@ import java.util.Set;
  *   <li><b>forward+backward</b>: one forward and one backward seeded on every token, B × T random tokens;</li>
  *   <li><b>SFT step</b>: {@link SftTrainer#step()} on B windows of T tokens;</li>
  *   <li><b>DPO step</b>: {@link DpoTrainer#step()} on B pairs (2B rows of T tokens: a T/4-token prompt and two
- *       3T/4-token responses), reference log-probs precomputed as in a run;</li>
+ *       3T/4-token responses), reference log-probs precomputed as in a run; one backward pass of the summed
+ *       seeds, the trainer's default;</li>
+ *   <li><b>DPO step, 2 passes</b>: the same with {@link TrainingSettings#componentNorms} ({@code --component-norms}:
+ *       positive and negative learning as two backward passes, their norms logged), on the same engine;</li>
  *   <li><b>PPO step</b>: {@link PpoTrainer#step()} on B prompts of T/4 tokens: the rollout (sampling up to
  *       {@link #PPO_RESPONSE_TOKENS} tokens, stopping at end-of-text), the frozen reference's and the critic's
  *       forwards, then {@link #PPO_EPOCHS} epochs of 2 minibatches (1 when B is odd) of policy and critic updates;
- *       the score is a fixed function of the response bytes ({@link #REWARD});</li>
+ *       the score is a fixed function of the response bytes ({@link #REWARD}); one policy backward pass per
+ *       minibatch;</li>
+ *   <li><b>PPO step, 2 passes</b>: the same with {@link PpoConfig#componentNorms}, on the same engines;</li>
  *   <li><b>G at a DPO step</b> and <b>G at a PPO step</b>: {@link DynamicsRun#measure}, exactly what the analysis
  *       does at a measured step: the target gradient over D′ (|D′| sequences of a T/4-token prompt and a response
  *       of {@code finalTokens}), the forward of D_t and one backward per component (total, positive, negative, three
@@ -59,6 +64,8 @@ import java.util.Set;
  *       {@link GradientAlignment.ComponentPasses#BY_LINEARITY} (4 backward passes instead of 6; {@code --g-passes
  *       linear}), timed right after the 6-pass ones so that the two are compared within one run.</li>
  * </ul>
+ * A step and its two-pass form, when both are asked for, are timed interleaved (one repeat of each in turn, after
+ * the warm-ups of both), so that a change of the machine's load during the run reaches both alike.
  */
 final class StepBenchmark {
 
@@ -92,7 +99,9 @@ final class StepBenchmark {
         FORWARD_BACKWARD("forward+backward", "fb"),
         SFT_STEP("SFT step", "sft"),
         DPO_STEP("DPO step", "dpo"),
+        DPO_STEP_SPLIT("DPO step, 2 passes", "dpo-split"),
         PPO_STEP("PPO step", "ppo"),
+        PPO_STEP_SPLIT("PPO step, 2 passes", "ppo-split"),
         G_DPO("G at a DPO step", "g-dpo"),
         G_DPO_LINEAR("G linear, DPO step", "g-dpo-linear"),
         G_PPO("G at a PPO step", "g-ppo"),
@@ -287,13 +296,16 @@ final class StepBenchmark {
             timings.put(Item.SFT_STEP, sftSteps(policy));
             policy.setParameters(settings.parameters());
         }
-        DpoTrainer dpo = dpoTrainer(policy);
-        if (items.contains(Item.DPO_STEP)) {
-            timings.put(Item.DPO_STEP, time(() -> {
-                dpo.step();
-                return 2.0 * settings.batch() * config.contextLength();
-            }));
-        }
+        DpoTrainer dpo = dpoTrainer(policy, false);
+        DpoTrainer dpoSplit = dpoTrainer(policy, true);
+        double dpoTokens = 2.0 * settings.batch() * config.contextLength();
+        timeSteps(timings, Item.DPO_STEP, () -> {
+            dpo.step();
+            return dpoTokens;
+        }, Item.DPO_STEP_SPLIT, () -> {
+            dpoSplit.step();
+            return dpoTokens;
+        });
         List<PromptResponse> targets = finalResponses();
         DynamicsRun.Settings dynamics = dynamicsSettings(targets, GradientAlignment.ComponentPasses.EVERY_COMPONENT);
         DynamicsRun.Settings linear = dynamicsSettings(targets, GradientAlignment.ComponentPasses.BY_LINEARITY);
@@ -303,7 +315,8 @@ final class StepBenchmark {
         if (items.contains(Item.G_DPO_LINEAR)) {
             timings.put(Item.G_DPO_LINEAR, time(() -> gMeasurement(dpo, targets, linear)));
         }
-        if (!items.contains(Item.PPO_STEP) && !items.contains(Item.G_PPO) && !items.contains(Item.G_PPO_LINEAR)) {
+        if (!items.contains(Item.PPO_STEP) && !items.contains(Item.PPO_STEP_SPLIT) && !items.contains(Item.G_PPO)
+                && !items.contains(Item.G_PPO_LINEAR)) {
             return timings;
         }
 
@@ -312,17 +325,10 @@ final class StepBenchmark {
         MeteredEngine critic = new MeteredEngine(Engines.critic(kind, new LoadedCheckpoint(config,
                 settings.parameters()), 101, parallel));
         engines.add(critic);
-        PpoTrainer ppo = new PpoTrainer(policy, reference, critic, REWARD, ppoPrompts(), ppoConfig());
-        if (items.contains(Item.PPO_STEP)) {
-            timings.put(Item.PPO_STEP, time(() -> {
-                PpoStepResult result = ppo.trainStep();
-                double tokens = 0;
-                for (PromptResponse sequence : result.experience().rollout().sequences()) {
-                    tokens += sequence.length();
-                }
-                return tokens;
-            }));
-        }
+        PpoTrainer ppo = new PpoTrainer(policy, reference, critic, REWARD, ppoPrompts(), ppoConfig(false));
+        PpoTrainer ppoSplit = new PpoTrainer(policy, reference, critic, REWARD, ppoPrompts(), ppoConfig(true));
+        timeSteps(timings, Item.PPO_STEP, () -> ppoTokens(ppo.trainStep()), Item.PPO_STEP_SPLIT,
+                () -> ppoTokens(ppoSplit.trainStep()));
         if (items.contains(Item.G_PPO)) {
             timings.put(Item.G_PPO, time(() -> gMeasurement(ppo, targets, dynamics), ppo::componentSeeds));
         }
@@ -342,12 +348,70 @@ final class StepBenchmark {
         return time(repeat, () -> { });
     }
 
+    /** The prompt and response tokens of a PPO step's rollout. */
+    private static double ppoTokens(PpoStepResult result) {
+        double tokens = 0;
+        for (PromptResponse sequence : result.experience().rollout().sequences()) {
+            tokens += sequence.length();
+        }
+        return tokens;
+    }
+
+    /**
+     * Times whichever of a step ({@code item}) and its two-pass form ({@code split}) the settings ask for: both
+     * interleaved when both are asked for ({@link #timeInterleaved}), else the one alone.
+     */
+    private void timeSteps(Map<Item, Timing> timings, Item item, Repeat repeat, Item split, Repeat splitRepeat) {
+        boolean one = settings.items().contains(item);
+        boolean two = settings.items().contains(split);
+        if (one && two) {
+            Timing[] both = timeInterleaved(repeat, splitRepeat);
+            timings.put(item, both[0]);
+            timings.put(split, both[1]);
+        } else if (one) {
+            timings.put(item, time(repeat));
+        } else if (two) {
+            timings.put(split, time(splitRepeat));
+        }
+    }
+
+    /**
+     * The warm-ups of {@link #time} for each of two items, then {@code repeats} rounds of one timed repeat of
+     * {@code first} followed by one of {@code second}.
+     *
+     * @return {first's timing, second's timing}
+     */
+    private Timing[] timeInterleaved(Repeat first, Repeat second) {
+        warmUp(first, () -> { });
+        warmUp(second, () -> { });
+        int repeats = settings.repeats();
+        Timing a = emptyTiming(repeats);
+        Timing b = emptyTiming(repeats);
+        for (int r = 0; r < repeats; r++) {
+            timeOnce(first, a, r);
+            timeOnce(second, b, r);
+        }
+        return new Timing[] {a, b};
+    }
+
     /**
      * Warm-ups, then timed repeats; {@code untimed} runs before each repeat, outside the timer and the meters. The
      * warm-up runs at least {@link #WARM_UPS} repeats and goes on until {@code warmUpSeconds} have passed (at most
      * {@link #MAX_WARM_UPS} repeats), so the JIT has compiled the hot loops before anything is timed.
      */
     private Timing time(Repeat repeat, Runnable untimed) {
+        warmUp(repeat, untimed);
+        int repeats = settings.repeats();
+        Timing timing = emptyTiming(repeats);
+        for (int r = 0; r < repeats; r++) {
+            untimed.run();
+            timeOnce(repeat, timing, r);
+        }
+        return timing;
+    }
+
+    /** The untimed repeats of {@link #time}: at least {@link #WARM_UPS}, until {@code warmUpSeconds} have passed. */
+    private void warmUp(Repeat repeat, Runnable untimed) {
         long warmUpStart = System.nanoTime();
         for (int w = 0; w < MAX_WARM_UPS; w++) {
             if (w >= WARM_UPS && (System.nanoTime() - warmUpStart) / 1e9 >= settings.warmUpSeconds()) {
@@ -356,22 +420,21 @@ final class StepBenchmark {
             untimed.run();
             repeat.run();
         }
-        int repeats = settings.repeats();
-        double[] seconds = new double[repeats];
-        double[] tokens = new double[repeats];
-        double[] flops = new double[repeats];
-        long[] launches = new long[repeats];
-        for (int r = 0; r < repeats; r++) {
-            untimed.run();
-            double flopsBefore = totalFlops();
-            long launchesBefore = totalLaunches();
-            long start = System.nanoTime();
-            tokens[r] = repeat.run();
-            seconds[r] = (System.nanoTime() - start) / 1e9;
-            flops[r] = totalFlops() - flopsBefore;
-            launches[r] = totalLaunches() - launchesBefore;
-        }
-        return new Timing(seconds, tokens, flops, launches);
+    }
+
+    private static Timing emptyTiming(int repeats) {
+        return new Timing(new double[repeats], new double[repeats], new double[repeats], new long[repeats]);
+    }
+
+    /** Runs one timed repeat into slot {@code r} of {@code timing}, with its tokens, FLOPs and launches. */
+    private void timeOnce(Repeat repeat, Timing timing, int r) {
+        double flopsBefore = totalFlops();
+        long launchesBefore = totalLaunches();
+        long start = System.nanoTime();
+        timing.tokens()[r] = repeat.run();
+        timing.seconds()[r] = (System.nanoTime() - start) / 1e9;
+        timing.flops()[r] = totalFlops() - flopsBefore;
+        timing.launches()[r] = totalLaunches() - launchesBefore;
     }
 
     private double totalFlops() {
@@ -425,7 +488,8 @@ final class StepBenchmark {
         });
     }
 
-    private DpoTrainer dpoTrainer(MeteredEngine policy) {
+    /** @param componentNorms the two-pass form ({@link TrainingSettings#componentNorms}) */
+    private DpoTrainer dpoTrainer(MeteredEngine policy, boolean componentNorms) {
         GptConfig config = settings.config();
         Random random = new Random(99);
         List<PreferenceExample> pairs = new ArrayList<>();
@@ -440,7 +504,7 @@ final class StepBenchmark {
         ReferenceLogProbs reference = ReferenceLogProbs.compute(policy, pairs, settings.batch());
         return new DpoTrainer(policy, pairs, reference,
                 DpoSettings.of(0.1, DpoVariant.STANDARD, 1000),
-                TrainingSettings.of(settings.batch(), 1e-4, 1));
+                TrainingSettings.of(settings.batch(), 1e-4, 1).withComponentNorms(componentNorms));
     }
 
     /** D′: |D′| random prompt-response sequences, standing in for the final policy's greedy responses. */
@@ -481,7 +545,8 @@ final class StepBenchmark {
         return prompts;
     }
 
-    private PpoConfig ppoConfig() {
+    /** @param componentNorms the two-pass form ({@link PpoConfig#componentNorms}) */
+    private PpoConfig ppoConfig(boolean componentNorms) {
         return PpoConfig.builder()
                 .batchSize(settings.batch())
                 .numPpoEpochs(PPO_EPOCHS)
@@ -489,6 +554,7 @@ final class StepBenchmark {
                 .responseLength(settings.ppoResponseLength())
                 .learningRate(2e-4)
                 .seed(1)
+                .componentNorms(componentNorms)
                 .build();
     }
 

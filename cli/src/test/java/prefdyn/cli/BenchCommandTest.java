@@ -25,8 +25,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 class BenchCommandTest {
 
-    private static final List<String> ITEMS = List.of("forward+backward", "SFT step", "DPO step", "PPO step",
-            "G at a DPO step", "G linear, DPO step", "G at a PPO step", "G linear, PPO step");
+    private static final List<String> ITEMS = List.of("forward+backward", "SFT step", "DPO step",
+            "DPO step, 2 passes", "PPO step", "PPO step, 2 passes", "G at a DPO step", "G linear, DPO step", "G at a PPO step", "G linear, PPO step");
 
     @TempDir
     Path dir;
@@ -85,6 +85,11 @@ class BenchCommandTest {
             assertThat(rows.get("forward+backward").tokens()).isEqualTo(128.0);
             assertThat(rows.get("SFT step").tokens()).isEqualTo(128.0);
             assertThat(rows.get("DPO step").tokens()).isEqualTo(256.0);
+            assertThat(rows.get("DPO step, 2 passes").tokens()).isEqualTo(256.0);
+            // the second backward pass is metered work: more FLOPs per step (GFLOP/s × median time)
+            assertThat(rows.get("DPO step, 2 passes").gflops() * rows.get("DPO step, 2 passes").median())
+                    .isGreaterThan(1.2 * rows.get("DPO step").gflops() * rows.get("DPO step").median());
+            assertThat(rows.get("PPO step, 2 passes").tokens()).isBetween(2 * 17.0, 2 * 48.0);
             assertThat(rows.get("G at a DPO step").tokens()).isEqualTo(40.0 + 256.0);
             assertThat(rows.get("G linear, DPO step").tokens()).isEqualTo(40.0 + 256.0);
             assertThat(rows.get("PPO step").tokens()).isBetween(2 * 17.0, 2 * 48.0);
@@ -124,6 +129,13 @@ class BenchCommandTest {
             assertThat(Double.parseDouble(linear.group(1))).isCloseTo(dpoLinear, within(2e-3 * dpoLinear + 1e-3));
             assertThat(Double.parseDouble(linear.group(3))).isCloseTo(ppoLinear, within(2e-3 * ppoLinear + 1e-3));
             assertThat(Double.parseDouble(linear.group(5))).isCloseTo(dpoSaving, within(2e-3 * dpoSaving + 1e-3));
+            Matcher passes = Pattern.compile(Pattern.quote(engine) + "\\s+DPO step, 2 passes / DPO step = ([0-9.]+); "
+                    + "PPO step, 2 passes / PPO step = ([0-9.]+)$", Pattern.MULTILINE).matcher(out);
+            assertThat(passes.find()).as(out).isTrue();
+            double dpoPasses = rows.get("DPO step, 2 passes").median() / rows.get("DPO step").median();
+            double ppoPasses = rows.get("PPO step, 2 passes").median() / rows.get("PPO step").median();
+            assertThat(Double.parseDouble(passes.group(1))).isCloseTo(dpoPasses, within(2e-3 * dpoPasses + 1e-3));
+            assertThat(Double.parseDouble(passes.group(2))).isCloseTo(ppoPasses, within(2e-3 * ppoPasses + 1e-3));
         }
 
         // the record: one line, every key, medians as printed, ratios exactly the quotients of its medians
@@ -163,6 +175,10 @@ class BenchCommandTest {
                 within(1e-12));
         assertThat(number(overhead, "g_dpo_linear_over_g_dpo")).isCloseTo(
                 number(map(best, "G linear, DPO step"), "median_ms") / number(map(best, "G at a DPO step"), "median_ms"),
+                within(1e-12));
+        Map<String, Object> passes = map(map(map(record, "ratios"), "two_passes_over_one"), "reference threads=2");
+        assertThat(number(passes, "dpo_split_over_dpo_step")).isCloseTo(
+                number(map(best, "DPO step, 2 passes"), "median_ms") / number(map(best, "DPO step"), "median_ms"),
                 within(1e-12));
 
         Cli.Result again = Cli.run(args(checkpoint, "--threads", "1", "--record=" + history));
@@ -228,8 +244,8 @@ class BenchCommandTest {
                 .containsExactly("g_dpo_over_dpo_step");
 
         CliParsingTest.assertUserError(Cli.run(args(checkpoint, "--items", "dpo,warp")), 1,
-                "unknown bench item 'warp' in --items dpo,warp; expected a comma-separated list of fb, sft, dpo, ppo, "
-                        + "g-dpo, g-dpo-linear, g-ppo, g-ppo-linear, or all");
+                "unknown bench item 'warp' in --items dpo,warp; expected a comma-separated list of fb, sft, dpo, "
+                        + "dpo-split, ppo, ppo-split, g-dpo, g-dpo-linear, g-ppo, g-ppo-linear, or all");
     }
 
     @Test

@@ -27,9 +27,8 @@ import java.util.Random;
  * <ol>
  *   <li>one forward + one full backward of the tiny default config (V = 257, C = 64, L = 2, H = 4, T = 64) on a
  *       batch of B × 64 tokens, seeded on every log-prob;</li>
- *   <li>one full DPO step with the real {@code DpoTrainer}: forward of B/2 pairs (chosen and rejected rows), the
- *       positive and negative backward passes, the gradient exchange of {@code ComponentGradients}, clipping and
- *       AdamW.</li>
+ *   <li>one full DPO step with the real {@code DpoTrainer}: forward of B/2 pairs (chosen and rejected rows), one
+ *       backward pass of the summed seeds (the trainer's default; no component norms), clipping and AdamW.</li>
  * </ol>
  * Medians of repeated runs after warm-up; the reference runs on all processors. It prints the OpenCL device, and
  * refuses to report twin numbers unless every kernel ran on it.
