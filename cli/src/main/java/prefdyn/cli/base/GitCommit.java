@@ -9,25 +9,25 @@ import java.util.concurrent.TimeUnit;
  * The git commit of the working directory, for provenance in run records and benchmark lines; best effort, never
  * fails a run.
  */
-final class GitCommit {
+public final class GitCommit {
 
     private GitCommit() {
     }
 
     /** {@code git rev-parse HEAD}, or "unknown" without git or outside a repository. */
-    static String head() {
+    public static String head() {
         String head = git("rev-parse", "HEAD");
         return head == null || head.isBlank() ? "unknown" : head.strip();
     }
 
     /** Whether tracked files differ from the commit; null when git cannot say. */
-    static Boolean dirty() {
+    public static Boolean dirty() {
         String status = git("status", "--porcelain", "--untracked-files=no");
         return status == null ? null : !status.isBlank();
     }
 
     /** The first 12 hex digits of {@link #head()}, with "-dirty" when tracked files differ from it. */
-    static String describe() {
+    public static String describe() {
         String head = head();
         if (head.equals("unknown")) {
             return head;

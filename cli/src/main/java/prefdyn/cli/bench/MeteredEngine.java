@@ -18,7 +18,7 @@ import java.util.List;
  * the delegate's own, metered as recomputing ones ({@link #startSampling}). It also reads the twin's kernel-launch
  * counter when it wraps an {@link AcceleratedEngine}.
  */
-final class MeteredEngine extends ForwardingEngine {
+public final class MeteredEngine extends ForwardingEngine {
 
     private long flops;
     private long forwardTokens;

@@ -18,10 +18,10 @@ import java.util.Map;
  * The machine a benchmark ran on, the commit it measured, and {@code docs/perf-history.jsonl}: one JSON object per
  * line, one line per recorded benchmark run.
  */
-final class PerfHistory {
+public final class PerfHistory {
 
     /** Where {@code prefdyn bench --record} appends by default (relative to the working directory). */
-    static final String DEFAULT_FILE = "docs/perf-history.jsonl";
+    public static final String DEFAULT_FILE = "docs/perf-history.jsonl";
 
     private PerfHistory() {
     }
@@ -31,7 +31,7 @@ final class PerfHistory {
      * append-mode write of the complete line (with a newline first if the file does not end with one), so a
      * reader never sees half a record and concurrent appenders do not interleave within a line.
      */
-    static void append(Path file, Map<String, Object> record) throws IOException {
+    public static void append(Path file, Map<String, Object> record) throws IOException {
         String line = Json.write(record) + "\n";
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
@@ -54,7 +54,7 @@ final class PerfHistory {
      * The machine in a few fields: CPU model (from /proc/cpuinfo where there is one), processors, memory, OS, Java,
      * and the load average when the benchmark ended (another build on a 2-core box halves every figure).
      */
-    static Map<String, Object> machine() {
+    public static Map<String, Object> machine() {
         Map<String, Object> machine = new LinkedHashMap<>();
         machine.put("cpu", cpuModel());
         machine.put("processors", Runtime.getRuntime().availableProcessors());
@@ -70,7 +70,7 @@ final class PerfHistory {
     }
 
     /** The machine as one line of text. */
-    static String describe(Map<String, Object> machine) {
+    public static String describe(Map<String, Object> machine) {
         return String.format(Locale.ROOT, "%s; %s processors; %s GiB; %s; Java %s; load average %s",
                 machine.get("cpu"), machine.get("processors"), machine.getOrDefault("memory_gib", "?"),
                 machine.get("os"), machine.get("java"), machine.get("load_average") == null ? "unknown"

@@ -62,14 +62,14 @@ import java.util.Set;
  *       linear}), timed right after the 6-pass ones so that the two are compared within one run.</li>
  * </ul>
  */
-final class StepBenchmark {
+public final class StepBenchmark {
 
     /** The fewest untimed repeats before the timed ones. */
-    static final int WARM_UPS = 2;
+    public static final int WARM_UPS = 2;
     /** The most untimed repeats before the timed ones. */
     static final int MAX_WARM_UPS = 50;
     /** PPO epochs per rollout batch (the default of {@code prefdyn train}). */
-    static final int PPO_EPOCHS = 2;
+    public static final int PPO_EPOCHS = 2;
     /** Most response tokens of a PPO rollout (the default of {@code prefdyn train}). */
     static final int PPO_RESPONSE_TOKENS = 32;
     /** The PPO score: the fraction of response bytes that are lower-case ASCII letters or spaces (deterministic). */
@@ -90,7 +90,7 @@ final class StepBenchmark {
      * What is timed, in the order it is printed (labels of at most 18 characters: the table's first column), each
      * with the short name {@code --items} selects it by.
      */
-    enum Item {
+    public enum Item {
         FORWARD_BACKWARD("forward+backward", "fb"),
         SFT_STEP("SFT step", "sft"),
         DPO_STEP("DPO step", "dpo"),
@@ -100,8 +100,8 @@ final class StepBenchmark {
         G_PPO("G at a PPO step", "g-ppo"),
         G_PPO_LINEAR("G linear, PPO step", "g-ppo-linear");
 
-        final String label;
-        final String shortName;
+        public final String label;
+        public final String shortName;
 
         Item(String label, String shortName) {
             this.label = label;
@@ -109,7 +109,7 @@ final class StepBenchmark {
         }
 
         /** The items named in a comma-separated list of short names, or every item for "all". */
-        static Set<Item> parse(String list) {
+        public static Set<Item> parse(String list) {
             Set<Item> items = EnumSet.noneOf(Item.class);
             for (String name : list.split(",", -1)) {
                 String trimmed = name.trim();
@@ -151,7 +151,7 @@ final class StepBenchmark {
      * @param warmUpSeconds the least time spent warming up each item (after at least {@link #WARM_UPS} repeats)
      * @param items        what to time (the trainers are set up either way, so a G item alone is measured at step 0)
      */
-    record Settings(GptConfig config, double[] parameters, int batch, int repeats, int finalPrompts, int finalTokens,
+    public record Settings(GptConfig config, double[] parameters, int batch, int repeats, int finalPrompts, int finalTokens,
                     double warmUpSeconds, Set<Item> items) {
 
         Settings(GptConfig config, double[] parameters, int batch, int repeats, int finalPrompts, int finalTokens,
@@ -160,23 +160,23 @@ final class StepBenchmark {
                     EnumSet.allOf(Item.class));
         }
 
-        int promptLength() {
+        public int promptLength() {
             return Math.max(1, config.contextLength() / 4);
         }
 
-        int dpoResponseLength() {
+        public int dpoResponseLength() {
             return Math.max(1, config.contextLength() - promptLength());
         }
 
-        int ppoResponseLength() {
+        public int ppoResponseLength() {
             return Math.max(1, Math.min(PPO_RESPONSE_TOKENS, config.contextLength() - promptLength()));
         }
 
-        int finalResponseLength() {
+        public int finalResponseLength() {
             return Math.max(1, Math.min(finalTokens, config.contextLength() - promptLength()));
         }
 
-        int ppoMiniBatches() {
+        public int ppoMiniBatches() {
             return batch % 2 == 0 ? 2 : 1;
         }
     }
@@ -190,39 +190,39 @@ final class StepBenchmark {
      * @param flops    [repeats] useful FLOPs of each repeat ({@link FlopCount})
      * @param launches [repeats] kernel launches of each repeat (all zero for the reference)
      */
-    record Timing(double[] seconds, double[] tokens, double[] flops, long[] launches) {
+    public record Timing(double[] seconds, double[] tokens, double[] flops, long[] launches) {
 
-        double medianSeconds() {
+        public double medianSeconds() {
             return median(seconds);
         }
 
-        double minSeconds() {
+        public double minSeconds() {
             return Arrays.stream(seconds).min().orElseThrow();
         }
 
-        double maxSeconds() {
+        public double maxSeconds() {
             return Arrays.stream(seconds).max().orElseThrow();
         }
 
-        double meanTokens() {
+        public double meanTokens() {
             return Arrays.stream(tokens).average().orElseThrow();
         }
 
-        double meanFlops() {
+        public double meanFlops() {
             return Arrays.stream(flops).average().orElseThrow();
         }
 
-        double meanLaunches() {
+        public double meanLaunches() {
             return Arrays.stream(launches).average().orElseThrow();
         }
 
         /** Mean tokens per repeat over the median time. */
-        double tokensPerSecond() {
+        public double tokensPerSecond() {
             return meanTokens() / medianSeconds();
         }
 
         /** Mean useful FLOPs per repeat over the median time, in GFLOP/s. */
-        double gflopsPerSecond() {
+        public double gflopsPerSecond() {
             return meanFlops() / medianSeconds() / 1e9;
         }
     }
@@ -233,16 +233,16 @@ final class StepBenchmark {
      * @param launchSeconds the twin's measured cost of one kernel launch ({@link #LAUNCH_PROBES} one-item launches
      *                      after as many untimed); NaN for the reference
      */
-    record Run(String label, Engines.Kind kind, int threads, Map<Item, Timing> timings, double launchSeconds) {
+    public record Run(String label, Engines.Kind kind, int threads, Map<Item, Timing> timings, double launchSeconds) {
 
         /** True when this run timed {@code item}. */
-        boolean timed(Item item) {
+        public boolean timed(Item item) {
             return timings.containsKey(item);
         }
     }
 
     /** One-item launches timed to measure the twin's cost per launch. */
-    static final int LAUNCH_PROBES = 200;
+    public static final int LAUNCH_PROBES = 200;
 
     private final Settings settings;
     private final Engines.Kind kind;
@@ -256,7 +256,7 @@ final class StepBenchmark {
     }
 
     /** Times every item on one engine kind (the reference on {@code parallel}, or the twin). */
-    static Run run(String label, Engines.Kind kind, Parallel parallel, Settings settings) {
+    public static Run run(String label, Engines.Kind kind, Parallel parallel, Settings settings) {
         StepBenchmark benchmark = new StepBenchmark(settings, kind, parallel);
         try {
             Map<Item, Timing> timings = benchmark.all();

@@ -45,10 +45,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * initialisation of the critic and sampling. A directory written by this class is a demo directory
  * ({@code config.json} of kind {@code demo}, {@code pairs/}, {@code runs/<run>/}, {@code report.html}).
  */
-final class DemoRuns {
+public final class DemoRuns {
 
     /** Every run a demo directory may hold, in report order (the demo's default is {@link DemoCommand#RUNS}). */
-    static final List<String> AVAILABLE = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
+    public static final List<String> AVAILABLE = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
             "dpo/unweighted", "dpo/controlled", "dpo/coordinated", "ppo/standard", "ppo/positive-only",
             "ppo/negative-only", "ppo/controlled");
 
@@ -69,10 +69,10 @@ final class DemoRuns {
      * @param gPasses    how G's component gradients are computed (every run's and the demo's config.json record it)
      * @param command    the command line recorded in config.json
      */
-    record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
+    public record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
                    String engine, ComponentPasses gPasses, String command) {
 
-        Request {
+        public Request {
             runs = List.copyOf(runs);
             for (String run : runs) {
                 if (!AVAILABLE.contains(run)) {
@@ -94,7 +94,7 @@ final class DemoRuns {
     }
 
     /** Runs everything {@code request} names and writes the report; returns the report file. */
-    static Path run(Request request, Progress progress) throws Exception {
+    public static Path run(Request request, Progress progress) throws Exception {
         long started = System.nanoTime();
         DemoSize sizes = request.sizes();
         long seed = request.seed();
@@ -231,7 +231,7 @@ final class DemoRuns {
     }
 
     /** On-policy pairs in chunks of {@value #PAIR_CHUNK} prompts, generated in parallel, seeded per chunk. */
-    static List<PreferencePair> pairs(ExecutorService executor, LoadedCheckpoint start, List<String> prompts,
+    public static List<PreferencePair> pairs(ExecutorService executor, LoadedCheckpoint start, List<String> prompts,
                                       int candidates, ImdbTask task, long seed, Progress progress, String label)
             throws InterruptedException, ExecutionException {
         int chunks = (prompts.size() + PAIR_CHUNK - 1) / PAIR_CHUNK;
@@ -258,7 +258,7 @@ final class DemoRuns {
         return pairs;
     }
 
-    static double seconds(long since) {
+    public static double seconds(long since) {
         return Math.round((System.nanoTime() - since) / 1e8) / 10.0;
     }
 }

@@ -147,7 +147,7 @@ public final class Analysis {
         writeJsonLines(file, lines);
     }
 
-    static void writeJsonLines(Path file, List<Map<String, Object>> lines) {
+    public static void writeJsonLines(Path file, List<Map<String, Object>> lines) {
         try {
             JsonLines.write(file, lines);
         } catch (IOException e) {

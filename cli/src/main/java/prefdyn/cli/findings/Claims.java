@@ -29,7 +29,7 @@ import java.util.function.ToDoubleFunction;
  * only ({@code dynamics.jsonl}, {@code evaluation.json}, {@code samples.jsonl}), so the findings can be recomputed
  * from the files.
  */
-final class Claims {
+public final class Claims {
 
     /** What a statistic predicts about its interval relative to {@link Statistic#threshold}. */
     enum Prediction {
@@ -457,7 +457,7 @@ final class Claims {
     }
 
     /** Last minus first value (NaN with fewer than two). */
-    static double change(double[] values) {
+    public static double change(double[] values) {
         return values.length < 2 ? Double.NaN : values[values.length - 1] - values[0];
     }
 

@@ -29,15 +29,15 @@ import java.util.function.ToDoubleFunction;
  * {@code docs/findings.md}) and as an HTML page with the same content. Plots go to {@code images/findings/}
  * beside the Markdown file. Every file is written atomically.
  */
-final class Findings {
+public final class Findings {
 
     /** Sub-folder (beside the Markdown file) of the plots. */
     static final String IMAGES = "images/findings";
 
-    record Verdict(String claim, String word) {
+    public record Verdict(String claim, String word) {
     }
 
-    record Written(Path markdown, Path html, List<Verdict> verdicts) {
+    public record Written(Path markdown, Path html, List<Verdict> verdicts) {
     }
 
     private Findings() {
@@ -50,7 +50,7 @@ final class Findings {
      * @param seedDirectories one finished demo directory per seed
      * @param config          the reproduce settings (seeds, size, runs, checkpoint, engine), for the page's header
      */
-    static Written write(List<Path> seedDirectories, Path markdownFile, Map<String, Object> config) {
+    public static Written write(List<Path> seedDirectories, Path markdownFile, Map<String, Object> config) {
         if (seedDirectories.isEmpty()) {
             throw new UserError("no seed directory to read");
         }

@@ -18,20 +18,20 @@ import java.nio.file.Path;
 import java.util.Arrays;
 
 /** Line charts rendered headless to PNG with XChart, in one consistent style. */
-final class Plots {
+public final class Plots {
 
-    static final int WIDTH = 600;
-    static final int HEIGHT = 350;
+    public static final int WIDTH = 600;
+    public static final int HEIGHT = 350;
 
     /** Colour-blind-safe palette (Okabe–Ito), in series order. */
-    static final Color[] PALETTE = {
+    public static final Color[] PALETTE = {
             new Color(0, 114, 178), new Color(213, 94, 0), new Color(0, 158, 115), new Color(204, 121, 167),
             new Color(230, 159, 0), new Color(86, 180, 233), new Color(0, 0, 0), new Color(240, 228, 66)};
 
     private Plots() {
     }
 
-    static XYChart chart(String title, String xTitle, String yTitle) {
+    public static XYChart chart(String title, String xTitle, String yTitle) {
         XYChart chart = new XYChartBuilder().width(WIDTH).height(HEIGHT).title(title).xAxisTitle(xTitle)
                 .yAxisTitle(yTitle).build();
         Styler styler = chart.getStyler();
@@ -52,7 +52,7 @@ final class Plots {
     /**
      * Adds a line through the finite points of (x, y); returns false (and adds nothing) if none is finite.
      */
-    static boolean line(XYChart chart, String name, double[] x, double[] y, boolean dashed) {
+    public static boolean line(XYChart chart, String name, double[] x, double[] y, boolean dashed) {
         int n = 0;
         double[] xs = new double[x.length];
         double[] ys = new double[y.length];
@@ -75,7 +75,7 @@ final class Plots {
     }
 
     /** A horizontal reference line at {@code y} across [x0, x1], grey and dashed, without a legend entry. */
-    static void horizontal(XYChart chart, String name, double y, double x0, double x1) {
+    public static void horizontal(XYChart chart, String name, double y, double x0, double x1) {
         XYSeries series = chart.addSeries(name, new double[] {x0, x1}, new double[] {y, y});
         series.setMarker(SeriesMarkers.NONE);
         series.setLineStyle(SeriesLines.DASH_DASH);
@@ -84,7 +84,7 @@ final class Plots {
     }
 
     /** A vertical interval [lower, upper] at x with a marker at the value, in one colour. */
-    static void interval(XYChart chart, String name, double x, double lower, double value, double upper, Color color) {
+    public static void interval(XYChart chart, String name, double x, double lower, double value, double upper, Color color) {
         XYSeries range = chart.addSeries(name + " (95% CI)", new double[] {x, x}, new double[] {lower, upper});
         range.setMarker(SeriesMarkers.NONE);
         range.setLineColor(color);
@@ -96,7 +96,7 @@ final class Plots {
     }
 
     /** Renders the chart and writes it atomically to {@code file}. */
-    static void write(XYChart chart, Path file) {
+    public static void write(XYChart chart, Path file) {
         try {
             RunDirectory.writeAtomically(file, BitmapEncoder.getBitmapBytes(chart, BitmapEncoder.BitmapFormat.PNG));
         } catch (IOException e) {

@@ -2,6 +2,7 @@ package prefdyn.cli.report;
 
 import org.knowm.xchart.XYChart;
 import prefdyn.cli.base.UserError;
+import prefdyn.cli.base.Version;
 import prefdyn.cli.findings.Claims;
 import prefdyn.cli.run.RunData;
 import prefdyn.cli.run.RunDirectory;
@@ -393,7 +394,7 @@ public final class Report {
         return value instanceof Number n ? n.doubleValue() : Double.NaN;
     }
 
-    static double mean(double[] values) {
+    public static double mean(double[] values) {
         double sum = 0;
         int n = 0;
         for (double value : values) {
@@ -418,28 +419,28 @@ public final class Report {
     }
 
     /** A minimal HTML builder with escaping and number formatting. */
-    static final class Html {
+    public static final class Html {
         private final StringBuilder text = new StringBuilder();
 
-        void head(String title) {
+        public void head(String title) {
             text.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n<title>")
                     .append(escape(title)).append("</title>\n<style>\n").append(CSS).append("</style></head>\n")
                     .append("<body><main>\n<h1>").append(escape(title)).append("</h1>\n");
         }
 
-        void section(String id, String title) {
+        public void section(String id, String title) {
             text.append("<section id=\"").append(id).append("\">\n<h2>").append(escape(title)).append("</h2>\n");
         }
 
-        void end() {
+        public void end() {
             text.append("</section>\n");
         }
 
-        void raw(String html) {
+        public void raw(String html) {
             text.append(html);
         }
 
-        static String escape(String value) {
+        public static String escape(String value) {
             StringBuilder out = new StringBuilder(value.length());
             for (int i = 0; i < value.length(); i++) {
                 char c = value.charAt(i);
@@ -454,7 +455,7 @@ public final class Report {
             return out.toString();
         }
 
-        static String number(double value) {
+        public static String number(double value) {
             if (!Double.isFinite(value)) {
                 return "—";
             }

@@ -9,14 +9,14 @@ import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
  * what runs written before the field existed used). {@value #LINEAR}: 4 passes, the total and the top tertile by
  * linearity; the values agree with {@value #EVERY} up to rounding.
  */
-final class GPasses {
+public final class GPasses {
 
-    static final String EVERY = "every";
-    static final String LINEAR = "linear";
+    public static final String EVERY = "every";
+    public static final String LINEAR = "linear";
     /** The config.json field. */
-    static final String FIELD = "g_passes";
+    public static final String FIELD = "g_passes";
     /** The option's description, shared by every command that takes it. */
-    static final String DESCRIPTION = "How G's component gradients are computed: every (one backward pass per "
+    public static final String DESCRIPTION = "How G's component gradients are computed: every (one backward pass per "
             + "component, 6) or linear (4 passes; the total and the top tertile by linearity, equal up to rounding). "
             + "Default: ${DEFAULT-VALUE}.";
 
@@ -24,7 +24,7 @@ final class GPasses {
     }
 
     /** The mode of an option value: {@value #EVERY} or {@value #LINEAR}. */
-    static ComponentPasses parse(String value) {
+    public static ComponentPasses parse(String value) {
         return switch (value) {
             case EVERY -> ComponentPasses.EVERY_COMPONENT;
             case LINEAR -> ComponentPasses.BY_LINEARITY;
@@ -33,7 +33,7 @@ final class GPasses {
     }
 
     /** The option value of a mode. */
-    static String name(ComponentPasses passes) {
+    public static String name(ComponentPasses passes) {
         return switch (passes) {
             case EVERY_COMPONENT -> EVERY;
             case BY_LINEARITY -> LINEAR;
@@ -45,7 +45,7 @@ final class GPasses {
      *
      * @throws IllegalArgumentException if the field is not one of the two names
      */
-    static ComponentPasses fromConfig(Object field) {
+    public static ComponentPasses fromConfig(Object field) {
         if (field == null) {
             return ComponentPasses.EVERY_COMPONENT;
         }
