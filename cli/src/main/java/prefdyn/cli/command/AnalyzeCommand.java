@@ -1,12 +1,12 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
@@ -72,6 +72,6 @@ public final class AnalyzeCommand implements Callable<Integer> {
         directory.finish();
         stdout.printf("analyzed %s: dynamics.jsonl, final_responses.jsonl, evaluation.json%nnext: prefdyn report %s%n",
                 runDirectory, runDirectory);
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

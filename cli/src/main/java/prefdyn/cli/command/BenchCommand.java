@@ -1,12 +1,12 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import prefdyn.accelerated.kernels.OpenClDevices;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.GitCommit;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
@@ -162,7 +162,7 @@ public final class BenchCommand implements Callable<Integer> {
             PerfHistory.append(record, line);
             out.println("recorded in " + record + " (commit " + line.get("commit") + ")");
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     private void printHeader(PrintWriter out, GptConfig config, StepBenchmark.Settings settings, String device) {

@@ -1,11 +1,11 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.demo.DemoSize;
@@ -94,7 +94,7 @@ public final class DemoCommand implements Callable<Integer> {
         printSummary(stdout, Report.loadRuns(out));
         stdout.printf(Locale.ROOT, "demo finished in %.0f s; report: %s%n", DemoRuns.seconds(started),
                 report.toAbsolutePath().normalize().toUri());
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     static void printSummary(PrintWriter out, List<RunData> runs) {

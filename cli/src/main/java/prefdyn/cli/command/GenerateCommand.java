@@ -1,11 +1,11 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.cli.experiment.Analysis;
@@ -144,6 +144,6 @@ public final class GenerateCommand implements Callable<Integer> {
             Analysis.writeJsonLines(out, lines);
             stdout.println("wrote " + out);
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

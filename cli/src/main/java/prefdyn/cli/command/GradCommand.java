@@ -1,11 +1,11 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.cli.experiment.Experiment;
@@ -97,6 +97,6 @@ public final class GradCommand implements Callable<Integer> {
             stdout.printf(Locale.ROOT, "%d of %d pairs, loss %.17g; wrote %s%n", used.size(), all.size(),
                     result.terms().loss(), out);
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

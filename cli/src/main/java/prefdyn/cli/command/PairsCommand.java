@@ -1,11 +1,11 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.demo.DemoRuns;
@@ -87,6 +87,6 @@ public final class PairsCommand implements Callable<Integer> {
             PairFile.write(human, pairs);
             stdout.println("wrote " + pairs.size() + " human pairs to " + human);
         }
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

@@ -1,13 +1,13 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-import prefdyn.cli.Main;
 import prefdyn.cli.report.Report;
 import prefdyn.cli.run.RunDirectory;
 
@@ -38,6 +38,6 @@ public final class ReportCommand implements Callable<Integer> {
         RunDirectory.existing(directory, force, "prefdyn report", false);
         Path report = Report.write(directory);
         spec.commandLine().getOut().println("report: " + report.toAbsolutePath().normalize().toUri());
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

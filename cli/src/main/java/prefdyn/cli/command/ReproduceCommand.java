@@ -1,11 +1,11 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
@@ -151,7 +151,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         stdout.printf(Locale.ROOT, "reproduce finished in %.0f s; findings: %s and %s%n", DemoRuns.seconds(started),
                 written.markdown().toAbsolutePath().normalize().toUri(),
                 written.html().toAbsolutePath().normalize().toUri());
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     private List<Long> seedList() {

@@ -1,11 +1,11 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
@@ -93,6 +93,6 @@ public final class SftCommand implements Callable<Integer> {
         record.put("final_loss", last.get("loss"));
         RunDirectory.writeJson(out.resolve("training.json"), record);
         stdout.printf(Locale.ROOT, "SFT model written to %s (final loss %s)%n", out, last.get("loss"));
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 }

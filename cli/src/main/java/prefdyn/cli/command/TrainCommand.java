@@ -1,11 +1,11 @@
 package prefdyn.cli.command;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.Main;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.demo.DemoRuns;
@@ -120,7 +120,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         directory.finish();
         stdout.printf(Locale.ROOT, "trained %s: %s%nnext: prefdyn analyze %s%n", config.name(), out, out);
-        return Main.EXIT_OK;
+        return ExitCode.OK;
     }
 
     private static void writePairs(Path file, List<PreferencePair> pairs) throws IOException {

@@ -1,6 +1,5 @@
 package prefdyn.cli.evaluation;
 
-import prefdyn.cli.experiment.Experiment;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.datasets.Estimate;
 import prefdyn.datasets.WinRate;
@@ -27,6 +26,8 @@ import java.util.Map;
  */
 public final class Evaluation {
 
+    /** Sampling seed of the final evaluation, shared by the start model and the trained policy. */
+    public static final long SAMPLING_SEED = 11;
     /** Bootstrap seed of every interval. */
     static final long BOOTSTRAP_SEED = 778;
 
@@ -42,7 +43,7 @@ public final class Evaluation {
     public static Samples sample(PolicyEngine engine, List<String> prompts, int maxTokens, ImdbTask task) {
         List<int[]> promptTokens = ImdbTask.tokens(prompts);
         List<int[]> responses = Sampler.generate(engine, promptTokens, SamplingSettings.sampled(1.0, maxTokens),
-                Experiment.EVAL_SEED);
+                SAMPLING_SEED);
         List<String> promptTexts = new ArrayList<>();
         List<String> continuations = new ArrayList<>();
         List<PromptResponse> tokens = new ArrayList<>();
@@ -84,7 +85,7 @@ public final class Evaluation {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("prompts", baseline.prompts().size());
         result.put("max_tokens", maxTokens);
-        result.put("sampling", "temperature 1, seed " + Experiment.EVAL_SEED + " for policy and start model alike");
+        result.put("sampling", "temperature 1, seed " + SAMPLING_SEED + " for policy and start model alike");
         result.put("win_rate", estimate(winRate));
         result.put("reward", estimate(reward));
         result.put("judge", estimate(judge));

@@ -52,8 +52,6 @@ public final class Experiment implements AutoCloseable {
 
     /** Sampling seed of the sample probe: the same random numbers at every measured step. */
     public static final long PROBE_SEED = 7;
-    /** Sampling seed of the final evaluation, shared by the start model and the trained policy. */
-    public static final long EVAL_SEED = 11;
 
     private final RunConfig config;
     private final Path runDirectory;

@@ -190,8 +190,8 @@ public final class Claims {
             return notTested("4", title, experiment, "dpo/unweighted and dpo/standard");
         }
         List<Statistic> statistics = new ArrayList<>();
-        ToDoubleFunction<RunData> gap = run -> change(run.dynamics("train/logps/chosen"))
-                - change(run.dynamics("heldout/logps/chosen"));
+        ToDoubleFunction<RunData> gap = run -> Report.change(run.dynamics("train/logps/chosen"))
+                - Report.change(run.dynamics("heldout/logps/chosen"));
         statistics.add(paired("overfitting gap: unweighted − standard", perSeed("dpo/unweighted", gap),
                 perSeed("dpo/standard", gap), Prediction.ABOVE, 0));
         ToDoubleFunction<RunData> kl = run -> run.evaluation("kl", null);
@@ -214,7 +214,7 @@ public final class Claims {
             return notTested("5", title, experiment, "ppo/positive-only and ppo/standard");
         }
         List<Statistic> statistics = new ArrayList<>();
-        ToDoubleFunction<RunData> entropy = run -> change(run.dynamics("samples/entropy"));
+        ToDoubleFunction<RunData> entropy = run -> Report.change(run.dynamics("samples/entropy"));
         statistics.add(paired("entropy change: positive-only − standard", perSeed("ppo/positive-only", entropy),
                 perSeed("ppo/standard", entropy), Prediction.BELOW, 0));
         ToDoubleFunction<RunData> diversity = Claims::distinctBigrams;
@@ -294,11 +294,11 @@ public final class Claims {
         }
         List<Statistic> statistics = new ArrayList<>();
         statistics.add(statistic("Δ lp⁺ (train)", perSeed("dpo/standard",
-                run -> change(run.dynamics("train/logps/chosen"))), Prediction.BELOW, 0));
+                run -> Report.change(run.dynamics("train/logps/chosen"))), Prediction.BELOW, 0));
         statistics.add(statistic("Δ lp⁻ (train)", perSeed("dpo/standard",
-                run -> change(run.dynamics("train/logps/rejected"))), Prediction.BELOW, 0));
+                run -> Report.change(run.dynamics("train/logps/rejected"))), Prediction.BELOW, 0));
         statistics.add(statistic("Δ margin (train)", perSeed("dpo/standard",
-                run -> change(run.dynamics("train/margin"))), Prediction.DESCRIPTIVE, 0));
+                run -> Report.change(run.dynamics("train/margin"))), Prediction.DESCRIPTIVE, 0));
         return judged("R1", title, experiment, statistics, List.of("likelihood.png"));
     }
 
@@ -312,10 +312,10 @@ public final class Claims {
         }
         List<Statistic> statistics = new ArrayList<>();
         statistics.add(statistic("negative-only: Δ max-prob", perSeed("dpo/negative-only",
-                run -> change(run.dynamics("samples/max_prob"))), Prediction.ABOVE, 0));
+                run -> Report.change(run.dynamics("samples/max_prob"))), Prediction.ABOVE, 0));
         if (!missing("dpo/standard")) {
             statistics.add(statistic("standard: Δ max-prob", perSeed("dpo/standard",
-                    run -> change(run.dynamics("samples/max_prob"))), Prediction.DESCRIPTIVE, 0));
+                    run -> Report.change(run.dynamics("samples/max_prob"))), Prediction.DESCRIPTIVE, 0));
         }
         return judged("R2", title, experiment, statistics, List.of());
     }
@@ -456,10 +456,6 @@ public final class Claims {
         return ratios;
     }
 
-    /** Last minus first value (NaN with fewer than two). */
-    public static double change(double[] values) {
-        return values.length < 2 ? Double.NaN : values[values.length - 1] - values[0];
-    }
 
     /**
      * Distinct-2 of the final policy's evaluation samples: distinct word bigrams ÷ all word bigrams over every

@@ -3,7 +3,6 @@ package prefdyn.cli.report;
 import org.knowm.xchart.XYChart;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
-import prefdyn.cli.findings.Claims;
 import prefdyn.cli.run.RunData;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.task.ImdbTask;
@@ -79,6 +78,11 @@ public final class Report {
     /** A run name as a file name: {@code dpo/standard} → {@code dpo-standard}. */
     public static String fileName(String runName) {
         return runName.replaceAll("[^A-Za-z0-9._-]+", "-");
+    }
+
+    /** Last minus first value (NaN with fewer than two). */
+    public static double change(double[] values) {
+        return values.length < 2 ? Double.NaN : values[values.length - 1] - values[0];
     }
 
     /**
@@ -180,8 +184,8 @@ public final class Report {
                     + "</td><td>" + Html.number(run.evaluation("kl", null)) + "</td><td>" + Html.number(mean(g))
                     + "</td><td>" + fractionPositive(g) + "</td><td>" + Html.number(mean(run.dynamics("G/positive")))
                     + "</td><td>" + Html.number(mean(run.dynamics("G/negative"))) + "</td><td>"
-                    + Html.number(Claims.change(run.dynamics("train/logps/chosen"))) + "</td><td>"
-                    + Html.number(Claims.change(run.dynamics("train/logps/rejected"))) + "</td></tr>\n");
+                    + Html.number(change(run.dynamics("train/logps/chosen"))) + "</td><td>"
+                    + Html.number(change(run.dynamics("train/logps/rejected"))) + "</td></tr>\n");
         }
         html.raw("</table>\n");
         RunData first = runs.get(0);

@@ -2,6 +2,7 @@ package prefdyn.cli.findings;
 
 import org.junit.jupiter.api.Test;
 
+import prefdyn.cli.report.Report;
 import prefdyn.cli.run.RunData;
 
 import java.nio.file.Path;
@@ -81,7 +82,7 @@ class ClaimsTest {
         assertThat(Claims.signChanges(new double[] {1, -1, -2, 3, Double.NaN, -1})).isEqualTo(3.0);
         assertThat(Claims.oppositeSigns(new double[] {1, 2, -1}, new double[] {-1, 2, 1})).isCloseTo(2 / 3.0,
                 within(1e-15));
-        assertThat(Claims.change(new double[] {3, 5, 2})).isEqualTo(-1.0);
+        assertThat(Report.change(new double[] {3, 5, 2})).isEqualTo(-1.0);
     }
 
     @Test
