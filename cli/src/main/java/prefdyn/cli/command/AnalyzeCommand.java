@@ -59,10 +59,10 @@ public final class AnalyzeCommand implements Callable<Integer> {
         if (config.objective() == Objective.SFT) {
             throw new UserError("G is measured for DPO and PPO runs; " + runDirectory + " is an SFT run");
         }
-        Engines.requireAvailable(Engines.Kind.parse(config.engine()));
+        Engines.requireAvailable(Engines.Kind.parse(config.model().engine()));
         directory = RunDirectory.existing(runDirectory, true, "prefdyn analyze", true);
         Progress progress = new Progress(stdout, common.quiet);
-        Path trainedFinal = TrainingLoop.checkpointDirectory(runDirectory, config.steps());
+        Path trainedFinal = TrainingLoop.checkpointDirectory(runDirectory, config.steps().steps());
         boolean trained = Files.exists(trainedFinal.resolve("model.safetensors"));
         try (Parallel parallel = new Parallel(Threads.resolve(threads));
              Experiment experiment = new Experiment(config, runDirectory, parallel)) {

@@ -3,9 +3,16 @@ package prefdyn.cli.command;
 import picocli.CommandLine.Option;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
+import prefdyn.cli.run.DataSettings;
+import prefdyn.cli.run.DpoLossSettings;
+import prefdyn.cli.run.EvaluationSettings;
 import prefdyn.cli.run.GPasses;
+import prefdyn.cli.run.MeasurementSettings;
+import prefdyn.cli.run.ModelSettings;
 import prefdyn.cli.run.Objective;
+import prefdyn.cli.run.PpoSettings;
 import prefdyn.cli.run.RunConfig;
+import prefdyn.cli.run.StepSettings;
 import prefdyn.reference.dpo.DpoLossType;
 
 import java.nio.file.Path;
@@ -134,9 +141,11 @@ public final class RunOptions {
         if (candidates < 2) {
             throw new UserError("--candidates must be at least 2, got " + candidates);
         }
-        return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, type, beta, seed, steps, batch, lr,
-                checkpoint, pairsPath, heldoutPath, ppoEpochs, ppoMiniBatches, responseTokens, klCoef, prompts,
-                measureEvery, finalPrompts, finalTokens, probePrompts, probeTokens, probePairs, evalPrompts, evalTokens,
-                dataSeed, engine, GPasses.parse(gPasses));
+        return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, new ModelSettings(checkpoint, engine),
+                new StepSettings(seed, steps, batch, lr), new DataSettings(pairsPath, heldoutPath, prompts, dataSeed),
+                new DpoLossSettings(type, beta), new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
+                new MeasurementSettings(measureEvery, GPasses.parse(gPasses), finalPrompts, finalTokens, probePrompts,
+                        probeTokens, probePairs),
+                new EvaluationSettings(evalPrompts, evalTokens));
     }
 }

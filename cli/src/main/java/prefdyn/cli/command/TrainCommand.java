@@ -114,8 +114,8 @@ public final class TrainCommand implements Callable<Integer> {
         try (Parallel parallel = new Parallel(threads);
              Experiment experiment = new Experiment(config, out, parallel)) {
             Trainer trainer = experiment.newTrainer();
-            Progress.Stage stage = progress.stage(config.name() + "  train", config.steps());
-            TrainingLoop.run(trainer, config.steps(), out, checkpointEvery, stage);
+            Progress.Stage stage = progress.stage(config.name() + "  train", config.steps().steps());
+            TrainingLoop.run(trainer, config.steps().steps(), out, checkpointEvery, stage);
             stage.done();
         }
         directory.finish();

@@ -11,7 +11,12 @@ import prefdyn.cli.experiment.Experiment;
 import prefdyn.cli.report.Report;
 import prefdyn.cli.run.GPasses;
 import prefdyn.cli.run.Objective;
+import prefdyn.cli.run.DataSettings;
+import prefdyn.cli.run.DpoLossSettings;
+import prefdyn.cli.run.MeasurementSettings;
+import prefdyn.cli.run.ModelSettings;
 import prefdyn.cli.run.RunConfig;
+import prefdyn.cli.run.StepSettings;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.datasets.OnPolicyPairs;
@@ -19,7 +24,6 @@ import prefdyn.datasets.PairFile;
 import prefdyn.datasets.PreferencePair;
 import prefdyn.datasets.Reward;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
-import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Parallel;
 
@@ -115,9 +119,9 @@ public final class DemoRuns {
                 + ", Java " + System.getProperty("java.version"));
         top.put("runs", request.runs());
         top.put("sizes", sizes.toJson());
-        top.put("size_note", "Size '" + sizes.name() + "': " + sizes.dpoSteps() + " DPO steps of " + sizes.dpoBatch()
-                + " pairs and " + sizes.ppoSteps() + " PPO steps of " + sizes.ppoBatch() + " prompts from a tiny "
-                + "byte-level model, win rates over " + sizes.evalPrompts() + " prompts. Enough to see the dynamics, "
+        top.put("size_note", "Size '" + sizes.name() + "': " + sizes.dpo().steps() + " DPO steps of " + sizes.dpo().batch()
+                + " pairs and " + sizes.ppo().steps() + " PPO steps of " + sizes.ppo().batch() + " prompts from a tiny "
+                + "byte-level model, win rates over " + sizes.evaluation().prompts() + " prompts. Enough to see the dynamics, "
                 + "far too small for conclusions; see the README for full runs.");
         RunDirectory.writeJson(directory.resolve("config.json"), top);
 
@@ -131,8 +135,8 @@ public final class DemoRuns {
         try {
             // 1. On-policy pairs: k samples per prompt from the SFT model, best vs worst by the NB reward.
             long t0 = System.nanoTime();
-            List<PreferencePair> trainPairs = pairs(executor, start, task.trainingPrompts(sizes.pairPrompts(), seed),
-                    sizes.candidates(), task, seed, progress, "pairs  on-policy, train (half A)");
+            List<PreferencePair> trainPairs = pairs(executor, start, task.trainingPrompts(sizes.pairs().trainPrompts(), seed),
+                    sizes.pairs().candidates(), task, seed, progress, "pairs  on-policy, train (half A)");
             // The start model's evaluation samples (shared by every run's win rate), beside the held-out pairs.
             List<RunConfig> configs = new ArrayList<>();
             for (String name : request.runs()) {
@@ -144,13 +148,13 @@ public final class DemoRuns {
                              parallel)) {
                     Progress.Stage stage = progress.stage("start model  evaluation samples", 1);
                     Evaluation.Samples samples = Evaluation.sample(first.startEngine(), first.evalPrompts(),
-                            sizes.evalTokens(), task);
+                            sizes.evaluation().tokens(), task);
                     stage.done();
                     return samples;
                 }
             });
             List<PreferencePair> heldoutPairs = pairs(executor, start,
-                    task.evaluationPrompts(sizes.heldoutPrompts(), seed + 1), sizes.candidates(), task, seed + 1_000,
+                    task.evaluationPrompts(sizes.pairs().heldoutPrompts(), seed + 1), sizes.pairs().candidates(), task, seed + 1_000,
                     progress, "pairs  on-policy, held-out (half B)");
             if (trainPairs.isEmpty()) {
                 throw new UserError("no on-policy pair had a strict preference; try another --seed");
@@ -220,14 +224,17 @@ public final class DemoRuns {
         DemoSize sizes = request.sizes();
         boolean ppo = name.startsWith("ppo/");
         String variant = name.substring(name.indexOf('/') + 1);
-        return new RunConfig(name, ppo ? Objective.PPO : Objective.DPO, variant, DpoLossType.SIGMOID, sizes.beta(),
-                request.seed(), ppo ? sizes.ppoSteps() : sizes.dpoSteps(), ppo ? sizes.ppoBatch() : sizes.dpoBatch(),
-                ppo ? sizes.ppoLr() : sizes.dpoLr(), request.checkpoint(), "../../pairs/train.jsonl",
-                "../../pairs/heldout.jsonl", sizes.ppoEpochs(), sizes.ppoMiniBatches(),
-                sizes.responseTokens(), sizes.klCoef(), sizes.ppoPrompts(),
-                ppo ? sizes.ppoMeasureEvery() : sizes.dpoMeasureEvery(), sizes.finalPrompts(), sizes.finalTokens(),
-                sizes.probePrompts(), sizes.probeTokens(), sizes.probePairs(), sizes.evalPrompts(), sizes.evalTokens(),
-                request.seed(), request.engine(), request.gPasses());
+        DemoSize.Steps steps = ppo ? sizes.ppo() : sizes.dpo();
+        DemoSize.Probes probes = sizes.probes();
+        return new RunConfig(name, ppo ? Objective.PPO : Objective.DPO, variant,
+                new ModelSettings(request.checkpoint(), request.engine()),
+                new StepSettings(request.seed(), steps.steps(), steps.batch(), steps.learningRate()),
+                new DataSettings("../../pairs/train.jsonl", "../../pairs/heldout.jsonl", sizes.ppoPrompts(),
+                        request.seed()),
+                DpoLossSettings.sigmoid(sizes.beta()), sizes.ppoRollout(),
+                new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
+                        probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
+                sizes.evaluation());
     }
 
     /** On-policy pairs in chunks of {@value #PAIR_CHUNK} prompts, generated in parallel, seeded per chunk. */

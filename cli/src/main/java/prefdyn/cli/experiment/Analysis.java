@@ -58,7 +58,7 @@ public final class Analysis {
 
         // Pass 1: train, then D′ from θ(T).
         DecomposedObjective trainer = experiment.newDecomposedTrainer();
-        Progress.Stage training = progress.stage(label + "  train (pass 1)", config.steps());
+        Progress.Stage training = progress.stage(label + "  train (pass 1)", config.steps().steps());
         DynamicsRun.FirstPass first;
         Path metricsPartial = runDirectory.resolve("metrics.jsonl.partial");
         if (writeMetrics) {
@@ -87,11 +87,11 @@ public final class Analysis {
         // Evaluation of θ(T) against the start model.
         Progress.Stage evaluating = progress.stage(label + "  evaluate (win rate)", 1);
         Evaluation.Samples start = baseline != null ? baseline
-                : Evaluation.sample(experiment.startEngine(), experiment.evalPrompts(), config.evalTokens(),
+                : Evaluation.sample(experiment.startEngine(), experiment.evalPrompts(), config.evaluation().tokens(),
                 experiment.task());
         List<Map<String, Object>> sampleLines = new ArrayList<>();
         Map<String, Object> evaluation = Evaluation.evaluate(policy, experiment.frozenReference(), start,
-                config.evalTokens(), experiment.task(), sampleLines);
+                config.evaluation().tokens(), experiment.task(), sampleLines);
         writeJsonLines(runDirectory.resolve("samples.jsonl"), sampleLines);
         RunDirectory.writeJson(runDirectory.resolve("evaluation.json"), evaluation);
         evaluating.done();
@@ -99,7 +99,7 @@ public final class Analysis {
         // Pass 2: replay with G and probes.
         DecomposedObjective replayed = experiment.newDecomposedTrainer();
         List<Probe> probes = experiment.probes();
-        Progress.Stage replaying = progress.stage(label + "  replay (G, probes)", config.steps() + 1);
+        Progress.Stage replaying = progress.stage(label + "  replay (G, probes)", config.steps().steps() + 1);
         Path dynamicsPartial = runDirectory.resolve("dynamics.jsonl.partial");
         deleteQuietly(dynamicsPartial);
         try (MetricsLog log = MetricsLog.open(dynamicsPartial)) {
@@ -108,13 +108,13 @@ public final class Analysis {
             replayed.policy().copyParametersTo(parameters);
             String fingerprint = ParameterFingerprint.of(parameters);
             if (!fingerprint.equals(ParameterFingerprint.of(finalParameters))) {
-                throw new IllegalStateException("replay diverged from training at the final step " + config.steps());
+                throw new IllegalStateException("replay diverged from training at the final step " + config.steps().steps());
             }
             Map<String, Object> line = DynamicsRun.measure(replayed, first.finalResponses(), settings, fingerprint);
             for (Probe probe : probes) {
                 line.putAll(probe.measure(replayed.policy()));
             }
-            log.write(config.steps(), line);
+            log.write(config.steps().steps(), line);
         }
         replaying.done();
         moveIntoPlace(dynamicsPartial, runDirectory.resolve("dynamics.jsonl"));

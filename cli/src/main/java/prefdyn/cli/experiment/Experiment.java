@@ -72,19 +72,19 @@ public final class Experiment implements AutoCloseable {
         this.config = config;
         this.runDirectory = runDirectory;
         this.parallel = parallel;
-        this.kind = Engines.Kind.parse(config.engine());
+        this.kind = Engines.Kind.parse(config.model().engine());
         Engines.requireAvailable(kind);
-        this.start = Engines.load(config.checkpoint());
+        this.start = Engines.load(config.model().checkpoint());
         this.task = ImdbTask.get();
-        this.trainPairs = config.pairs() == null ? List.of() : readExamples(config.pairs(), "pairs");
-        this.heldoutPairs = config.heldoutPairs() == null ? List.of() : readExamples(config.heldoutPairs(), "held-out pairs");
+        this.trainPairs = config.data().pairs() == null ? List.of() : readExamples(config.data().pairs(), "pairs");
+        this.heldoutPairs = config.data().heldoutPairs() == null ? List.of() : readExamples(config.data().heldoutPairs(), "held-out pairs");
         if (config.objective() == Objective.DPO && trainPairs.isEmpty()) {
-            throw new UserError("the pairs file " + config.pairs() + " holds no usable pair");
+            throw new UserError("the pairs file " + config.data().pairs() + " holds no usable pair");
         }
         this.ppoPrompts = config.objective() == Objective.PPO
-                ? ImdbTask.tokens(task.trainingPrompts(config.trainPrompts(), config.dataSeed())) : List.of();
-        int heldout = Math.max(config.finalPrompts(), Math.max(config.probePrompts(), config.evalPrompts()));
-        this.heldoutPromptTexts = task.evaluationPrompts(heldout, config.dataSeed());
+                ? ImdbTask.tokens(task.trainingPrompts(config.data().trainPrompts(), config.data().dataSeed())) : List.of();
+        int heldout = Math.max(config.measurement().finalPrompts(), Math.max(config.measurement().probePrompts(), config.evaluation().prompts()));
+        this.heldoutPromptTexts = task.evaluationPrompts(heldout, config.data().dataSeed());
     }
 
     public RunConfig config() {
@@ -146,17 +146,17 @@ public final class Experiment implements AutoCloseable {
 
     /** The held-out prompts of D′, in byte tokens. */
     public List<int[]> finalPrompts() {
-        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.finalPrompts()));
+        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.measurement().finalPrompts()));
     }
 
     /** The held-out prompts the sample probe continues. */
     public List<int[]> probePrompts() {
-        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.probePrompts()));
+        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.measurement().probePrompts()));
     }
 
     /** The held-out prompts of the final evaluation (texts). */
     public List<String> evalPrompts() {
-        return heldoutPromptTexts.subList(0, config.evalPrompts());
+        return heldoutPromptTexts.subList(0, config.evaluation().prompts());
     }
 
     /** A fresh engine of the run's kind at the start checkpoint's parameters; closed with the experiment. */
@@ -188,7 +188,7 @@ public final class Experiment implements AutoCloseable {
 
     private synchronized ReferenceLogProbs trainReference() {
         if (trainReference == null) {
-            trainReference = ReferenceLogProbs.compute(frozenReference(), trainPairs, config.batch());
+            trainReference = ReferenceLogProbs.compute(frozenReference(), trainPairs, config.steps().batch());
         }
         return trainReference;
     }
@@ -196,7 +196,7 @@ public final class Experiment implements AutoCloseable {
     /** A fresh trainer of any objective, at step 0 from the start checkpoint. */
     public Trainer newTrainer() {
         if (config.objective() == Objective.SFT) {
-            TrainingSettings training = TrainingSettings.of(config.batch(), config.learningRate(), config.seed());
+            TrainingSettings training = config.steps().training();
             List<PromptResponse> windows = TrainImdbSft.corpusWindows(start.config().contextLength());
             return new SftTrainer(startEngine(), windows, training);
         }
@@ -208,9 +208,8 @@ public final class Experiment implements AutoCloseable {
         return switch (config.objective()) {
             case DPO -> {
                 DpoVariant variant = Objective.dpoVariant(config.variant());
-                DpoSettings dpo = DpoSettings.of(config.beta(), variant, config.steps())
-                        .withLossType(config.lossType(), 0.0);
-                TrainingSettings training = TrainingSettings.of(config.batch(), config.learningRate(), config.seed());
+                DpoSettings dpo = config.dpo().settings(config.variant(), config.steps().steps());
+                TrainingSettings training = config.steps().training();
                 DpoTrainer trainer = new DpoTrainer(startEngine(), trainPairs, trainReference(), dpo, training);
                 if (variant == DpoVariant.COORDINATED) {
                     trainer.coordinatedBy(new CoordinationController(
@@ -219,19 +218,9 @@ public final class Experiment implements AutoCloseable {
                 yield trainer;
             }
             case PPO -> {
-                PpoConfig ppo = PpoConfig.builder()
-                        .batchSize(config.batch())
-                        .numPpoEpochs(config.ppoEpochs())
-                        .numMiniBatches(config.ppoMiniBatches())
-                        .responseLength(config.responseTokens())
-                        .klCoef(config.klCoef())
-                        .learningRate(config.learningRate())
-                        .totalSteps(config.steps())
-                        .objective(Objective.ppoObjective(config.variant()))
-                        .seed(config.seed())
-                        .build();
+                PpoConfig ppo = config.ppo().config(config.variant(), config.steps());
                 yield new PpoTrainer(startEngine(), startEngine(),
-                        register(Engines.critic(kind, start, config.seed() + 101, parallel)),
+                        register(Engines.critic(kind, start, config.steps().seed() + 101, parallel)),
                         task.rewardFunction(), ppoPrompts, ppo);
             }
             case SFT -> throw new UserError("G is measured for DPO and PPO runs; an SFT run has no positive/negative "
@@ -243,34 +232,34 @@ public final class Experiment implements AutoCloseable {
     public List<Probe> probes() {
         List<Probe> probes = new ArrayList<>();
         if (!trainPairs.isEmpty()) {
-            List<PreferenceExample> pairs = trainPairs.subList(0, Math.min(config.probePairs(), trainPairs.size()));
+            List<PreferenceExample> pairs = trainPairs.subList(0, Math.min(config.measurement().probePairs(), trainPairs.size()));
             ReferenceLogProbs all = trainReference();
             ReferenceLogProbs reference = new ReferenceLogProbs(
                     java.util.Arrays.copyOf(all.chosen(), pairs.size()),
                     java.util.Arrays.copyOf(all.rejected(), pairs.size()));
-            probes.add(new PairLikelihoodProbe("train", pairs, reference, config.batch()));
+            probes.add(new PairLikelihoodProbe("train", pairs, reference, config.steps().batch()));
         }
         if (!heldoutPairs.isEmpty()) {
-            List<PreferenceExample> pairs = heldoutPairs.subList(0, Math.min(config.probePairs(), heldoutPairs.size()));
+            List<PreferenceExample> pairs = heldoutPairs.subList(0, Math.min(config.measurement().probePairs(), heldoutPairs.size()));
             synchronized (this) {
                 if (heldoutReference == null) {
-                    heldoutReference = ReferenceLogProbs.compute(frozenReference(), pairs, config.batch());
+                    heldoutReference = ReferenceLogProbs.compute(frozenReference(), pairs, config.steps().batch());
                 }
             }
-            probes.add(new PairLikelihoodProbe("heldout", pairs, heldoutReference, config.batch()));
+            probes.add(new PairLikelihoodProbe("heldout", pairs, heldoutReference, config.steps().batch()));
         }
         Map<String, RewardFunction> scorers = new LinkedHashMap<>();
         scorers.put("reward", task.rewardFunction());
         scorers.put("judge", task.judgeFunction());
-        probes.add(new SampleProbe(probePrompts(), SamplingSettings.sampled(1.0, config.probeTokens()), PROBE_SEED,
+        probes.add(new SampleProbe(probePrompts(), SamplingSettings.sampled(1.0, config.measurement().probeTokens()), PROBE_SEED,
                 frozenReference(), scorers));
         return probes;
     }
 
     /** The settings of the two-pass replay: T, k, D′'s prompts and decoding, how G's gradients are computed. */
     public DynamicsRun.Settings dynamicsSettings() {
-        return new DynamicsRun.Settings(config.steps(), config.measureEvery(), finalPrompts(),
-                SamplingSettings.greedy(config.finalTokens()), 0, GradientAlignment.TargetAverage.PER_SEQUENCE,
-                Math.max(1, config.finalPrompts()), config.gPasses());
+        return new DynamicsRun.Settings(config.steps().steps(), config.measurement().measureEvery(), finalPrompts(),
+                SamplingSettings.greedy(config.measurement().finalTokens()), 0, GradientAlignment.TargetAverage.PER_SEQUENCE,
+                Math.max(1, config.measurement().finalPrompts()), config.measurement().gPasses());
     }
 }

@@ -72,7 +72,7 @@ class DemoReportTest {
             RunConfig config = RunConfig.fromJson(RunDirectory.readJson(runDirectory.resolve("config.json")), run);
             assertThat(config.name()).isEqualTo(run);
             List<String> lines = Files.readAllLines(runDirectory.resolve("dynamics.jsonl"));
-            int expected = (config.steps() + config.measureEvery() - 1) / config.measureEvery() + 1;
+            int expected = (config.steps().steps() + config.measurement().measureEvery() - 1) / config.measurement().measureEvery() + 1;
             assertThat(lines).as(run).hasSize(expected);
             for (String line : lines) {
                 Map<String, Object> values = Json.parseObject(line);
@@ -84,7 +84,7 @@ class DemoReportTest {
                 assertThat(values).containsKeys("samples/reward", "samples/judge", "samples/kl", "train/logps/chosen",
                         "heldout/logps/rejected", "G/tertile/top", "G/cosine/total");
             }
-            assertThat(Files.readAllLines(runDirectory.resolve("metrics.jsonl"))).hasSize(config.steps());
+            assertThat(Files.readAllLines(runDirectory.resolve("metrics.jsonl"))).hasSize(config.steps().steps());
         }
     }
 

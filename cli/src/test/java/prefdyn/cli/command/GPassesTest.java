@@ -3,10 +3,17 @@ package prefdyn.cli.command;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import prefdyn.cli.base.UserError;
+import prefdyn.cli.run.DataSettings;
+import prefdyn.cli.run.DpoLossSettings;
+import prefdyn.cli.run.EvaluationSettings;
 import prefdyn.cli.run.GPasses;
+import prefdyn.cli.run.MeasurementSettings;
+import prefdyn.cli.run.ModelSettings;
 import prefdyn.cli.run.Objective;
+import prefdyn.cli.run.PpoSettings;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.RunDirectory;
+import prefdyn.cli.run.StepSettings;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Json;
@@ -46,13 +53,13 @@ class GPassesTest {
         RunConfig linear = config(ComponentPasses.BY_LINEARITY);
         Map<String, Object> json = Json.parseObject(Json.write(linear.toJson(1))); // as read from the file
         assertThat(json).containsEntry("g_passes", "linear");
-        assertThat(RunConfig.fromJson(json, "config.json").gPasses()).isEqualTo(ComponentPasses.BY_LINEARITY);
+        assertThat(RunConfig.fromJson(json, "config.json").measurement().gPasses()).isEqualTo(ComponentPasses.BY_LINEARITY);
         assertThat(RunConfig.fromJson(json, "config.json")).isEqualTo(linear);
 
         Map<String, Object> older = Json.parseObject(Json.write(config(ComponentPasses.EVERY_COMPONENT).toJson(1)));
         assertThat(older).containsEntry("g_passes", "every");
         older.remove("g_passes");
-        assertThat(RunConfig.fromJson(older, "config.json").gPasses()).isEqualTo(ComponentPasses.EVERY_COMPONENT);
+        assertThat(RunConfig.fromJson(older, "config.json").measurement().gPasses()).isEqualTo(ComponentPasses.EVERY_COMPONENT);
 
         Map<String, Object> unknown = new LinkedHashMap<>(json);
         unknown.put("g_passes", "sometimes");
@@ -107,8 +114,9 @@ class GPassesTest {
     }
 
     private static RunConfig config(ComponentPasses passes) {
-        return new RunConfig("dpo/standard", Objective.DPO, "standard", DpoLossType.SIGMOID, 0.1, 1, 4, 2, 1e-3,
-                "committed-sft", "pairs.jsonl", null, 2, 2, 32, 0.05, 64, 2, 2, 6, 2, 6, 3, 4, 6, 778, "reference",
-                passes);
+        return new RunConfig("dpo/standard", Objective.DPO, "standard", new ModelSettings("committed-sft", "reference"),
+                new StepSettings(1, 4, 2, 1e-3), new DataSettings("pairs.jsonl", null, 64, 778),
+                new DpoLossSettings(DpoLossType.SIGMOID, 0.1), new PpoSettings(2, 2, 32, 0.05),
+                new MeasurementSettings(2, passes, 2, 6, 2, 6, 3), new EvaluationSettings(4, 6));
     }
 }
