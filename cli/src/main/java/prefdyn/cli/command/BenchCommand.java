@@ -38,7 +38,7 @@ import prefdyn.cli.bench.StepBenchmark.Run;
 import prefdyn.cli.bench.StepBenchmark.Timing;
 
 /**
- * {@code prefdyn bench}: the end-to-end benchmark of issue 8. It times a forward+backward, an SFT step, a DPO step,
+ * {@code prefdyn bench}: the end-to-end benchmark of {@code docs/benchmarks.md}. It times a forward+backward, an SFT step, a DPO step,
  * a PPO step and one G measurement at a DPO and at a PPO step, each both with one backward pass per component and
  * by linearity ({@code --g-passes every} and {@code linear}; {@link StepBenchmark}), on the reference at one
  * thread and at {@code --threads}, and with {@code --engine accelerated} on the twin too, all in the same run, so
@@ -57,9 +57,9 @@ import prefdyn.cli.bench.StepBenchmark.Timing;
                         + "settings, every median)."})
 public final class BenchCommand implements Callable<Integer> {
 
-    /** The analysis-overhead goal of issue 8: one G measurement costs at most this many training steps. */
+    /** The analysis-overhead goal: one G measurement costs at most this many training steps. */
     static final double G_GOAL_STEPS = 3.0;
-    /** Issue 8's GPU goal: the twin's DPO step at least this many times the reference on the same machine. */
+    /** The GPU goal of {@code docs/benchmarks.md}: the twin's DPO step at least this many times the reference on the same machine. */
     static final double GPU_SPEEDUP_GOAL = 20.0;
 
     @Spec
@@ -240,7 +240,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (twin != null && twin.timed(Item.DPO_STEP)) {
             double dpoSpeedup = ratio(bestReference, twin, Item.DPO_STEP);
             boolean gpu = OpenClDevices.bestIsGpu();
-            out.printf(Locale.ROOT, "GPU goals (issue 8, at --batch 64 on an NVIDIA GPU): twin DPO step >= %.0fx the "
+            out.printf(Locale.ROOT, "GPU goals (docs/benchmarks.md, at --batch 64 on an NVIDIA GPU): twin DPO step >= %.0fx the "
                             + "reference on the same machine, and within 1.5x of PyTorch eager (bench/pytorch/gpu-compare.sh). "
                             + "Here: %.3fx at batch %d on %s%s%n", GPU_SPEEDUP_GOAL, dpoSpeedup, batch, device,
                     gpu ? (batch == 64 ? (dpoSpeedup >= GPU_SPEEDUP_GOAL ? " (meets the 20x goal)" : " (misses the 20x goal)")

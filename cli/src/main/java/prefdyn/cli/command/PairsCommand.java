@@ -29,7 +29,7 @@ import java.util.concurrent.Executors;
                 "  --on-policy FILE: k samples per review opening from a checkpoint, best vs worst by the NB reward "
                         + "(the DPO paper's protocol);",
                 "  --human FILE: continuations of the same opening by a positive (chosen) and a negative (rejected) "
-                        + "reviewer, from the committed sample's half A."})
+                        + "review, from the committed sample's half A."})
 public final class PairsCommand implements Callable<Integer> {
 
     @Spec

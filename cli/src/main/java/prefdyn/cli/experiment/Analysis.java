@@ -28,7 +28,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The paper's analysis of one run, into its run directory (BRIEF §4):
+ * The paper's analysis of one run, into its run directory (the two passes of {@code docs/architecture.md}, "How G is measured"):
  * <ol>
  *   <li><b>pass 1</b>: train T steps ({@code metrics.jsonl} when asked), then D′ = the final policy's greedy
  *       responses on held-out prompts ({@code final_responses.jsonl}); when the run was trained before, the final

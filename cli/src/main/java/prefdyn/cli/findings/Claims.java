@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The paper's claims (issue 9; arXiv 2512.00778 as summarised in {@code docs/paper-map.md}) as statistics over
+ * The paper's claims (arXiv 2512.00778 as summarised in {@code docs/paper-map.md}) as statistics over
  * seeds, each with a prediction and a verdict rule that is the same for every claim:
  *
  * <ul>

@@ -24,8 +24,8 @@ import java.util.Set;
 import java.util.function.ToDoubleFunction;
 
 /**
- * The findings page of {@code prefdyn reproduce}: the variants' summary across seeds (issue 5), then each claim
- * of {@link Claims} with its experiment, statistics, plots and verdict (issue 9), written as Markdown (for
+ * The findings page of {@code prefdyn reproduce}: the variants' summary across seeds, then each claim
+ * of {@link Claims} with its experiment, statistics, plots and verdict, written as Markdown (for
  * {@code docs/findings.md}) and as an HTML page with the same content. Plots go to {@code images/findings/}
  * beside the Markdown file. Every file is written atomically.
  */

@@ -23,7 +23,7 @@ import java.util.regex.Pattern;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The reduced reproduction of claims 1 and 2 in the default suite (issue 9): {@code prefdyn reproduce --size tiny}
+ * The reduced reproduction of claims 1 and 2 in the default suite: {@code prefdyn reproduce --size tiny}
  * over two fixed seeds with DPO and PPO, from the committed SFT model. A regression check of the pipeline, not of
  * the paper: it checks that every claim gets a verdict computed from the seeds' own files, not what the verdict is.
  */
