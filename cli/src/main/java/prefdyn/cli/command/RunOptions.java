@@ -31,8 +31,12 @@ public final class RunOptions {
     String variant;
 
     @Option(names = "--loss-type", defaultValue = "sigmoid",
-            description = "DPO loss: sigmoid, hinge, ipo. Default: ${DEFAULT-VALUE}.")
+            description = "DPO loss: sigmoid, hinge, ipo, conservative. Default: ${DEFAULT-VALUE}.")
     String lossType;
+
+    @Option(names = "--label-smoothing", defaultValue = "0",
+            description = "The conservative DPO loss's label smoothing, in [0, 0.5). Default: ${DEFAULT-VALUE}.")
+    double labelSmoothing;
 
     @Option(names = "--beta", defaultValue = "0.1", description = "DPO's beta. Default: ${DEFAULT-VALUE}.")
     double beta;
@@ -132,18 +136,14 @@ public final class RunOptions {
         try {
             type = DpoLossType.valueOf(lossType.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new UserError("unknown --loss-type '" + lossType + "'; expected sigmoid, hinge or ipo");
-        }
-        if (type == DpoLossType.CONSERVATIVE) {
-            throw new UserError("--loss-type conservative needs a label smoothing the CLI does not take yet; use sigmoid, "
-                    + "hinge or ipo");
+            throw new UserError("unknown --loss-type '" + lossType + "'; expected sigmoid, hinge, ipo or conservative");
         }
         if (candidates < 2) {
             throw new UserError("--candidates must be at least 2, got " + candidates);
         }
         return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, new ModelSettings(checkpoint, engine),
                 new StepSettings(seed, steps, batch, lr), new DataSettings(pairsPath, heldoutPath, prompts, dataSeed),
-                new DpoLossSettings(type, beta), new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
+                new DpoLossSettings(type, beta, labelSmoothing), new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
                 new MeasurementSettings(measureEvery, GPasses.parse(gPasses), finalPrompts, finalTokens, probePrompts,
                         probeTokens, probePairs),
                 new EvaluationSettings(evalPrompts, evalTokens));

@@ -74,6 +74,9 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         json.put("variant", variant);
         json.put("loss_type", dpo.lossType().name().toLowerCase(Locale.ROOT));
         json.put("beta", dpo.beta());
+        if (dpo.lossType() == DpoLossType.CONSERVATIVE) {
+            json.put("label_smoothing", dpo.labelSmoothing()); // the other losses have none, and no field
+        }
         json.put("seed", steps.seed());
         json.put("steps", steps.steps());
         json.put("batch", steps.batch());
@@ -115,7 +118,8 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
                     new DataSettings(optionalString(json, "pairs"), optionalString(json, "heldout_pairs"),
                             (int) integer(json, "train_prompts"), integer(json, "data_seed")),
                     new DpoLossSettings(DpoLossType.valueOf(string(json, "loss_type").toUpperCase(Locale.ROOT)),
-                            number(json, "beta")),
+                            number(json, "beta"),
+                            json.containsKey("label_smoothing") ? number(json, "label_smoothing") : 0),
                     new PpoSettings((int) integer(json, "ppo_epochs"), (int) integer(json, "ppo_minibatches"),
                             (int) integer(json, "response_tokens"), number(json, "kl_coef")),
                     new MeasurementSettings((int) integer(json, "measure_every"),
