@@ -68,7 +68,7 @@ fi
 "${java[@]}" prefdyn.accelerated.check.DifferentialCheck
 status=$?
 echo "run: differential checks exited with $status"
-"${java[@]}" prefdyn.accelerated.bench.TwinBenchmark "${BENCH_BATCH:-8}" "${BENCH_REPEATS:-15}"
+"${java[@]}" prefdyn.cli.bench.TwinBenchmark "${BENCH_BATCH:-8}" "${BENCH_REPEATS:-15}"
 exit $status
 RUN
 chmod +x "$out/run.sh"
