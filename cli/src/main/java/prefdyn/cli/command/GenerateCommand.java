@@ -15,7 +15,6 @@ import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.sampling.Sampler;
 import prefdyn.reference.sampling.SamplingSettings;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
@@ -112,9 +111,9 @@ public final class GenerateCommand implements Callable<Integer> {
         LoadedCheckpoint loaded = Engines.load(checkpoint);
         List<int[]> tokens = new ArrayList<>();
         for (String text : texts) {
-            int[] ids = ImdbModels.promptTokens(text);
+            int[] ids = ImdbModels.promptTokens(loaded.tokenizer(), text, loaded.config().contextLength());
             if (ids.length == 0) {
-                throw new UserError("empty prompt: every prompt needs at least one byte");
+                throw new UserError("empty prompt: every prompt needs at least one token");
             }
             for (int s = 0; s < samples; s++) {
                 tokens.add(ids);
@@ -124,10 +123,10 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
             ReferenceEngine engine = Engines.engine(loaded, parallel);
             List<int[]> continuations = Sampler.generate(engine, tokens,
-                    new SamplingSettings(temperature, maxTokens, true), seed);
+                    new SamplingSettings(temperature, maxTokens, true, loaded.tokenizer().endOfText()), seed);
             for (int i = 0; i < tokens.size(); i++) {
-                String prompt = ByteTokenizer.decode(tokens.get(i));
-                String continuation = ByteTokenizer.decode(continuations.get(i));
+                String prompt = loaded.tokenizer().decodeToEndOfText(tokens.get(i));
+                String continuation = loaded.tokenizer().decodeToEndOfText(continuations.get(i));
                 double reward = task.reward(prompt + continuation);
                 double judge = task.judge(prompt + continuation);
                 stdout.printf(java.util.Locale.ROOT, "%s|%s   [reward %.2f, judge %.0f]%n", prompt, continuation,

@@ -45,7 +45,8 @@ public final class PairsCommand implements Callable<Integer> {
     Path human;
 
     @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
-            description = "Model that samples the on-policy pairs. Default: ${DEFAULT-VALUE}.")
+            description = "Model that samples the on-policy pairs; its tokenizer and context also set the human pairs' "
+                    + "budget (3/4 of the context, in its tokens). Default: ${DEFAULT-VALUE}.")
     String checkpoint;
 
     @Option(names = "--prompts", defaultValue = "64", description = "Review openings (half A). Default: ${DEFAULT-VALUE}.")
@@ -83,7 +84,10 @@ public final class PairsCommand implements Callable<Integer> {
             }
         }
         if (human != null) {
-            List<PreferencePair> pairs = HumanPairs.build(task.split().halfA(), seed);
+            LoadedCheckpoint model = Engines.load(checkpoint);
+            int budget = HumanPairs.budgetFor(model.config().contextLength());
+            List<PreferencePair> pairs = HumanPairs.build(task.split().halfA(), model.tokenizer(),
+                    HumanPairs.DEFAULT_PREFIX_WORDS, budget, seed);
             PairFile.write(human, pairs);
             stdout.println("wrote " + pairs.size() + " human pairs to " + human);
         }

@@ -110,9 +110,10 @@ public final class TrainCommand implements Callable<Integer> {
             }
         }
         RunConfig config = options.toConfig(objective, pairs, heldout);
-        RunDirectory.writeJson(directory.resolve("config.json"), config.toJson(threads));
         try (Parallel parallel = new Parallel(threads);
              Experiment experiment = new Experiment(config, out, parallel)) {
+            RunDirectory.writeJson(directory.resolve("config.json"), Experiment.configJson(config, threads, experiment));
+            experiment.pairSummaries().forEach(progress::note);
             Trainer trainer = experiment.newTrainer();
             Progress.Stage stage = progress.stage(config.name() + "  train", config.steps().steps());
             TrainingLoop.run(trainer, config.steps().steps(), out, checkpointEvery, stage);

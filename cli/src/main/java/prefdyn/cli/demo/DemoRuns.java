@@ -21,6 +21,8 @@ import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.cli.run.ComponentNorms;
 import prefdyn.datasets.OnPolicyPairs;
+import prefdyn.datasets.PairRules;
+import prefdyn.cli.run.DataRules;
 import prefdyn.datasets.PairFile;
 import prefdyn.datasets.PreferencePair;
 import prefdyn.datasets.Reward;
@@ -76,7 +78,8 @@ public final class DemoRuns {
      * @param command    the command line recorded in config.json
      */
     public record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
-                   String engine, ComponentPasses gPasses, boolean componentNorms, String command) {
+                   String engine, ComponentPasses gPasses, boolean componentNorms, PairRules pairRules,
+                          String command) {
 
         public Request {
             runs = List.copyOf(runs);
@@ -93,6 +96,7 @@ public final class DemoRuns {
                 throw new UserError("--jobs must be at least 1, got " + jobs);
             }
             Objects.requireNonNull(gPasses, "gPasses");
+            Objects.requireNonNull(pairRules, "pairRules");
         }
     }
 
@@ -117,6 +121,7 @@ public final class DemoRuns {
         top.put("engine", request.engine());
         top.put(GPasses.FIELD, GPasses.name(request.gPasses()));
         top.put(ComponentNorms.FIELD, request.componentNorms());
+        DataRules.put(top, request.pairRules());
         top.put("jobs", request.jobs());
         top.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
                 + ", Java " + System.getProperty("java.version"));
@@ -150,7 +155,7 @@ public final class DemoRuns {
                      Experiment first = new Experiment(configs.get(0).withoutPairs(), runDirectory(out, configs.get(0)),
                              parallel)) {
                     Progress.Stage stage = progress.stage("start model  evaluation samples", 1);
-                    Evaluation.Samples samples = Evaluation.sample(first.startEngine(), first.evalPrompts(),
+                    Evaluation.Samples samples = Evaluation.sample(first.startEngine(), first.tokenizer(), first.evalPrompts(),
                             sizes.evaluation().tokens(), task);
                     stage.done();
                     return samples;
@@ -181,9 +186,11 @@ public final class DemoRuns {
             for (RunConfig config : order) {
                 futures.add(executor.submit(() -> {
                     Path runDirectory = runDirectory(out, config);
-                    RunDirectory.writeJson(runDirectory.resolve("config.json"), config.toJson(threadsPerJob));
                     try (Parallel parallel = new Parallel(threadsPerJob);
                          Experiment experiment = new Experiment(config, runDirectory, parallel)) {
+                        RunDirectory.writeJson(runDirectory.resolve("config.json"),
+                                Experiment.configJson(config, threadsPerJob, experiment));
+                        experiment.pairSummaries().forEach(progress::note);
                         Analysis.run(experiment, runDirectory, true, null, baseline, progress,
                                 String.format(Locale.ROOT, "%-18s", config.name()));
                     }
@@ -234,7 +241,7 @@ public final class DemoRuns {
                 new StepSettings(request.seed(), steps.steps(), steps.batch(), steps.learningRate(),
                         request.componentNorms()),
                 new DataSettings("../../pairs/train.jsonl", "../../pairs/heldout.jsonl", sizes.ppoPrompts(),
-                        request.seed()),
+                        request.seed(), request.pairRules()),
                 DpoLossSettings.sigmoid(sizes.beta()), sizes.ppoRollout(),
                 new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
                         probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
@@ -254,7 +261,7 @@ public final class DemoRuns {
             long chunkSeed = seed * 1_000_003L + c;
             futures.add(executor.submit(() -> {
                 try (Parallel parallel = new Parallel(1)) {
-                    List<PreferencePair> pairs = OnPolicyPairs.generate(Engines.engine(start, parallel), chunk,
+                    List<PreferencePair> pairs = OnPolicyPairs.generate(Engines.engine(start, parallel), start.tokenizer(), chunk,
                             candidates, Reward.ofFullText(task::reward), chunkSeed);
                     stage.accept(done.incrementAndGet());
                     return pairs;

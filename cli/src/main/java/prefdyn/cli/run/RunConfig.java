@@ -84,6 +84,7 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         json.put("checkpoint", model.checkpoint());
         json.put("pairs", data.pairs());
         json.put("heldout_pairs", data.heldoutPairs());
+        DataRules.put(json, data.pairRules());
         json.put("ppo_epochs", ppo.epochs());
         json.put("ppo_minibatches", ppo.miniBatches());
         json.put("response_tokens", ppo.responseTokens());
@@ -117,7 +118,8 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
                     new StepSettings(integer(json, "seed"), (int) integer(json, "steps"), (int) integer(json, "batch"),
                             number(json, "learning_rate"), ComponentNorms.fromConfig(json.get(ComponentNorms.FIELD))),
                     new DataSettings(optionalString(json, "pairs"), optionalString(json, "heldout_pairs"),
-                            (int) integer(json, "train_prompts"), integer(json, "data_seed")),
+                            (int) integer(json, "train_prompts"), integer(json, "data_seed"),
+                            DataRules.fromConfig(json)),
                     new DpoLossSettings(DpoLossType.valueOf(string(json, "loss_type").toUpperCase(Locale.ROOT)),
                             number(json, "beta"),
                             json.containsKey("label_smoothing") ? number(json, "label_smoothing") : 0),

@@ -41,9 +41,17 @@ public final class CoordinationController {
      * @param smoothing     ρ ∈ [0, 1)
      * @param minWeight     lower clip of each λ
      * @param maxWeight     upper clip of each λ
+     * @param endOfText     the policy's tokenizer's end-of-text, where a response of D″ stops
      */
     public record Settings(List<int[]> probePrompts, int refreshEvery, int maxNewTokens, double gain,
-                           double smoothing, double minWeight, double maxWeight) {
+                           double smoothing, double minWeight, double maxWeight, int endOfText) {
+
+        /** Settings for a policy with the byte-level tokenizer. */
+        public Settings(List<int[]> probePrompts, int refreshEvery, int maxNewTokens, double gain, double smoothing,
+                        double minWeight, double maxWeight) {
+            this(probePrompts, refreshEvery, maxNewTokens, gain, smoothing, minWeight, maxWeight,
+                    prefdyn.reference.tokenizer.ByteTokenizer.END_OF_TEXT);
+        }
 
         public Settings {
             if (probePrompts.isEmpty()) {
@@ -67,6 +75,11 @@ public final class CoordinationController {
         public static Settings defaults(List<int[]> probePrompts) {
             return new Settings(probePrompts, 10, 16, DEFAULT_GAIN, 0.5, 0.25, 1.75);
         }
+
+        /** The defaults for a policy whose tokenizer is {@code tokenizer}. */
+        public static Settings defaults(List<int[]> probePrompts, prefdyn.reference.tokenizer.Tokenizer tokenizer) {
+            return new Settings(probePrompts, 10, 16, DEFAULT_GAIN, 0.5, 0.25, 1.75, tokenizer.endOfText());
+        }
     }
 
     private final Settings settings;
@@ -88,7 +101,7 @@ public final class CoordinationController {
             return;
         }
         List<PromptResponse> moving = FinalResponses.generate(policy, settings.probePrompts(),
-                SamplingSettings.greedy(settings.maxNewTokens()), 0);
+                new SamplingSettings(0.0, settings.maxNewTokens(), true, settings.endOfText()), 0);
         probeGradient = GradientAlignment.targetGradient(policy, moving, GradientAlignment.TargetAverage.PER_SEQUENCE,
                 moving.size()).gradient();
         refreshedAt = step;
