@@ -114,7 +114,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         // Checks every setting before anything is written (DemoRuns.Request validates runs and jobs).
         ComponentPasses passes = GPasses.parse(gPasses);
-        new DemoRuns.Request(out, force, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
+        new DemoRuns.Request(out, force, false, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
                 componentNorms, "check");
         Engines.requireAvailable(Engines.Kind.parse(engine));
         Progress progress = new Progress(stdout, common.quiet);
@@ -145,7 +145,8 @@ public final class ReproduceCommand implements Callable<Integer> {
                 continue;
             }
             progress.note("seed " + seed + ": " + selected.size() + " runs");
-            DemoRuns.run(new DemoRuns.Request(directory, true, sizes, seed, checkpoint, selected, parallelJobs,
+            boolean ours = Files.isRegularFile(directory.resolve(RunDirectory.MANIFEST));
+            DemoRuns.run(new DemoRuns.Request(directory, force || !ours, !force && ours, sizes, seed, checkpoint, selected, parallelJobs,
                     engine, passes, componentNorms, command), progress);
         }
 
@@ -191,7 +192,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         try (var entries = Files.list(directory)) {
             return entries.map(entry -> entry.getFileName().toString())
                     .allMatch(name -> name.matches("seed-\\d+|config\\.json|findings\\.(md|html)|images|"
-                            + RunDirectory.MARKER));
+                            + RunDirectory.MARKER + "|" + RunDirectory.MANIFEST + "|\\" + RunDirectory.LOCK));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
         }
