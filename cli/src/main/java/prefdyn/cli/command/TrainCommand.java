@@ -88,15 +88,13 @@ public final class TrainCommand implements Callable<Integer> {
         if (force && resume) {
             throw new UserError("--force (start clean) and --resume (continue) exclude each other; choose one");
         }
+        int pairCount = -1;
         if (options.pairs != null) {
             int count = Experiment.readTextPairs(options.pairs).size(); // fail fast, before creating the run directory
             if (count == 0) {
                 throw new UserError("pairs file " + options.pairs + " holds no pair");
             }
-            if (count < options.batch) {
-                CommandScope.notice("--batch " + options.batch + " is above the " + count + " pairs of "
-                        + options.pairs + ": every step's batch repeats pairs, visiting the data in several epochs");
-            }
+            pairCount = count;
         }
         if (options.heldoutPairs != null) {
             Experiment.readTextPairs(options.heldoutPairs);
@@ -105,6 +103,10 @@ public final class TrainCommand implements Callable<Integer> {
         LoadedCheckpoint startModel = Engines.load(options.checkpoint);
         options.requireMemory(objective, startModel);
         OutputPaths.refuseOverlap(out, "--out", options.inputs());
+        if (pairCount >= 0 && pairCount < options.batch) { // after every refusal: a refused command prints one line
+            CommandScope.notice("--batch " + options.batch + " is above the " + pairCount + " pairs of "
+                    + options.pairs + ": every step's batch repeats pairs, visiting the data in several epochs");
+        }
         int threads = Threads.resolve(options.threads);
         String command = "prefdyn train --objective " + objective.cliName();
         RunDirectory directory = resume ? RunDirectory.resume(out, command) : RunDirectory.create(out, force, command);

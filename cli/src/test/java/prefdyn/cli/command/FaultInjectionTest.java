@@ -92,10 +92,10 @@ class FaultInjectionTest {
 
     private static String[] train(Path checkpoint, Path pairs, Path out, String... more) {
         List<String> args = new ArrayList<>(List.of("train", "--objective", "dpo", "--checkpoint",
-                checkpoint.toString(), "--pairs", pairs.toString(), "--heldout-pairs", pairs.toString(), "--batch", "2",
+                checkpoint.toString(), "--pairs", pairs.toString(), "--heldout-pairs", pairs.toString(),
                 "--out", out.toString(), "--quiet"));
         args.addAll(Arrays.asList(more));
-        for (String[] option : new String[][] {{"--steps", "6"}, {"--threads", "1"}}) {
+        for (String[] option : new String[][] {{"--steps", "6"}, {"--threads", "1"}, {"--batch", "2"}}) {
             if (!args.contains(option[0])) {
                 args.addAll(List.of(option));
             }
