@@ -20,7 +20,9 @@ import prefdyn.cli.run.StepSettings;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.cli.run.ComponentNorms;
+import prefdyn.datasets.HumanPairs;
 import prefdyn.datasets.OnPolicyPairs;
+import prefdyn.datasets.Review;
 import prefdyn.datasets.PairRules;
 import prefdyn.cli.run.DataRules;
 import prefdyn.datasets.PairFile;
@@ -135,8 +137,8 @@ public final class DemoRuns {
         top.put("runs", request.runs());
         top.put("sizes", sizes.toJson());
         top.put("size_note", "Size '" + sizes.name() + "': " + sizes.dpo().steps() + " DPO steps of " + sizes.dpo().batch()
-                + " pairs and " + sizes.ppo().steps() + " PPO steps of " + sizes.ppo().batch() + " prompts from a tiny "
-                + "byte-level model, win rates over " + sizes.evaluation().prompts() + " prompts. Enough to see the dynamics, "
+                + " pairs and " + sizes.ppo().steps() + " PPO steps of " + sizes.ppo().batch() + " prompts from a small "
+                + "start model, win rates over " + sizes.evaluation().prompts() + " prompts. Enough to see the dynamics, "
                 + "far too small for conclusions; see the README for full runs.");
         RunDirectory.writeJson(directory.resolve("config.json"), top);
 
@@ -148,10 +150,14 @@ public final class DemoRuns {
 
         ExecutorService executor = Executors.newFixedThreadPool(request.jobs());
         try {
-            // 1. On-policy pairs: k samples per prompt from the SFT model, best vs worst by the NB reward.
+            // 1. Pairs: k samples per prompt from the SFT model, best vs worst by the NB reward (on-policy), or the
+            //    continuations of one opening by a positive and a negative review (human).
             long t0 = System.nanoTime();
-            List<PreferencePair> trainPairs = pairs(executor, start, task.trainingPrompts(sizes.pairs().trainPrompts(), seed),
-                    sizes.pairs().candidates(), task, seed, progress, "pairs  on-policy, train (half A)");
+            boolean human = sizes.pairs().source() == DemoSize.Source.HUMAN;
+            List<PreferencePair> trainPairs = human
+                    ? humanPairs(task.split().halfA(), start, sizes.pairs().trainPrompts(), seed)
+                    : pairs(executor, start, task.trainingPrompts(sizes.pairs().trainPrompts(), seed),
+                            sizes.pairs().candidates(), task, seed, progress, "pairs  on-policy, train (half A)");
             // The start model's evaluation samples (shared by every run's win rate), beside the held-out pairs.
             List<RunConfig> configs = new ArrayList<>();
             for (String name : request.runs()) {
@@ -168,11 +174,13 @@ public final class DemoRuns {
                     return samples;
                 }
             });
-            List<PreferencePair> heldoutPairs = pairs(executor, start,
-                    task.evaluationPrompts(sizes.pairs().heldoutPrompts(), seed + 1), sizes.pairs().candidates(), task, seed + 1_000,
-                    progress, "pairs  on-policy, held-out (half B)");
+            List<PreferencePair> heldoutPairs = human
+                    ? humanPairs(task.split().halfB(), start, sizes.pairs().heldoutPrompts(), seed + 1_000)
+                    : pairs(executor, start, task.evaluationPrompts(sizes.pairs().heldoutPrompts(), seed + 1),
+                            sizes.pairs().candidates(), task, seed + 1_000, progress, "pairs  on-policy, held-out (half B)");
             if (trainPairs.isEmpty()) {
-                throw new UserError("no on-policy pair had a strict preference; try another --seed");
+                throw new UserError(human ? "the sample holds no human pair for this start model's context"
+                        : "no on-policy pair had a strict preference; try another --seed");
             }
             PairFile.write(directory.resolve("pairs").resolve("train.jsonl"), trainPairs);
             if (!heldoutPairs.isEmpty()) {
@@ -265,6 +273,16 @@ public final class DemoRuns {
                 new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
                         probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
                 sizes.evaluation());
+    }
+
+    /**
+     * At most {@code most} human pairs of {@code reviews} (HumanPairs: the default opening of three words, each
+     * continuation cut to 3/4 of the start model's context in its own tokens), in HumanPairs' seeded order.
+     */
+    static List<PreferencePair> humanPairs(List<Review> reviews, LoadedCheckpoint start, int most, long seed) {
+        List<PreferencePair> all = HumanPairs.build(reviews, start.tokenizer(), HumanPairs.DEFAULT_PREFIX_WORDS,
+                HumanPairs.budgetFor(start.config().contextLength()), seed);
+        return List.copyOf(all.subList(0, Math.min(most, all.size())));
     }
 
     /** On-policy pairs in chunks of {@value #PAIR_CHUNK} prompts, generated in parallel, seeded per chunk. */

@@ -26,13 +26,38 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
                        int ppoPrompts, Probes probes, EvaluationSettings evaluation) {
 
     /**
-     * On-policy pairs from the start model.
+     * The DPO runs' preference pairs, and where they come from.
      *
-     * @param trainPrompts   training prompts (half A openings) for the DPO pairs
-     * @param heldoutPrompts held-out prompts (half B openings) for the held-out likelihood probe's pairs
-     * @param candidates     k samples per prompt, best vs worst by the NB reward
+     * @param source         on-policy (the start model's samples ranked by the NB reward, the DPO paper's protocol) or
+     *                       human (continuations of one opening by a positive and by a negative review of the
+     *                       committed sample; {@code docs/paper-map.md}, "The demo's pairs")
+     * @param trainPrompts   on-policy: training prompts (half A openings); human: the most pairs used (half A)
+     * @param heldoutPrompts on-policy: held-out prompts (half B openings); human: the most held-out pairs (half B),
+     *                       for the held-out likelihood probe
+     * @param candidates     on-policy: k samples per prompt, best vs worst by the NB reward (unused for human pairs)
      */
-    public record Pairs(int trainPrompts, int heldoutPrompts, int candidates) {
+    public record Pairs(Source source, int trainPrompts, int heldoutPrompts, int candidates) {
+
+        /** On-policy pairs with the given sizes. */
+        public Pairs(int trainPrompts, int heldoutPrompts, int candidates) {
+            this(Source.ON_POLICY, trainPrompts, heldoutPrompts, candidates);
+        }
+    }
+
+    /** Where a demo's DPO pairs come from. */
+    public enum Source {
+        ON_POLICY("on-policy"), HUMAN("human");
+
+        private final String cliName;
+
+        Source(String cliName) {
+            this.cliName = cliName;
+        }
+
+        /** The name in config.json and the report. */
+        public String cliName() {
+            return cliName;
+        }
     }
 
     /**
@@ -97,8 +122,13 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
     public Map<String, Object> toJson() {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("size", name);
-        json.put("on-policy pair prompts (half A) x candidates", pairs.trainPrompts() + " x " + pairs.candidates());
-        json.put("held-out pair prompts (half B)", pairs.heldoutPrompts());
+        if (pairs.source() == Source.ON_POLICY) {
+            json.put("on-policy pair prompts (half A) x candidates", pairs.trainPrompts() + " x " + pairs.candidates());
+            json.put("held-out pair prompts (half B)", pairs.heldoutPrompts());
+        } else {
+            json.put("human pairs, most (half A)", pairs.trainPrompts());
+            json.put("held-out human pairs, most (half B)", pairs.heldoutPrompts());
+        }
         json.put("DPO steps x pairs per step, lr, beta", dpo.steps() + " x " + dpo.batch() + ", "
                 + plain(dpo.learningRate()) + ", " + plain(beta));
         json.put("PPO steps x prompts per step, epochs x minibatches, lr, KL coef", ppo.steps() + " x " + ppo.batch()
