@@ -21,8 +21,15 @@ import java.util.List;
  */
 public final class ImdbModels {
 
-    /** Classpath folder of the committed SFT checkpoint. */
+    /** Classpath folder of the committed SFT checkpoint (byte-level, C = 64, L = 2; the committed findings' model). */
     public static final String SFT_RESOURCE_FOLDER = "/prefdyn/datasets/sft-model/";
+
+    /**
+     * Classpath folder of the committed start model that writes English: the IMDb BPE vocabulary (V = 2,305),
+     * C = 128, L = 4, H = 4, T = 128, pre-trained on the whole of IMDb half A by {@code prefdyn sft}
+     * ({@code training.json} beside it records the command, the commit and the curve; {@code datasets/README.md}).
+     */
+    public static final String START_RESOURCE_FOLDER = "/prefdyn/datasets/start-model/";
 
     /**
      * The committed SFT policy's shape: the tiny default shape of {@code docs/architecture.md} (byte-level V = 257,
@@ -42,6 +49,11 @@ public final class ImdbModels {
     /** Loads the committed SFT checkpoint (copied from the classpath to a temporary folder first). */
     public static LoadedCheckpoint committedSft() {
         return fromClasspath(SFT_RESOURCE_FOLDER);
+    }
+
+    /** Loads the committed BPE start model ({@link #START_RESOURCE_FOLDER}). */
+    public static LoadedCheckpoint committedStart() {
+        return fromClasspath(START_RESOURCE_FOLDER);
     }
 
     /**

@@ -113,7 +113,7 @@ public final class GenerateCommand implements Callable<Integer> {
         if (out != null) {
             Map<String, Path> inputs = new LinkedHashMap<>();
             inputs.put("--prompts-file", promptsFile);
-            inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+            inputs.put("--checkpoint", Engines.isCommitted(checkpoint) ? null : Path.of(checkpoint));
             OutputPaths.refuseOverlap(out, "--out", inputs);
             OutputPaths.requireNewFile(out, "--out", force);
         }

@@ -103,8 +103,8 @@ public final class GradCommand implements Callable<Integer> {
         }
         Map<String, Path> inputs = new LinkedHashMap<>();
         inputs.put("--pairs", pairs);
-        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
-        inputs.put("--reference", reference == null || Engines.COMMITTED_SFT.equals(reference) ? null
+        inputs.put("--checkpoint", Engines.isCommitted(checkpoint) ? null : Path.of(checkpoint));
+        inputs.put("--reference", reference == null || Engines.isCommitted(reference) ? null
                 : Path.of(reference));
         OutputPaths.refuseOverlap(out, "--out", inputs);
         OutputPaths.requireNewFile(out, "--out", force);

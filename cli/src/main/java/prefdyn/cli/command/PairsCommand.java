@@ -81,7 +81,7 @@ public final class PairsCommand implements Callable<Integer> {
             throw new UserError("--on-policy and --human name the same file " + onPolicy + "; give two files");
         }
         Map<String, Path> inputs = new LinkedHashMap<>();
-        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        inputs.put("--checkpoint", Engines.isCommitted(checkpoint) ? null : Path.of(checkpoint));
         for (Path output : new Path[] {onPolicy, human}) {
             if (output != null) {
                 OutputPaths.refuseOverlap(output, output == onPolicy ? "--on-policy" : "--human", inputs);

@@ -198,7 +198,7 @@ public final class RunOptions {
     /** Every input this run reads, by option, so the run directory can be kept apart from them. */
     java.util.Map<String, Path> inputs() {
         java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
-        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        inputs.put("--checkpoint", Engines.isCommitted(checkpoint) ? null : Path.of(checkpoint));
         inputs.put("--pairs", pairs);
         inputs.put("--heldout-pairs", heldoutPairs);
         return inputs;

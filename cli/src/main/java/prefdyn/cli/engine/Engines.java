@@ -34,6 +34,14 @@ public final class Engines {
     /** The name of the committed IMDb SFT checkpoint. */
     public static final String COMMITTED_SFT = "committed-sft";
 
+    /** The name of the committed BPE start model (C = 128, L = 4, IMDb BPE), the default size's start model. */
+    public static final String COMMITTED_START = "committed-start";
+
+    /** Whether {@code name} names a committed model rather than a directory. */
+    public static boolean isCommitted(String name) {
+        return COMMITTED_SFT.equals(name) || COMMITTED_START.equals(name);
+    }
+
     private static final Map<String, LoadedCheckpoint> CACHE = new ConcurrentHashMap<>();
 
     private Engines() {
@@ -81,19 +89,19 @@ public final class Engines {
         return engine;
     }
 
-    /** Loads a checkpoint by name (a directory, or {@value #COMMITTED_SFT}); cached per process. */
+    /** Loads a checkpoint by name (a directory, {@value #COMMITTED_SFT} or {@value #COMMITTED_START}); cached per process. */
     public static LoadedCheckpoint load(String name) {
         LoadedCheckpoint cached = CACHE.get(name);
         if (cached != null) {
             return cached;
         }
         LoadedCheckpoint loaded;
-        if (COMMITTED_SFT.equals(name)) {
+        if (COMMITTED_SFT.equals(name) || COMMITTED_START.equals(name)) {
             try {
-                loaded = ImdbModels.committedSft();
+                loaded = COMMITTED_SFT.equals(name) ? ImdbModels.committedSft() : ImdbModels.committedStart();
             } catch (UncheckedIOException e) {
-                throw new UserError("the committed SFT checkpoint is not available (" + e.getMessage() + "); train one "
-                        + "with 'prefdyn sft --out DIR' and pass --checkpoint DIR", e);
+                throw new UserError("the committed checkpoint " + name + " is not available (" + e.getMessage()
+                        + "); train one with 'prefdyn sft --out DIR' and pass --checkpoint DIR", e);
             }
         } else {
             Path directory = Path.of(name);
