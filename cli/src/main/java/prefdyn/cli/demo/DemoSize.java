@@ -83,16 +83,19 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
     public record Probes(int finalPrompts, int finalTokens, int probePrompts, int probeTokens, int probePairs) {
     }
 
-    /** Under five minutes on a two-core machine with the float64 reference engine. */
+    /**
+     * The demo a newcomer runs: the committed BPE start model ({@code committed-start}) on the float32 vector
+     * engine, about five minutes on a two-core machine (README, "What ./prefdyn demo does", has the measured times).
+     */
     public static final DemoSize DEFAULT = new DemoSize("default",
-            new Pairs(40, 12, 4),           // 40 train prompts, 12 held-out prompts, 4 candidates each
-            0.1,                            // beta
-            new Steps(24, 8, 5e-4, 6),      // DPO: 24 steps of 8 pairs, lr 5e-4, G every 6 steps
-            new Steps(12, 8, 2e-4, 3),      // PPO: 12 steps of 8 prompts, lr 2e-4, G every 3 steps
-            new PpoSettings(2, 2, 24, 0.05), // 2 epochs x 2 minibatches, rollouts of 24 tokens, KL coef 0.05
-            64,                             // PPO's prompt set
-            new Probes(8, 24, 8, 24, 12),   // |D'| 8 x 24 tokens, sample probe 8 x 24 tokens, 12 probe pairs
-            new EvaluationSettings(40, 24)); // win rate over 40 prompts of 24 tokens
+            new Pairs(Source.HUMAN, 256, 64, 0), // human pairs: at most 256 (half A; the sample holds 118), 64 held-out
+            0.1,                             // beta
+            new Steps(40, 8, 5e-4, 4),       // DPO: 40 steps of 8 pairs, lr 5e-4, G every 4 steps (11 points)
+            new Steps(20, 16, 2e-4, 2),      // PPO: 20 steps of 16 prompts, lr 2e-4, G every 2 steps (11 points)
+            new PpoSettings(2, 2, 32, 0.1),  // 2 epochs x 2 minibatches, rollouts of 32 tokens, KL coef 0.1
+            128,                             // PPO's prompt set
+            new Probes(8, 32, 8, 32, 12),    // |D'| 8 x 32 tokens, sample probe 8 x 32 tokens, 12 probe pairs
+            new EvaluationSettings(300, 40)); // win rate over 300 prompts of 40 tokens
 
     /** Seconds; for tests and pipeline checks. */
     public static final DemoSize TINY = new DemoSize("tiny",
