@@ -61,7 +61,8 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--engine", defaultValue = "reference", description = "reference or accelerated. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "reference", description = "reference, accelerated (also times the "
+            + "OpenCL twin) or vector (also times the float32 Vector API engine at --threads). Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
@@ -142,6 +143,11 @@ public final class BenchCommand implements Callable<Integer> {
                         settings));
             }
         }
+        if (kind == Engines.Kind.VECTOR) {
+            try (Parallel parallel = new Parallel(maxThreads)) {
+                runs.add(StepBenchmark.run("vector threads=" + maxThreads, Engines.Kind.VECTOR, parallel, settings));
+            }
+        }
         if (kind == Engines.Kind.ACCELERATED) {
             runs.add(StepBenchmark.run("twin (float32 OpenCL)", Engines.Kind.ACCELERATED, Parallel.sequential(),
                     settings));
@@ -208,6 +214,11 @@ public final class BenchCommand implements Callable<Integer> {
         Run twin = runs.stream().filter(run -> run.kind() == Engines.Kind.ACCELERATED).findFirst().orElse(null);
         if (twin != null) {
             ratios.put("reference_threads_" + bestReference.threads() + "_over_twin", speedups(out, bestReference, twin));
+        }
+        Run vector = runs.stream().filter(run -> run.kind() == Engines.Kind.VECTOR).findFirst().orElse(null);
+        if (vector != null) {
+            ratios.put("reference_threads_" + bestReference.threads() + "_over_vector",
+                    speedups(out, bestReference, vector));
         }
         out.printf(Locale.ROOT, "analysis overhead, G cost / step cost (goal: one G measurement costs at most %.0f "
                 + "training steps):%n", G_GOAL_STEPS);

@@ -15,6 +15,7 @@ import prefdyn.reference.model.GptModel;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.model.TensorView;
 import prefdyn.reference.util.Parallel;
+import prefdyn.vector.VectorEngine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,13 +41,13 @@ public final class Engines {
 
     /** Which engine runs the model. */
     public enum Kind {
-        REFERENCE, ACCELERATED;
+        REFERENCE, ACCELERATED, VECTOR;
 
         public static Kind parse(String name) {
             try {
                 return valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new UserError("unknown engine '" + name + "'; expected reference or accelerated");
+                throw new UserError("unknown engine '" + name + "'; expected reference, accelerated or vector");
             }
         }
     }
@@ -65,9 +66,18 @@ public final class Engines {
 
     /**
      * An engine of the given kind holding a copy of {@code parameters}: the float64 reference on {@code parallel},
-     * or the float32 OpenCL twin (which fails rather than fall back to Java threads). Close it after use.
+     * the float32 OpenCL twin (which fails rather than fall back to Java threads), or the float32 Vector API engine
+     * on {@code parallel}. Close it after use.
      */
     public static PolicyEngine engine(Kind kind, GptConfig config, double[] parameters, Parallel parallel) {
+        if (kind == Kind.VECTOR) {
+            try {
+                return new VectorEngine(config, parameters, parallel);
+            } catch (NoClassDefFoundError e) {
+                throw new UserError("--engine vector needs the JVM option --add-modules jdk.incubator.vector (the "
+                        + "prefdyn launcher passes it; add it to a plain java command)", e);
+            }
+        }
         if (kind == Kind.ACCELERATED) {
             try {
                 return new AcceleratedEngine(config, parameters, FallbackPolicy.FAIL_FAST);

@@ -80,7 +80,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     Integer jobs;
 
     @Option(names = "--engine", defaultValue = "reference",
-            description = "reference (float64) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
+            description = "reference (float64), accelerated (float32 OpenCL twin) or vector (float32 Vector API, CPU). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--g-passes", defaultValue = GPasses.EVERY, paramLabel = "every|linear",

@@ -1,7 +1,6 @@
 package prefdyn.vector.layers;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import prefdyn.reference.util.Parallel;
 
 import static prefdyn.vector.layers.MatrixProduct.SPECIES;
@@ -24,12 +23,21 @@ final class ColumnSums {
         int vectors = (O + L - 1) / L;
         parallel.forEach(vectors, j -> {
             int o = j * L;
-            VectorMask<Float> mask = SPECIES.indexInRange(o, O);
-            FloatVector sum = FloatVector.zero(SPECIES);
-            for (int n = 0; n < N; n++) {
-                sum = sum.add(FloatVector.fromArray(SPECIES, m, n * O + o, mask));
+            if (o + L <= O) {
+                FloatVector sum = FloatVector.zero(SPECIES);
+                for (int n = 0; n < N; n++) {
+                    sum = sum.add(FloatVector.fromArray(SPECIES, m, n * O + o));
+                }
+                FloatVector.fromArray(SPECIES, out, outOff + o).add(sum).intoArray(out, outOff + o);
+                return;
             }
-            FloatVector.fromArray(SPECIES, out, outOff + o, mask).add(sum).intoArray(out, outOff + o, mask);
+            for (; o < O; o++) { // the last columns, one lane's additions each
+                float sum = 0f;
+                for (int n = 0; n < N; n++) {
+                    sum += m[n * O + o];
+                }
+                out[outOff + o] += sum;
+            }
         });
     }
 }

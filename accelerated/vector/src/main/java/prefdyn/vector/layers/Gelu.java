@@ -1,7 +1,6 @@
 package prefdyn.vector.layers;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import prefdyn.reference.util.Parallel;
 
 import static prefdyn.vector.layers.MatrixProduct.SPECIES;
@@ -17,15 +16,35 @@ public final class Gelu {
     private static final int L = SPECIES.length();
     private static final float SQRT_2_OVER_PI = (float) Math.sqrt(2.0 / Math.PI);
     private static final float CUBIC = 0.044715f;
+    private static final float MINUS_TWO_SQRT_2_OVER_PI = -2f * SQRT_2_OVER_PI;
     private static final int CHUNK = 4096;
 
     private Gelu() {
     }
 
-    /** σ(2u) per lane, with u = √(2/π)(x + 0.044715x³). */
-    private static FloatVector sigmoidOfTwiceInner(FloatVector x) {
-        FloatVector inner = x.mul(x).mul(CUBIC).fma(x, x).mul(SQRT_2_OVER_PI);
-        return FloatVector.broadcast(SPECIES, 1f).div(VectorMath.exp(inner.mul(-2f)).add(1f));
+    /**
+     * s[j] = σ(2u) = 1/(1 + e^(−2u)) of inp[from + j], u = √(2/π)(x + 0.044715x³), for j in [0, n).
+     *
+     * @param s [≥ n] written
+     */
+    private static void sigmoidOfTwiceInner(float[] s, float[] inp, int from, int n) {
+        int full = n - n % L;
+        for (int j = 0; j < full; j += L) {
+            FloatVector x = FloatVector.fromArray(SPECIES, inp, from + j);
+            x.mul(x).mul(CUBIC).fma(x, x).mul(MINUS_TWO_SQRT_2_OVER_PI).intoArray(s, j);
+        }
+        for (int j = full; j < n; j++) {
+            float x = inp[from + j];
+            s[j] = Math.fma(x * x * CUBIC, x, x) * MINUS_TWO_SQRT_2_OVER_PI;
+        }
+        VectorMath.exp(s, 0, n, 0f);
+        FloatVector one = FloatVector.broadcast(SPECIES, 1f);
+        for (int j = 0; j < full; j += L) {
+            one.div(FloatVector.fromArray(SPECIES, s, j).add(1f)).intoArray(s, j);
+        }
+        for (int j = full; j < n; j++) {
+            s[j] = 1f / (s[j] + 1f);
+        }
     }
 
     /**
@@ -36,11 +55,17 @@ public final class Gelu {
      */
     public static void geluForward(Parallel parallel, float[] out, float[] inp, int N) {
         parallel.forEach((N + CHUNK - 1) / CHUNK, chunk -> {
-            int end = Math.min(N, (chunk + 1) * CHUNK);
-            for (int n = chunk * CHUNK; n < end; n += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(n, end);
-                FloatVector x = FloatVector.fromArray(SPECIES, inp, n, mask);
-                x.mul(sigmoidOfTwiceInner(x)).intoArray(out, n, mask);
+            int start = chunk * CHUNK;
+            int end = Math.min(N, start + CHUNK);
+            float[] s = new float[end - start];
+            sigmoidOfTwiceInner(s, inp, start, end - start);
+            int n = start;
+            for (; n + L <= end; n += L) {
+                FloatVector.fromArray(SPECIES, inp, n).mul(FloatVector.fromArray(SPECIES, s, n - start))
+                        .intoArray(out, n);
+            }
+            for (; n < end; n++) {
+                out[n] = inp[n] * s[n - start];
             }
         });
     }
@@ -55,16 +80,25 @@ public final class Gelu {
      */
     public static void geluBackward(Parallel parallel, float[] dinp, float[] inp, float[] dout, int N) {
         parallel.forEach((N + CHUNK - 1) / CHUNK, chunk -> {
-            int end = Math.min(N, (chunk + 1) * CHUNK);
-            for (int n = chunk * CHUNK; n < end; n += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(n, end);
-                FloatVector x = FloatVector.fromArray(SPECIES, inp, n, mask);
-                FloatVector s = sigmoidOfTwiceInner(x);
+            int start = chunk * CHUNK;
+            int end = Math.min(N, start + CHUNK);
+            float[] sigmoid = new float[end - start];
+            sigmoidOfTwiceInner(sigmoid, inp, start, end - start);
+            int n = start;
+            for (; n + L <= end; n += L) {
+                FloatVector x = FloatVector.fromArray(SPECIES, inp, n);
+                FloatVector s = FloatVector.fromArray(SPECIES, sigmoid, n - start);
                 FloatVector slope = x.mul(x).mul(3f * CUBIC).add(1f).mul(SQRT_2_OVER_PI);
                 FloatVector derivative = s.neg().add(1f).mul(s).mul(2f).mul(x).fma(slope, s);
-                FloatVector.fromArray(SPECIES, dout, n, mask)
-                        .fma(derivative, FloatVector.fromArray(SPECIES, dinp, n, mask))
-                        .intoArray(dinp, n, mask);
+                FloatVector.fromArray(SPECIES, dout, n).fma(derivative, FloatVector.fromArray(SPECIES, dinp, n))
+                        .intoArray(dinp, n);
+            }
+            for (; n < end; n++) { // one lane's operations
+                float x = inp[n];
+                float s = sigmoid[n - start];
+                float slope = (x * x * (3f * CUBIC) + 1f) * SQRT_2_OVER_PI;
+                float derivative = Math.fma((1f - s) * s * 2f * x, slope, s);
+                dinp[n] = Math.fma(dout[n], derivative, dinp[n]);
             }
         });
     }

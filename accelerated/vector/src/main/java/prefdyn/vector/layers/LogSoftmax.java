@@ -1,7 +1,6 @@
 package prefdyn.vector.layers;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import prefdyn.reference.util.Parallel;
 
@@ -9,8 +8,8 @@ import static prefdyn.vector.layers.MatrixProduct.SPECIES;
 
 /**
  * Row-wise log-softmax {@code logp[v] = (z[v] − m) − log Σ_u exp(z[u] − m)}, m = max_u z[u], in float32, as
- * {@code prefdyn.reference.layers.LogSoftmax}; the sum of exponentials runs in lanes and is then added in lane
- * order, the logarithm is one float64 {@code Math.log} per row.
+ * {@code prefdyn.reference.layers.LogSoftmax}; the sum of exponentials runs in lanes and is then added over the
+ * lanes, the logarithm is one float64 {@code Math.log} per row.
  */
 public final class LogSoftmax {
 
@@ -24,28 +23,43 @@ public final class LogSoftmax {
      * @param logits   [N,V]
      */
     public static void logSoftmaxForward(Parallel parallel, float[] logProbs, float[] logits, int N, int V) {
+        int full = V - V % L; // whole vectors; the rest one element at a time
         parallel.forEach(N, n -> {
             int row = n * V;
             FloatVector maxima = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
-            for (int v = 0; v < V; v += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(v, V);
-                maxima = maxima.max(FloatVector.fromArray(SPECIES, logits, row + v, mask)
-                        .blend(Float.NEGATIVE_INFINITY, mask.not()));
+            for (int v = 0; v < full; v += L) {
+                maxima = maxima.max(FloatVector.fromArray(SPECIES, logits, row + v));
             }
             float max = maxima.reduceLanes(VectorOperators.MAX); // exact in any order
-            FloatVector sums = FloatVector.zero(SPECIES);
-            for (int v = 0; v < V; v += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(v, V);
-                FloatVector e = VectorMath.exp(FloatVector.fromArray(SPECIES, logits, row + v, mask).sub(max));
-                sums = sums.add(e.blend(0f, mask.not()));
+            for (int v = full; v < V; v++) {
+                max = Math.max(max, logits[row + v]);
             }
-            float logSum = (float) Math.log(VectorMath.sumLanes(sums, VectorMath.scratch(), 0f));
-            for (int v = 0; v < V; v += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(v, V);
-                FloatVector.fromArray(SPECIES, logits, row + v, mask).sub(max).sub(logSum)
-                        .intoArray(logProbs, row + v, mask);
+            // e^(z − m) into the output row first, summed from there
+            System.arraycopy(logits, row, logProbs, row, V);
+            VectorMath.exp(logProbs, row, V, max);
+            float logSum = (float) Math.log(sum(logProbs, row, V, full));
+            for (int v = 0; v < full; v += L) {
+                FloatVector.fromArray(SPECIES, logits, row + v).sub(max).sub(logSum).intoArray(logProbs, row + v);
+            }
+            for (int v = full; v < V; v++) {
+                logProbs[row + v] = logits[row + v] - max - logSum;
             }
         });
+    }
+
+    /** Σ of x[from .. from+V): lanes over the first {@code full} elements, then the rest in order. */
+    private static float sum(float[] x, int from, int V, int full) {
+        FloatVector sums = FloatVector.zero(SPECIES);
+        for (int v = 0; v < full; v += L) {
+            sums = sums.add(FloatVector.fromArray(SPECIES, x, from + v));
+        }
+        float[] lanes = VectorMath.scratch();
+        sums.intoArray(lanes, 0);
+        float total = VectorMath.sumLanes(lanes);
+        for (int v = full; v < V; v++) {
+            total += x[from + v];
+        }
+        return total;
     }
 
     /**
@@ -58,26 +72,28 @@ public final class LogSoftmax {
      */
     public static void logSoftmaxBackward(Parallel parallel, float[] dlogits, float[] dlogProbs, float[] logProbs,
                                           int N, int V) {
+        int full = V - V % L;
         parallel.forEach(N, n -> {
             int row = n * V;
-            FloatVector sums = FloatVector.zero(SPECIES);
             boolean allZero = true;
-            for (int v = 0; v < V; v += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(v, V);
-                FloatVector d = FloatVector.fromArray(SPECIES, dlogProbs, row + v, mask);
-                allZero &= !d.compare(VectorOperators.NE, 0f).anyTrue();
-                sums = sums.add(d);
+            for (int v = 0; v < V && allZero; v++) {
+                allZero = dlogProbs[row + v] == 0f;
             }
             if (allZero) {
-                return;
+                return; // exact: a row without upstream gradient contributes nothing
             }
-            float total = VectorMath.sumLanes(sums, VectorMath.scratch(), 0f);
-            for (int v = 0; v < V; v += L) {
-                VectorMask<Float> mask = SPECIES.indexInRange(v, V);
-                FloatVector p = VectorMath.exp(FloatVector.fromArray(SPECIES, logProbs, row + v, mask));
-                FloatVector d = FloatVector.fromArray(SPECIES, dlogProbs, row + v, mask);
-                p.mul(-total).add(d).add(FloatVector.fromArray(SPECIES, dlogits, row + v, mask))
-                        .intoArray(dlogits, row + v, mask);
+            float total = sum(dlogProbs, row, V, full);
+            float[] probs = new float[V];                                    // [V] p = e^logp of this row
+            System.arraycopy(logProbs, row, probs, 0, V);
+            VectorMath.exp(probs, 0, V, 0f);
+            FloatVector minusTotal = FloatVector.broadcast(SPECIES, -total);
+            for (int v = 0; v < full; v += L) {
+                FloatVector p = FloatVector.fromArray(SPECIES, probs, v);
+                FloatVector d = FloatVector.fromArray(SPECIES, dlogProbs, row + v);
+                p.fma(minusTotal, d).add(FloatVector.fromArray(SPECIES, dlogits, row + v)).intoArray(dlogits, row + v);
+            }
+            for (int v = full; v < V; v++) {
+                dlogits[row + v] += Math.fma(probs[v], -total, dlogProbs[row + v]);
             }
         });
     }

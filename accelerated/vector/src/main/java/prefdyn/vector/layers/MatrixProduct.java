@@ -1,7 +1,6 @@
 package prefdyn.vector.layers;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 import prefdyn.reference.util.Parallel;
 
@@ -17,7 +16,7 @@ import prefdyn.reference.util.Parallel;
  * <h2>Why the loops compute tiles</h2>
  * A tile of {@value #ROWS} rows × 2 vectors of columns keeps its 8 sums in vector registers while k runs, so each
  * row of b loaded serves four rows and each a value broadcast serves two vectors. Every element of c is the same
- * chain of fused multiply-adds in ascending k whatever tile, edge loop or masked vector computes it (a lane of a
+ * chain of fused multiply-adds in ascending k whatever tile, edge loop or single element computes it (a lane of a
  * vector FMA and {@link Math#fma} both round once), so neither the tiling, nor the number of rows in the call (a
  * sampling step's one row against a forward's B·T), nor the thread count changes a bit. Work is split into fixed
  * blocks of {@value #BLOCK_ROWS} rows × {@value #BLOCK_COLUMNS} columns, whatever the thread count.
@@ -49,6 +48,10 @@ final class MatrixProduct {
         if (M == 0 || Nc == 0) {
             return;
         }
+        // where each sum starts: init[initOff + m·initLd + n] (c itself, the bias row for every m, or zeros)
+        float[] init = start == Start.ACCUMULATE ? c : start == Start.BIAS ? bias : new float[Nc];
+        int initOff = start == Start.ACCUMULATE ? cOff : start == Start.BIAS ? biasOff : 0;
+        int initLd = start == Start.ACCUMULATE ? ldc : 0;
         int rowBlocks = (M + BLOCK_ROWS - 1) / BLOCK_ROWS;
         int columnBlocks = (Nc + BLOCK_COLUMNS - 1) / BLOCK_COLUMNS;
         parallel.forEach(rowBlocks * columnBlocks, task -> {
@@ -56,56 +59,56 @@ final class MatrixProduct {
             int n0 = (task % columnBlocks) * BLOCK_COLUMNS;
             int m1 = Math.min(M, m0 + BLOCK_ROWS);
             int n1 = Math.min(Nc, n0 + BLOCK_COLUMNS);
-            block(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, bias, biasOff, start, m0, m1, n0, n1, K);
+            block(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, init, initOff, initLd, m0, m1, n0, n1, K);
         });
     }
 
     private static void block(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol, float[] b,
-                              int bOff, int ldb, float[] bias, int biasOff, Start start, int m0, int m1, int n0,
+                              int bOff, int ldb, float[] init, int initOff, int initLd, int m0, int m1, int n0,
                               int n1, int K) {
         int n = n0;
         for (; n + 2 * L <= n1; n += 2 * L) {
             int m = m0;
             for (; m + ROWS <= m1; m += ROWS) {
-                tile4x2(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, bias, biasOff, start, m, n, K);
+                tile4x2(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, init, initOff, initLd, m, n, K);
             }
             for (; m < m1; m++) {
-                oneRow(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, bias, biasOff, start, m, n, K,
-                        SPECIES.maskAll(true));
-                oneRow(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, bias, biasOff, start, m, n + L, K,
-                        SPECIES.maskAll(true));
+                oneRow(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, init, initOff, initLd, m, n, K);
+                oneRow(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, init, initOff, initLd, m, n + L, K);
             }
         }
-        for (; n < n1; n += L) { // the last columns: one vector at a time, the final one masked
-            VectorMask<Float> mask = SPECIES.indexInRange(n, n1);
+        for (; n + L <= n1; n += L) { // the last columns: one vector at a time
             for (int m = m0; m < m1; m++) {
-                oneRow(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, bias, biasOff, start, m, n, K, mask);
+                oneRow(c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, ldb, init, initOff, initLd, m, n, K);
             }
         }
-    }
-
-    private static FloatVector initial(float[] c, int at, float[] bias, int biasAt, Start start,
-                                       VectorMask<Float> mask) {
-        return switch (start) {
-            case ZERO -> FloatVector.zero(SPECIES);
-            case BIAS -> FloatVector.fromArray(SPECIES, bias, biasAt, mask);
-            case ACCUMULATE -> FloatVector.fromArray(SPECIES, c, at, mask);
-        };
+        for (; n < n1; n++) { // fewer than L columns left: one element at a time, the same chain of FMAs
+            for (int m = m0; m < m1; m++) {
+                float sum = init[initOff + m * initLd + n];
+                int am = aOff + m * aRow;
+                for (int k = 0; k < K; k++) {
+                    sum = Math.fma(a[am + k * aCol], b[bOff + k * ldb + n], sum);
+                }
+                c[cOff + m * ldc + n] = sum;
+            }
+        }
     }
 
     /** c[m..m+3, n..n+2L): the sum {@code sRJ} belongs to row m+R and vector J. */
     private static void tile4x2(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol, float[] b,
-                                int bOff, int ldb, float[] bias, int biasOff, Start start, int m, int n, int K) {
-        VectorMask<Float> all = SPECIES.maskAll(true);
+                                int bOff, int ldb, float[] init, int initOff, int initLd, int m, int n, int K) {
         int c0 = cOff + m * ldc + n;
         int c1 = c0 + ldc;
         int c2 = c1 + ldc;
         int c3 = c2 + ldc;
-        int bi = biasOff + n;
-        FloatVector s00 = initial(c, c0, bias, bi, start, all), s01 = initial(c, c0 + L, bias, bi + L, start, all);
-        FloatVector s10 = initial(c, c1, bias, bi, start, all), s11 = initial(c, c1 + L, bias, bi + L, start, all);
-        FloatVector s20 = initial(c, c2, bias, bi, start, all), s21 = initial(c, c2 + L, bias, bi + L, start, all);
-        FloatVector s30 = initial(c, c3, bias, bi, start, all), s31 = initial(c, c3 + L, bias, bi + L, start, all);
+        int i0 = initOff + m * initLd + n;
+        int i1 = i0 + initLd;
+        int i2 = i1 + initLd;
+        int i3 = i2 + initLd;
+        FloatVector s00 = FloatVector.fromArray(SPECIES, init, i0), s01 = FloatVector.fromArray(SPECIES, init, i0 + L);
+        FloatVector s10 = FloatVector.fromArray(SPECIES, init, i1), s11 = FloatVector.fromArray(SPECIES, init, i1 + L);
+        FloatVector s20 = FloatVector.fromArray(SPECIES, init, i2), s21 = FloatVector.fromArray(SPECIES, init, i2 + L);
+        FloatVector s30 = FloatVector.fromArray(SPECIES, init, i3), s31 = FloatVector.fromArray(SPECIES, init, i3 + L);
         int a0 = aOff + m * aRow;
         int a1 = a0 + aRow;
         int a2 = a1 + aRow;
@@ -138,19 +141,18 @@ final class MatrixProduct {
         s31.intoArray(c, c3 + L);
     }
 
-    /** c[m, n..n+L) under {@code mask}, each lane the same chain of FMAs as in {@link #tile4x2}. */
+    /** c[m, n..n+L), each lane the same chain of FMAs as in {@link #tile4x2}. */
     private static void oneRow(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol, float[] b,
-                               int bOff, int ldb, float[] bias, int biasOff, Start start, int m, int n, int K,
-                               VectorMask<Float> mask) {
+                               int bOff, int ldb, float[] init, int initOff, int initLd, int m, int n, int K) {
         int at = cOff + m * ldc + n;
-        FloatVector sum = initial(c, at, bias, biasOff + n, start, mask);
+        FloatVector sum = FloatVector.fromArray(SPECIES, init, initOff + m * initLd + n);
         int am = aOff + m * aRow;
         int bk = bOff + n;
         for (int k = 0; k < K; k++, bk += ldb) {
             FloatVector x = FloatVector.broadcast(SPECIES, a[am + k * aCol]);
-            sum = x.fma(FloatVector.fromArray(SPECIES, b, bk, mask), sum);
+            sum = x.fma(FloatVector.fromArray(SPECIES, b, bk), sum);
         }
-        sum.intoArray(c, at, mask);
+        sum.intoArray(c, at);
     }
 
     /**

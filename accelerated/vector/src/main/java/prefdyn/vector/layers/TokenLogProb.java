@@ -1,7 +1,6 @@
 package prefdyn.vector.layers;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 import static prefdyn.vector.layers.MatrixProduct.SPECIES;
@@ -52,7 +51,7 @@ public final class TokenLogProb {
 
     /**
      * Entropy −Σ_v p·log p and max_v p of the distribution predicting position t, for 1 ≤ t &lt; lengths[b]; 0
-     * elsewhere (metrics only), with p = e^logp ({@link VectorMath#exp}) and the sum in lanes, then lane order.
+     * elsewhere (metrics only), with p = e^logp ({@link VectorMath#exp}) and the sum in lanes, then over the lanes ({@link VectorMath#sumLanes}).
      *
      * @param entropies [B,T] written
      * @param maxProbs  [B,T] written
@@ -62,23 +61,31 @@ public final class TokenLogProb {
     public static void predictionStatistics(float[] entropies, float[] maxProbs, float[] logProbs, int[] lengths,
                                             int B, int T, int V) {
         float[] scratch = VectorMath.scratch();
+        float[] probs = new float[V];                                        // [V] e^logp of one row
+        int full = V - V % L;
         for (int b = 0; b < B; b++) {
             for (int t = 0; t < T; t++) {
                 float entropy = 0f;
                 float maxProb = 0f;
                 if (t >= 1 && t < lengths[b]) {
                     int row = (b * T + t - 1) * V;
+                    System.arraycopy(logProbs, row, probs, 0, V);
+                    VectorMath.exp(probs, 0, V, 0f);
                     FloatVector sums = FloatVector.zero(SPECIES);
                     FloatVector maxima = FloatVector.zero(SPECIES);
-                    for (int v = 0; v < V; v += L) {
-                        VectorMask<Float> mask = SPECIES.indexInRange(v, V);
-                        FloatVector logP = FloatVector.fromArray(SPECIES, logProbs, row + v, mask);
-                        FloatVector p = VectorMath.exp(logP).blend(0f, mask.not());
-                        sums = p.fma(logP, sums);
+                    for (int v = 0; v < full; v += L) {
+                        FloatVector p = FloatVector.fromArray(SPECIES, probs, v);
+                        sums = p.fma(FloatVector.fromArray(SPECIES, logProbs, row + v), sums);
                         maxima = maxima.max(p);
                     }
-                    entropy = -VectorMath.sumLanes(sums, scratch, 0f);
+                    sums.intoArray(scratch, 0);
+                    float sum = VectorMath.sumLanes(scratch);
                     maxProb = maxima.reduceLanes(VectorOperators.MAX); // exact in any order
+                    for (int v = full; v < V; v++) {
+                        sum = Math.fma(probs[v], logProbs[row + v], sum);
+                        maxProb = Math.max(maxProb, probs[v]);
+                    }
+                    entropy = -sum;
                 }
                 entropies[b * T + t] = entropy;
                 maxProbs[b * T + t] = maxProb;

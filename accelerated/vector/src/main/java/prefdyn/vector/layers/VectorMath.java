@@ -26,53 +26,80 @@ final class VectorMath {
     /** Below ln(2⁻¹²⁶) exp underflows to a subnormal; the lanes there are set to 0. */
     private static final float UNDERFLOW = -87.33654f;
     private static final float OVERFLOW = 88.37626f;
+    /** Cephes' expf polynomial for e^r on |r| ≤ ln2/2: 1 + r + r²·(P5 + r·(P4 + … + r·P0)). */
+    private static final float P0 = 1.9875691500e-4f;
+    private static final float P1 = 1.3981999507e-3f;
+    private static final float P2 = 8.3334519073e-3f;
+    private static final float P3 = 4.1665795894e-2f;
+    private static final float P4 = 1.6666665459e-1f;
+    private static final float P5 = 5.0000001201e-1f;
 
     private VectorMath() {
     }
 
     /**
-     * e^x per lane (Cephes' expf: x = k·ln2 + r with |r| ≤ ln2/2, e^r by a degree-6 polynomial, then scaled by
-     * 2^k through the exponent bits); within 2 ulp of e^x for x in [−87.3, 88.3], 0 below, e^88.3 above.
+     * values[start + j] ← e^(values[start + j] − shift) for j in [0, n), in lanes (Cephes' expf: x = k·ln2 + r
+     * with |r| ≤ ln2/2, e^r by a degree-6 polynomial, then scaled by 2^k through the exponent bits); within 2 ulp
+     * of e^x for x in [−87.3, 88.3], 0 below, e^88.3 above. It works on an array, not on a vector argument, so no
+     * vector crosses a call the JIT may decline to inline (where it would be boxed).
+     *
+     * @param values [≥ start + n] overwritten
      */
-    static FloatVector exp(FloatVector x) {
-        FloatVector clamped = x.max(UNDERFLOW).min(OVERFLOW);
-        FloatVector k = clamped.fma(LOG2E, ROUNDER).sub(ROUNDER);
-        FloatVector r = k.fma(constant(-LN2_HIGH), clamped);
-        r = k.fma(constant(-LN2_LOW), r);
-        FloatVector p = FloatVector.broadcast(SPECIES, 1.9875691500e-4f);
-        p = p.fma(r, constant(1.3981999507e-3f));
-        p = p.fma(r, constant(8.3334519073e-3f));
-        p = p.fma(r, constant(4.1665795894e-2f));
-        p = p.fma(r, constant(1.6666665459e-1f));
-        p = p.fma(r, constant(5.0000001201e-1f));
-        FloatVector r2 = r.mul(r);
-        FloatVector y = p.fma(r2, r).add(1f);
-        IntVector exponent = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        FloatVector scale = exponent.reinterpretAsFloats();
-        return y.mul(scale).blend(0f, x.lt(UNDERFLOW));
+    static void exp(float[] values, int start, int n, float shift) {
+        int j = 0;
+        for (; j + L <= n; j += L) {
+            FloatVector x = FloatVector.fromArray(SPECIES, values, start + j).sub(shift);
+            FloatVector clamped = x.max(UNDERFLOW).min(OVERFLOW);
+            FloatVector k = clamped.fma(LOG2E, ROUNDER).sub(ROUNDER);
+            FloatVector r = k.fma(FloatVector.broadcast(SPECIES, -LN2_HIGH), clamped);
+            r = k.fma(FloatVector.broadcast(SPECIES, -LN2_LOW), r);
+            FloatVector p = FloatVector.broadcast(SPECIES, P0);
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P1));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P2));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P3));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P4));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, P5));
+            FloatVector y = p.fma(r.mul(r), r).add(1f);
+            IntVector exponent = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127).mul(1 << 23); // 2^k
+            y.mul(exponent.reinterpretAsFloats()).blend(0f, x.lt(UNDERFLOW)).intoArray(values, start + j);
+        }
+        for (; j < n; j++) { // the last elements: one lane's operations in scalar form, the same bits
+            values[start + j] = exp(values[start + j] - shift);
+        }
     }
 
-    private static FloatVector constant(float value) {
-        return FloatVector.broadcast(SPECIES, value);
-    }
-
-    /** e^x of one float, the same operations as one lane of {@link #exp(FloatVector)}. */
+    /** e^x, the operations of one lane of {@link #exp(float[], int, int, float)}. */
     static float exp(float x) {
-        return exp(FloatVector.broadcast(SPECIES, x)).lane(0);
+        float clamped = Math.min(Math.max(x, UNDERFLOW), OVERFLOW);
+        float k = Math.fma(clamped, LOG2E, ROUNDER) - ROUNDER;
+        float r = Math.fma(k, -LN2_HIGH, clamped);
+        r = Math.fma(k, -LN2_LOW, r);
+        float p = P0;
+        p = Math.fma(p, r, P1);
+        p = Math.fma(p, r, P2);
+        p = Math.fma(p, r, P3);
+        p = Math.fma(p, r, P4);
+        p = Math.fma(p, r, P5);
+        float y = Math.fma(p, r * r, r) + 1f;
+        float scale = Float.intBitsToFloat(((int) k + 127) * (1 << 23));
+        return x < UNDERFLOW ? 0f : y * scale;
     }
 
     /**
-     * Σ of the lanes, added in lane order 0, 1, …, L−1 onto {@code start}.
+     * Σ of the L lanes a vector was stored into ({@code v.intoArray(lanes, 0)}), in a fixed pairwise order: lane i
+     * plus lane i + L/2, then the same on the L/2 sums, down to one (log₂ L dependent additions instead of L).
+     * Taking the array, not the vector, keeps the vector from crossing a call boundary the JIT may not inline,
+     * where it would be boxed. Overwrites {@code lanes}.
      *
-     * @param scratch [≥ L] overwritten
+     * @param lanes [L]
      */
-    static float sumLanes(FloatVector v, float[] scratch, float start) {
-        v.intoArray(scratch, 0);
-        float sum = start;
-        for (int i = 0; i < L; i++) {
-            sum += scratch[i];
+    static float sumLanes(float[] lanes) {
+        for (int width = L / 2; width >= 1; width /= 2) {
+            for (int i = 0; i < width; i++) {
+                lanes[i] += lanes[i + width];
+            }
         }
-        return sum;
+        return lanes[0];
     }
 
     /** A scratch array for {@link #sumLanes}. */
