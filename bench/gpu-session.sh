@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Issue 8's whole GPU session in one script, for a machine with an NVIDIA GPU, PyTorch and no Maven or JDK. Run it
+# The whole GPU session of docs/benchmarks.md in one script, for a machine with an NVIDIA GPU, PyTorch and no Maven or JDK. Run it
 # from the repository root with the GPU bundle beside it:
 #
 #   here:             accelerated/scripts/gpu-bundle.sh          # builds accelerated/target/gpu-bundle.tgz (~34 MiB)
@@ -11,7 +11,7 @@
 #                      reference, on the GPU's OpenCL) and TwinBenchmark at batch $CHECK_BATCH
 #   gpu-compare.txt    bench/pytorch/gpu-compare.sh with the bundle's prefdyn: the PyTorch agreement check, then
 #                      `prefdyn bench --engine accelerated --batch $BATCH --items $ITEMS` and the PyTorch eager DPO step
-#                      at the same batch, with the two ratios of issue 8's GPU goals
+#                      at the same batch, with the two ratios of the GPU goals (docs/benchmarks.md)
 #   perf-history.jsonl the bench's record line, to append to docs/perf-history.jsonl
 # Environment: OUT (default a new temporary directory, printed), BATCH (default 64), REPEATS (default 5), ITEMS
 # (default dpo,g-dpo,g-dpo-linear), CHECK_BATCH (default 8), BUNDLE (default accelerated/target/gpu-bundle.tgz),

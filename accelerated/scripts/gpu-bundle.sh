@@ -4,7 +4,7 @@
 # a one-line NVIDIA ICD file, plus run.sh (differential checks, then TwinBenchmark) and prefdyn (the command line:
 # `gpu-bundle/prefdyn bench --engine accelerated ...`). The driver's libnvidia-opencl.so.1 must be on the GPU
 # machine (the NVIDIA container toolkit mounts it). The .tgz is what travels (the limit is on it); bench/gpu-session.sh
-# unpacks it and runs the whole device session of issue 8.
+# unpacks it and runs the whole GPU session (docs/benchmarks.md, "The GPU session, prepared").
 #
 #   accelerated/scripts/gpu-bundle.sh [output-dir]     # default: accelerated/target/gpu-bundle (+ .tgz beside it)
 #
@@ -68,7 +68,7 @@ fi
 "${java[@]}" prefdyn.accelerated.check.DifferentialCheck
 status=$?
 echo "run: differential checks exited with $status"
-"${java[@]}" prefdyn.accelerated.bench.TwinBenchmark "${BENCH_BATCH:-8}" "${BENCH_REPEATS:-15}"
+"${java[@]}" prefdyn.cli.bench.TwinBenchmark "${BENCH_BATCH:-8}" "${BENCH_REPEATS:-15}"
 exit $status
 RUN
 chmod +x "$out/run.sh"

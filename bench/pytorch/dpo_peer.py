@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""PyTorch peer of prefdyn's reference GPT and DPO step (issue 8).
+"""PyTorch peer of prefdyn's reference GPT and DPO step (bench/pytorch/README.md).
 
 The same model as prefdyn.reference.model.GptModel -- GPT-2, pre-LayerNorm, Hugging Face tensor names, Conv1D
 weights stored [in, out], the LM head tied to wte, LayerNorm eps 1e-5 with the biased variance, GELU in its tanh

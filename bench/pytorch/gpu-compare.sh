@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
-# Issue 8's GPU comparison, on one machine, from the repository root's checkout:
+# The GPU comparison of docs/benchmarks.md (twin, reference and PyTorch), on one machine, from the repository root's checkout:
 #   1. the agreement check: `prefdyn grad` dumps one DPO step of the committed SFT model, the PyTorch peer recomputes it
 #      on the GPU in float64 and in float32 and prints the largest relative errors;
 #   2. `prefdyn bench --engine accelerated --batch $BATCH --record`: the twin and the reference on this machine's CPU
 #      in the same run, the twin's kernel launches, G cost / step cost; one line appended to docs/perf-history.jsonl;
 #   3. the PyTorch peer's eager DPO step at the same batch, float32 (the twin's precision), with prefdyn's split
 #      backward (the same step) and with one backward (TRL's step);
-#   4. both DPO-step medians side by side, with the two ratios of issue 8's goals.
+#   4. both DPO-step medians side by side, with the two ratios of the GPU goals (docs/benchmarks.md).
 # Environment: BATCH (pairs, default 64), REPEATS (default 7), THREADS (reference threads, default all cores),
 # ITEMS (what prefdyn bench times, default all; bench/gpu-session.sh uses dpo,g-dpo,g-dpo-linear), CHECKPOINT (default
 # the committed SFT model), PYTHON (default python3, which must import torch), PREFDYN (the command line, default

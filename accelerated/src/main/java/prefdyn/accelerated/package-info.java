@@ -10,7 +10,8 @@
  *   <li>{@link prefdyn.accelerated.kernels}: the OpenCL program, one kernel class per reference layer, the host
  *       side that launches it ({@code TwinDevice}) and every kernel on host arrays ({@code Twins}).</li>
  *   <li>{@link prefdyn.accelerated.check}: the tolerances, and a main-style differential checker for machines
- *       without Maven; {@link prefdyn.accelerated.bench}: the twin-versus-reference benchmark.</li>
+ *       without Maven. The twin-versus-reference benchmark is {@code TwinBenchmark} in the command line's
+ *       {@code prefdyn.cli.bench}, with every other benchmark timed by hand.</li>
  * </ul>
  */
 package prefdyn.accelerated;

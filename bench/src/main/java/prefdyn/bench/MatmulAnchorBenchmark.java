@@ -18,11 +18,11 @@ import prefdyn.reference.util.Parallel;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The anchor of issue 8: every matrix product of the model (see {@link MatmulShape}), forward and backward, by the
- * reference's plain loops on 1 and 2 threads and by EJML 0.46's dense row-major multiply, single-threaded
- * ({@code CommonOps_DDRM}) and concurrent ({@code CommonOps_MT_DDRM}, limited to 2 threads like the reference), on
- * the same arrays (see {@link MatmulAnchors}). {@code Summary} reports reference / EJML per shape; the goal is a
- * ratio of at most 4 against single-threaded EJML.
+ * The EJML anchor of {@code docs/benchmarks.md} ("Layers and EJML anchors"): every matrix product of the model (see
+ * {@link MatmulShape}), forward and backward, by the reference's plain loops on 1 and 2 threads and by EJML 0.46's
+ * dense row-major multiply, single-threaded ({@code CommonOps_DDRM}) and concurrent ({@code CommonOps_MT_DDRM}, limited
+ * to 2 threads like the reference), on the same arrays (see {@link MatmulAnchors}). {@code Summary} reports reference /
+ * EJML per shape; the goal is a ratio of at most 4 against single-threaded EJML.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)

@@ -12,10 +12,10 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
-import prefdyn.reference.bench.ForwardBackwardBenchmark;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.FlopCount;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptInitializer;
@@ -55,7 +55,7 @@ public class ModelStepBenchmark {
         GptConfig gpt = ModelSize.of(config).config();
         model = new GptModel(gpt, parallel);
         GptInitializer.initialize(model.layout(), model.parameters(), 1);
-        batch = ForwardBackwardBenchmark.randomBatch(gpt, ModelSize.BATCH, gpt.contextLength(), 1234);
+        batch = RandomBatches.fullBatch(gpt, ModelSize.BATCH, gpt.contextLength(), 1234);
         seeds = meanOfPredictedTokens(batch);
     }
 
@@ -77,7 +77,7 @@ public class ModelStepBenchmark {
      */
     static long flopsPerStep(ModelSize size) {
         GptConfig gpt = size.config();
-        TokenBatch batch = ForwardBackwardBenchmark.randomBatch(gpt, ModelSize.BATCH, gpt.contextLength(), 1234);
+        TokenBatch batch = RandomBatches.fullBatch(gpt, ModelSize.BATCH, gpt.contextLength(), 1234);
         return FlopCount.forward(gpt, batch.batchSize(), batch.maxLength())
                 + FlopCount.backward(gpt, batch.batchSize(), batch.maxLength(), meanOfPredictedTokens(batch));
     }

@@ -26,7 +26,8 @@ import java.util.function.LongSupplier;
  * Runs the benchmarks of this module with JMH and prints, from that one run, the tables of docs/benchmarks.md:
  * <ol>
  *   <li>every matrix product of the model, reference loops against EJML, as time per call, the ratio
- *       reference / EJML (issue 8's goal: at most 4 against single-threaded EJML) and GFLOP/s;</li>
+ *       reference / EJML (the goal of {@code docs/benchmarks.md}: at most 4 against single-threaded EJML) and
+ *       GFLOP/s;</li>
  *   <li>every layer's forward and backward, reference on 1 and 2 threads against the twin;</li>
  *   <li>the whole model's forward + backward in tokens/s and GFLOP/s ({@link FlopCount}).</li>
  * </ol>
@@ -132,7 +133,7 @@ public final class Summary {
             }
         }
         if (worst > 0) {
-            text.append(String.format("%nGoal (issue 8): the reference's loops within %.0f× of single-threaded EJML on "
+            text.append(String.format("%nGoal: the reference's loops within %.0f× of single-threaded EJML on "
                             + "every shape. Largest ratio in this run: %.2f (%s): %s.%n", GOAL, worst, worstWhere,
                     worst <= GOAL ? "met" : String.format("not met, by a factor %.2f", worst / GOAL)));
         }

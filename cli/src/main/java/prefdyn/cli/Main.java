@@ -5,6 +5,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.base.Version;
+import prefdyn.cli.command.AnalyzeCommand;
+import prefdyn.cli.command.BenchCommand;
+import prefdyn.cli.command.DemoCommand;
+import prefdyn.cli.command.GenerateCommand;
+import prefdyn.cli.command.GradCommand;
+import prefdyn.cli.command.PairsCommand;
+import prefdyn.cli.command.ReportCommand;
+import prefdyn.cli.command.ReproduceCommand;
+import prefdyn.cli.command.SftCommand;
+import prefdyn.cli.command.TrainCommand;
+
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;

@@ -12,8 +12,8 @@ import java.util.regex.Pattern;
  * <p><b>Never use it as a training reward.</b> It exists to grade policies trained on the
  * {@link NaiveBayesSentiment} reward, so that a policy cannot game the judge it is graded by (the DPO paper's
  * "ground-truth reward", and the win rate against the SFT model). It shares nothing with the training reward:
- * no data, no features, no parameters. On full IMDb reviews its sign agrees with the reviewer's label about 70%
- * of the time ({@code datasets.md} §3).
+ * no data, no features, no parameters. On full IMDb reviews its sign agrees with the review's label about 70%
+ * of the time ({@code docs/data.md}, "The reward and the judge").
  *
  * <p>Scoring: the text is lower-cased, the curly apostrophe ’ becomes ', and it is split into words matching
  * {@code [\p{L}\p{N}]+(?:['-][\p{L}\p{N}]+)*} (so "can't" and "well-being" are one word each). Scanning left to

@@ -1,13 +1,14 @@
 package prefdyn.datasets;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
 /** Replacing a file in one step, so that a reader sees the old file or the new one, never a half-written one. */
-final class AtomicFiles {
+public final class AtomicFiles {
 
     private AtomicFiles() {
     }
@@ -31,6 +32,19 @@ final class AtomicFiles {
             Files.move(temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING);
+        }
+    }
+
+    /** Writes {@code text} as UTF-8 to {@code target} through a temporary sibling and one rename. */
+    public static void writeString(Path target, String text) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path temporary = temporarySibling(absolute);
+        try {
+            Files.writeString(temporary, text, StandardCharsets.UTF_8);
+            moveIntoPlace(temporary, absolute);
+        } finally {
+            Files.deleteIfExists(temporary);
         }
     }
 }

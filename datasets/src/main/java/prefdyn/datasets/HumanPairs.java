@@ -7,9 +7,9 @@ import java.util.Random;
 import java.util.TreeMap;
 
 /**
- * Fully human "shared-opening" preference pairs ({@code datasets.md} §2.2, in the spirit of SHP): the prompt is a
- * review opening of k words that both a positive and a negative reviewer wrote; the chosen continuation is the
- * positive reviewer's, the rejected one the negative reviewer's. Both are cut to the same budget of byte tokens,
+ * Fully human "shared-opening" preference pairs ({@code docs/data.md}, "The pairs"; in the spirit of SHP): the prompt
+ * is an opening of k words that both a positive and a negative review begin with; the chosen continuation is the
+ * positive review's, the rejected one the negative review's. Both are cut to the same budget of byte tokens,
  * so that length does not tell them apart.
  *
  * <p>Construction, with {@code random = new Random(seed)}:

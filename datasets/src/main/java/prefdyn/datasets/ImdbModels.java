@@ -22,8 +22,9 @@ public final class ImdbModels {
     public static final String SFT_RESOURCE_FOLDER = "/prefdyn/datasets/sft-model/";
 
     /**
-     * The SFT policy's shape: the brief's tiny default (byte-level V = 257, C = 64, L = 2, H = 4, T = 64). Prompts
-     * and continuations are cut to {@link #MAX_PROMPT_BYTES} and {@link #MAX_RESPONSE_BYTES} so a pair fits T.
+     * The SFT policy's shape: the tiny default shape of {@code docs/architecture.md} (byte-level V = 257, C = 64,
+     * L = 2, H = 4, T = 64). Prompts and continuations are cut to {@link #MAX_PROMPT_BYTES} and
+     * {@link #MAX_RESPONSE_BYTES} so a pair fits T.
      */
     public static final GptConfig SFT_CONFIG = new GptConfig(ByteTokenizer.VOCAB_SIZE, 64, 2, 4, 64, false, false);
 
@@ -38,14 +39,25 @@ public final class ImdbModels {
 
     /** Loads the committed SFT checkpoint (copied from the classpath to a temporary folder first). */
     public static LoadedCheckpoint committedSft() {
+        return fromClasspath(SFT_RESOURCE_FOLDER);
+    }
+
+    /**
+     * Loads a checkpoint committed as a classpath folder (copied to a temporary folder first).
+     *
+     * @param folder the folder's classpath name, e.g. {@link #SFT_RESOURCE_FOLDER}; a leading and a trailing
+     *               slash are added when missing
+     */
+    public static LoadedCheckpoint fromClasspath(String folder) {
+        String prefix = (folder.startsWith("/") ? "" : "/") + folder + (folder.endsWith("/") ? "" : "/");
         try {
-            Path directory = Files.createTempDirectory("prefdyn-sft");
+            Path directory = Files.createTempDirectory("prefdyn-checkpoint");
             try {
                 for (String file : new String[] {Checkpoint.MODEL_FILE, Checkpoint.CONFIG_FILE}) {
-                    try (InputStream in = ImdbModels.class.getResourceAsStream(SFT_RESOURCE_FOLDER + file)) {
+                    try (InputStream in = ImdbModels.class.getResourceAsStream(prefix + file)) {
                         if (in == null) {
-                            throw new IOException("classpath resource " + SFT_RESOURCE_FOLDER + file + " is missing;"
-                                    + " regenerate it with datasets/scripts/train-sft.sh");
+                            throw new IOException("classpath resource " + prefix + file + " is missing;"
+                                    + " regenerate the committed SFT model with datasets/scripts/train-sft.sh");
                         }
                         Files.copy(in, directory.resolve(file), StandardCopyOption.REPLACE_EXISTING);
                     }

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 
 /**
  * Measures the reward and the judge on the full split: the Naive-Bayes reward trained on half A and the AFINN-165
- * judge, each scored on half B (accuracy = the sign of the score agrees with the reviewer's label). The numbers
+ * judge, each scored on half B (accuracy = the sign of the score agrees with the review's label). The numbers
  * go into {@code datasets/README.md}.
  *
  * <pre>

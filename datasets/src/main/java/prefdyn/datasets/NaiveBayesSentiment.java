@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The training reward: a binarized Naive-Bayes log-count-ratio sentiment model on word unigrams and bigrams
- * (Wang and Manning 2012's NB features), exactly the recipe of {@code datasets.md} §3.
+ * (Wang and Manning 2012's NB features), exactly the recipe of {@code docs/data.md} ("The reward and the judge").
  *
  * <p>Training counts, for every feature g of {@link SentimentFeatures#grams}, the number of positive reviews
  * c⁺_g and of negative reviews c⁻_g that contain it. Features seen in fewer than {@code minCount} reviews in all
@@ -20,7 +20,7 @@ import java.util.Map;
  * term). A positive score predicts a positive review. The score, or its sigmoid, is the scalar reward given on
  * the last response token, like TRL's sentiment-classifier logit.
  *
- * <p>Measured accuracy (sign of the score against the reviewer's label): see {@code datasets/README.md}.
+ * <p>Measured accuracy (sign of the score against the review's label): see {@code datasets/README.md}.
  * Like any learned reward it can be gamed (repeating a strongly positive token), which is why win rates are
  * judged by the independent {@link AfinnJudge}.
  */

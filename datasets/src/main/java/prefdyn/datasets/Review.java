@@ -1,7 +1,7 @@
 package prefdyn.datasets;
 
 /**
- * One labelled movie review: its cleaned text and the reviewer's binary rating.
+ * One labelled movie review: its cleaned text and its author's binary rating.
  *
  * @param text  the review text (non-empty)
  * @param label 1 for a positive review (IMDb rating ≥ 7 in the original data), 0 for a negative one (≤ 4)
@@ -26,7 +26,7 @@ public record Review(String text, int label) {
         }
     }
 
-    /** Whether the reviewer liked the film. */
+    /** Whether the review's author liked the film. */
     public boolean positive() {
         return label == POSITIVE;
     }

@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The features of the Naive-Bayes reward ({@code datasets.md} §3): the text is lower-cased, split into the tokens
- * matched by {@code [a-z0-9']+|[!?]}, and reduced to the <em>set</em> of its unigrams and bigrams (binarized: a
- * feature counts once however often it occurs). A bigram is its two tokens joined by one space.
+ * The features of the Naive-Bayes reward ({@code docs/data.md}, "The reward and the judge"): the text is lower-cased,
+ * split into the tokens matched by {@code [a-z0-9']+|[!?]}, and reduced to the <em>set</em> of its unigrams and bigrams
+ * (binarized: a feature counts once however often it occurs). A bigram is its two tokens joined by one space.
  */
 public final class SentimentFeatures {
 

@@ -9,6 +9,8 @@ import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.NonFiniteValueException;
 import prefdyn.reference.optim.AdamWSettings;
@@ -53,10 +55,10 @@ class EngineContractTest {
     /** A NaN weight (here in the value head, read at every position) is reported where it first shows. */
     @Example
     void aNonFiniteOutputIsReportedWithItsSequenceAndPosition() {
-        double[] params = Fixtures.randomParameters(CONFIG, 1, 0.1);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 1, 0.1);
         params[params.length - 2] = Double.NaN; // last element of v_head.summary.weight
         sameFailure(params, engine -> () -> engine.forward(batch()));
-        double[] wte = Fixtures.randomParameters(CONFIG, 1, 0.1);
+        double[] wte = RandomParameters.initializedWithNoise(CONFIG, 1, 0.1);
         wte[0] = Double.NaN; // the tied LM head reads wte for every prediction
         sameFailure(wte, engine -> () -> engine.forward(batch()));
         sameFailure(wte, engine -> () -> engine.nextTokenLogProbs(batch()));
@@ -64,7 +66,7 @@ class EngineContractTest {
 
     @Example
     void invalidInputsAndSeedsAreRefusedWithTheReferenceMessages() {
-        double[] params = Fixtures.randomParameters(CONFIG, 2, 0.1);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 2, 0.1);
         TokenBatch batch = batch();
         sameFailure(params, engine -> () -> engine.backward(BackwardSeeds.ofTokenLogProbs(new double[2][4])));
         sameFailure(params, engine -> () -> engine.forward(new TokenBatch(new int[][] {{1, 9}}, new int[] {2},
@@ -101,9 +103,9 @@ class EngineContractTest {
     /** Same inputs, same bits: no atomics, and every sum in a fixed order. */
     @Example
     void repeatedRunsAreBitIdentical() {
-        double[] params = Fixtures.randomParameters(CONFIG, 3, 0.3);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 3, 0.3);
         TokenBatch batch = batch();
-        BackwardSeeds seeds = Fixtures.randomSeeds(new Random(3), batch, CONFIG);
+        BackwardSeeds seeds = RandomBatches.seeds(new Random(3), batch, CONFIG);
         double[][] first = runOnce(params, batch, seeds);
         double[][] second = runOnce(params, batch, seeds);
         for (int k = 0; k < first.length; k++) {
@@ -131,9 +133,9 @@ class EngineContractTest {
     /** A sampling call between forward and backward leaves what backward differentiates as it was. */
     @Example
     void nextTokenLogProbsDoesNotDisturbTheBackwardOfTheLatestForward() {
-        double[] params = Fixtures.randomParameters(CONFIG, 4, 0.3);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 4, 0.3);
         TokenBatch batch = batch();
-        BackwardSeeds seeds = Fixtures.randomSeeds(new Random(4), batch, CONFIG);
+        BackwardSeeds seeds = RandomBatches.seeds(new Random(4), batch, CONFIG);
         TokenBatch longer = new TokenBatch(new int[][] {{1, 2, 3, 4, 5, 6, 7, 8}, {8, 7, 6, 5, 4, 3, 2, 1},
                 {1, 1, 1, 1, 1, 1, 1, 1}}, new int[] {8, 8, 8}, new boolean[3][8]);
         try (AcceleratedEngine twin = Fixtures.twinEngine(CONFIG, params)) {
@@ -157,11 +159,11 @@ class EngineContractTest {
     /** Parameters and gradients cross as float32: a round trip rounds each value once. */
     @Example
     void parametersAndGradientsRoundTripThroughFloat() {
-        double[] params = Fixtures.randomParameters(CONFIG, 5, 0.3);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 5, 0.3);
         try (AcceleratedEngine twin = Fixtures.twinEngine(CONFIG, params)) {
             double[] back = new double[params.length];
             twin.copyParametersTo(back);
-            double[] gradients = Fixtures.randomParameters(CONFIG, 6, 1.0);
+            double[] gradients = RandomParameters.initializedWithNoise(CONFIG, 6, 1.0);
             twin.setGradients(gradients);
             double[] gradientsBack = new double[params.length];
             twin.copyGradientsTo(gradientsBack);
@@ -181,7 +183,7 @@ class EngineContractTest {
 
     @Example
     void aClosedEngineRefusesWork() {
-        AcceleratedEngine twin = Fixtures.twinEngine(CONFIG, Fixtures.randomParameters(CONFIG, 7, 0.1));
+        AcceleratedEngine twin = Fixtures.twinEngine(CONFIG, RandomParameters.initializedWithNoise(CONFIG, 7, 0.1));
         assertThat(twin.kernelsRunOnOpenCl()).as("%s", twin.kernelExecutions()).isTrue();
         twin.close();
         assertThat(catchThrowable(() -> twin.forward(batch()))).isInstanceOf(IllegalStateException.class)
@@ -191,7 +193,7 @@ class EngineContractTest {
     /** The reference's own behaviour for the same checks, so a change there shows up here. */
     @Example
     void theReferenceAgreesThatBackwardNeedsAForward() {
-        ReferenceEngine reference = Fixtures.referenceEngine(CONFIG, Fixtures.randomParameters(CONFIG, 8, 0.1));
+        ReferenceEngine reference = Fixtures.referenceEngine(CONFIG, RandomParameters.initializedWithNoise(CONFIG, 8, 0.1));
         assertThat(catchThrowable(() -> reference.backward(BackwardSeeds.ofTokenLogProbs(new double[1][1]))))
                 .isInstanceOf(IllegalStateException.class);
     }

@@ -12,6 +12,7 @@ import prefdyn.reference.dpo.DpoTrainer;
 import prefdyn.reference.dpo.PreferenceExample;
 import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.train.TrainingSettings;
@@ -54,8 +55,8 @@ class GradientAlignmentDifferentialTest {
         Random random = new Random(6008);
         List<PreferenceExample> pairs = Fixtures.randomPairs(random, 6, CONFIG.vocabSize(), CONFIG.contextLength());
         List<PromptResponse> targets = Fixtures.randomSequences(random, 3, CONFIG.vocabSize(), CONFIG.contextLength());
-        double[] policyParams = Fixtures.randomParameters(CONFIG, 6008, 0.2);
-        double[] referenceParams = Fixtures.randomParameters(CONFIG, 6009, 0.2);
+        double[] policyParams = RandomParameters.initializedWithNoise(CONFIG, 6008, 0.2);
+        double[] referenceParams = RandomParameters.initializedWithNoise(CONFIG, 6009, 0.2);
         DpoSettings dpo = DpoSettings.standard(0.5, 10);
         TrainingSettings training = TrainingSettings.of(6, 1e-3, 7);
 

@@ -14,6 +14,8 @@ import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.model.TensorView;
@@ -36,9 +38,9 @@ class ModelDifferentialTest {
     void outputsAndEveryParameterGradientMatchTheReference(@ForAll("configs") GptConfig config,
                                                            @ForAll long seed) {
         Random random = new Random(seed);
-        double[] params = Fixtures.randomParameters(config, seed, 0.3);
-        TokenBatch batch = Fixtures.randomBatch(random, config.vocabSize(), 1 + random.nextInt(3), Fixtures.CONTEXT);
-        BackwardSeeds seeds = Fixtures.randomSeeds(random, batch, config);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), 1 + random.nextInt(3), Fixtures.CONTEXT);
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
         ReferenceEngine reference = Fixtures.referenceEngine(config, params);
         try (AcceleratedEngine twin = Fixtures.twinEngine(config, params)) {
             assertSameOutputs(reference.forward(batch), twin.forward(batch));
@@ -66,9 +68,9 @@ class ModelDifferentialTest {
     @Property(tries = 6, seed = "6012")
     void theOpenClTwinMatchesItsOwnKernelsRunAsJavaFloatCode(@ForAll("configs") GptConfig config, @ForAll long seed) {
         Random random = new Random(seed);
-        double[] params = Fixtures.randomParameters(config, seed, 0.3);
-        TokenBatch batch = Fixtures.randomBatch(random, config.vocabSize(), 1 + random.nextInt(3), Fixtures.CONTEXT);
-        BackwardSeeds seeds = Fixtures.randomSeeds(random, batch, config);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), 1 + random.nextInt(3), Fixtures.CONTEXT);
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
         try (AcceleratedEngine twin = Fixtures.twinEngine(config, params);
              AcceleratedEngine javaFloat = AcceleratedEngine.onJavaThreads(config, params)) {
             ForwardResult expected = javaFloat.forward(batch);
@@ -90,14 +92,14 @@ class ModelDifferentialTest {
         }
     }
 
-    /** The brief's default size (V = 257 bytes + end-of-text, C = 64, L = 2, H = 4), two sequences up to T = 64. */
+    /** The tiny default size (V = 257 bytes + end-of-text, C = 64, L = 2, H = 4), two sequences up to T = 64. */
     @Example
     void theTinyDefaultModelMatchesTheReference() {
         GptConfig config = GptConfig.tinyDefault().withRewardHead(true);
         Random random = new Random(6011);
-        double[] params = Fixtures.randomParameters(config, 6011, 0.05);
-        TokenBatch batch = Fixtures.randomBatch(random, config.vocabSize(), 2, config.contextLength());
-        BackwardSeeds seeds = Fixtures.randomSeeds(random, batch, config);
+        double[] params = RandomParameters.initializedWithNoise(config, 6011, 0.05);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), 2, config.contextLength());
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
         ReferenceEngine reference = Fixtures.referenceEngine(config, params);
         try (AcceleratedEngine twin = Fixtures.twinEngine(config, params)) {
             assertSameOutputs(reference.forward(batch), twin.forward(batch));

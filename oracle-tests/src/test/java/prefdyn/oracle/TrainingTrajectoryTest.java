@@ -11,6 +11,7 @@ import prefdyn.reference.dpo.DpoTrainer;
 import prefdyn.reference.dpo.PreferenceExample;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.ppo.PpoConfig;
@@ -30,10 +31,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * N training steps with the real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer}, unchanged) on the reference
- * engine and on the twin, from the same parameters: every numeric metric of every step, and the parameters at the
- * end. AdamW's normalised update makes the two runs drift apart slowly (a gradient element that is nearly zero
- * can get a different sign in float32 and then moves its parameter the other way by up to 2·lr), which the
+ * N training steps with the real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer}, unchanged) on
+ * the reference engine and on the twin, from the same parameters: every numeric metric of every step, and the
+ * parameters at the end. AdamW's normalised update makes the two runs drift apart slowly (a gradient element that is
+ * nearly zero can get a different sign in float32 and then moves its parameter the other way by up to 2·lr), which the
  * trajectory tolerances allow for.
  */
 @AddLifecycleHook(RequiresOpenCl.class)
@@ -55,7 +56,7 @@ class TrainingTrajectoryTest {
         List<PromptResponse> examples = Fixtures.randomSequences(random, 9, CONFIG.vocabSize(),
                 CONFIG.contextLength());
         TrainingSettings training = TrainingSettings.of(3, 3e-3, 11);
-        double[] params = Fixtures.randomParameters(CONFIG, 6003, 0.1);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 6003, 0.1);
         ReferenceEngine reference = Fixtures.referenceEngine(CONFIG, params);
         try (AcceleratedEngine twin = Fixtures.twinEngine(CONFIG, params)) {
             compareTrajectories("sft", new SftTrainer(reference, examples, training),
@@ -72,8 +73,8 @@ class TrainingTrajectoryTest {
         List<PreferenceExample> pairs = Fixtures.randomPairs(random, 9, CONFIG.vocabSize(), CONFIG.contextLength());
         TrainingSettings training = TrainingSettings.of(3, 3e-3, 12);
         DpoSettings dpo = DpoSettings.standard(0.5, STEPS);
-        double[] policyParams = Fixtures.randomParameters(CONFIG, 6004, 0.2);
-        double[] referenceParams = Fixtures.randomParameters(CONFIG, 6005, 0.2);
+        double[] policyParams = RandomParameters.initializedWithNoise(CONFIG, 6004, 0.2);
+        double[] referenceParams = RandomParameters.initializedWithNoise(CONFIG, 6005, 0.2);
         ReferenceEngine reference = Fixtures.referenceEngine(CONFIG, policyParams);
         try (AcceleratedEngine twin = Fixtures.twinEngine(CONFIG, policyParams);
              AcceleratedEngine twinReferenceModel = Fixtures.twinEngine(CONFIG, referenceParams)) {
@@ -101,8 +102,8 @@ class TrainingTrajectoryTest {
                 .mapToDouble(sequence -> sequence.response()[0] == 5 ? 1.0 : 0.0).toArray();
         PpoConfig ppo = PpoConfig.builder().batchSize(8).numMiniBatches(2).responseLength(3).learningRate(3e-3)
                 .seed(6013).build();
-        double[] policyParams = Fixtures.randomParameters(config, 6013, 0.2);
-        double[] criticParams = Fixtures.randomParameters(config.withValueHead(true), 6014, 0.2);
+        double[] policyParams = RandomParameters.initializedWithNoise(config, 6013, 0.2);
+        double[] criticParams = RandomParameters.initializedWithNoise(config.withValueHead(true), 6014, 0.2);
         ReferenceEngine policy = Fixtures.referenceEngine(config, policyParams);
         try (AcceleratedEngine twinPolicy = Fixtures.twinEngine(config, policyParams);
              AcceleratedEngine twinFrozen = Fixtures.twinEngine(config, policyParams);
@@ -120,15 +121,15 @@ class TrainingTrajectoryTest {
     }
 
     /**
-     * Known answer (BRIEF §7): at step 0 with the policy equal to the reference model, h = 0 for every pair, so the
-     * loss is ln 2 and the implicit rewards are 0 — exactly, because the twin is deterministic and the two twin
-     * engines compute bit-identical log-probs.
+     * Known answer ({@code docs/architecture.md}, "Testing: layers of oracles"): at step 0 with the policy equal to the
+     * reference model, h = 0 for every pair, so the loss is ln 2 and the implicit rewards are 0 — exactly, because the
+     * twin is deterministic and the two twin engines compute bit-identical log-probs.
      */
     @Example
     void dpoStepZeroWithPolicyEqualToReferenceHasLossLn2AndZeroRewardsOnTheTwin() {
         Random random = new Random(6006);
         List<PreferenceExample> pairs = Fixtures.randomPairs(random, 4, CONFIG.vocabSize(), CONFIG.contextLength());
-        double[] params = Fixtures.randomParameters(CONFIG, 6006, 0.2);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 6006, 0.2);
         try (AcceleratedEngine policy = Fixtures.twinEngine(CONFIG, params);
              AcceleratedEngine frozen = Fixtures.twinEngine(CONFIG, params)) {
             DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, frozen, pairs, DpoSettings.standard(0.1, 3),

@@ -7,6 +7,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import prefdyn.accelerated.check.Tolerance;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.model.GptConfig;
@@ -38,7 +39,7 @@ class VectorKvCacheDifferentialTest {
     @Property(tries = 40, seed = "6121")
     void theCachedSessionMatchesTheReferenceAndItsOwnRecomputeAtEveryStep(
             @ForAll("configs") GptConfig config, @ForAll @IntRange(min = 1, max = 5) int rows, @ForAll long seed) {
-        double[] params = Fixtures.randomParameters(config, seed, 0.3);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
         try (Parallel two = new Parallel(2)) {
             VectorEngine vector = new VectorEngine(config, params, two);
             assertThat(vector.startSampling(List.of(new int[] {0})).getClass())

@@ -6,6 +6,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import prefdyn.accelerated.check.Tolerance;
+import prefdyn.reference.fixtures.RandomBatches;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
@@ -34,9 +36,9 @@ class VectorModelDifferentialTest {
     void outputsAndEveryParameterGradientMatchTheReference(@ForAll("configs") GptConfig config,
                                                            @ForAll long seed) {
         Random random = new Random(seed);
-        double[] params = Fixtures.randomParameters(config, seed, 0.3);
-        TokenBatch batch = Fixtures.randomBatch(random, config.vocabSize(), 1 + random.nextInt(3), Fixtures.CONTEXT);
-        BackwardSeeds seeds = Fixtures.randomSeeds(random, batch, config);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), 1 + random.nextInt(3), Fixtures.CONTEXT);
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
         compare(config, params, batch, seeds);
     }
 
@@ -45,18 +47,18 @@ class VectorModelDifferentialTest {
     void theTinyDefaultModelMatchesTheReference() {
         GptConfig config = GptConfig.tinyDefault().withRewardHead(true);
         Random random = new Random(6111);
-        double[] params = Fixtures.randomParameters(config, 6111, 0.05);
-        TokenBatch batch = Fixtures.randomBatch(random, config.vocabSize(), 2, config.contextLength());
-        compare(config, params, batch, Fixtures.randomSeeds(random, batch, config));
+        double[] params = RandomParameters.initializedWithNoise(config, 6111, 0.05);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), 2, config.contextLength());
+        compare(config, params, batch, RandomBatches.seeds(random, batch, config));
     }
 
     /** One thread and three give the same bits: outputs, next-token rows and the gradient. */
     @Property(tries = 10, seed = "6112")
     void resultsAreBitIdenticalAtEveryThreadCount(@ForAll("configs") GptConfig config, @ForAll long seed) {
         Random random = new Random(seed);
-        double[] params = Fixtures.randomParameters(config, seed, 0.3);
-        TokenBatch batch = Fixtures.randomBatch(random, config.vocabSize(), 1 + random.nextInt(4), Fixtures.CONTEXT);
-        BackwardSeeds seeds = Fixtures.randomSeeds(random, batch, config);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), 1 + random.nextInt(4), Fixtures.CONTEXT);
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
         try (Parallel three = new Parallel(3)) {
             VectorEngine one = new VectorEngine(config, params, Parallel.sequential());
             VectorEngine many = new VectorEngine(config, params, three);

@@ -1,6 +1,7 @@
 package prefdyn.oracle;
 
 import net.jqwik.api.Example;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.data.PromptResponse;
 import prefdyn.reference.dpo.DpoSettings;
 import prefdyn.reference.dpo.DpoTrainer;
@@ -44,7 +45,7 @@ class VectorTrainingDifferentialTest {
         Random random = new Random(6103);
         List<PromptResponse> examples = Fixtures.randomSequences(random, 9, CONFIG.vocabSize(), CONFIG.contextLength());
         TrainingSettings training = TrainingSettings.of(3, 3e-3, 11);
-        double[] params = Fixtures.randomParameters(CONFIG, 6103, 0.1);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 6103, 0.1);
         ReferenceEngine reference = Fixtures.referenceEngine(CONFIG, params);
         VectorEngine engine = vector(CONFIG, params);
         TrainingTrajectoryTest.compareTrajectories("vector sft", new SftTrainer(reference, examples, training),
@@ -59,8 +60,8 @@ class VectorTrainingDifferentialTest {
         List<PreferenceExample> pairs = Fixtures.randomPairs(random, 9, CONFIG.vocabSize(), CONFIG.contextLength());
         TrainingSettings training = TrainingSettings.of(3, 3e-3, 12);
         DpoSettings dpo = DpoSettings.standard(0.5, STEPS);
-        double[] policyParams = Fixtures.randomParameters(CONFIG, 6104, 0.2);
-        double[] referenceParams = Fixtures.randomParameters(CONFIG, 6105, 0.2);
+        double[] policyParams = RandomParameters.initializedWithNoise(CONFIG, 6104, 0.2);
+        double[] referenceParams = RandomParameters.initializedWithNoise(CONFIG, 6105, 0.2);
         ReferenceEngine reference = Fixtures.referenceEngine(CONFIG, policyParams);
         VectorEngine engine = vector(CONFIG, policyParams);
         DpoTrainer referenceTrainer = DpoTrainer.withReferenceModel(reference,
@@ -82,8 +83,8 @@ class VectorTrainingDifferentialTest {
                 .mapToDouble(sequence -> sequence.response()[0] == 5 ? 1.0 : 0.0).toArray();
         PpoConfig ppo = PpoConfig.builder().batchSize(8).numMiniBatches(2).responseLength(3).learningRate(3e-3)
                 .seed(6113).build();
-        double[] policyParams = Fixtures.randomParameters(config, 6113, 0.2);
-        double[] criticParams = Fixtures.randomParameters(config.withValueHead(true), 6114, 0.2);
+        double[] policyParams = RandomParameters.initializedWithNoise(config, 6113, 0.2);
+        double[] criticParams = RandomParameters.initializedWithNoise(config.withValueHead(true), 6114, 0.2);
         ReferenceEngine policy = Fixtures.referenceEngine(config, policyParams);
         VectorEngine vectorPolicy = vector(config, policyParams);
         PpoTrainer referenceTrainer = new PpoTrainer(policy, Fixtures.referenceEngine(config, policyParams),
@@ -105,7 +106,7 @@ class VectorTrainingDifferentialTest {
     void dpoStepZeroWithPolicyEqualToReferenceHasLossLn2AndZeroRewards() {
         Random random = new Random(6106);
         List<PreferenceExample> pairs = Fixtures.randomPairs(random, 4, CONFIG.vocabSize(), CONFIG.contextLength());
-        double[] params = Fixtures.randomParameters(CONFIG, 6106, 0.2);
+        double[] params = RandomParameters.initializedWithNoise(CONFIG, 6106, 0.2);
         DpoTrainer trainer = DpoTrainer.withReferenceModel(vector(CONFIG, params), vector(CONFIG, params), pairs,
                 DpoSettings.standard(0.1, 3), TrainingSettings.of(4, 1e-3, 1));
         Map<String, Object> metrics = trainer.step();
@@ -132,8 +133,8 @@ class VectorTrainingDifferentialTest {
         GptConfig config = new GptConfig(11, 10, 2, 2, 8, false, false);
         List<PreferenceExample> pairs = Fixtures.randomPairs(random, 6, config.vocabSize(), config.contextLength());
         List<PromptResponse> targets = Fixtures.randomSequences(random, 3, config.vocabSize(), config.contextLength());
-        double[] policyParams = Fixtures.randomParameters(config, 6108, 0.2);
-        double[] referenceParams = Fixtures.randomParameters(config, 6109, 0.2);
+        double[] policyParams = RandomParameters.initializedWithNoise(config, 6108, 0.2);
+        double[] referenceParams = RandomParameters.initializedWithNoise(config, 6109, 0.2);
         DpoSettings dpo = DpoSettings.standard(0.5, 10);
         TrainingSettings training = TrainingSettings.of(6, 1e-3, 7);
         ReferenceEngine reference = Fixtures.referenceEngine(config, policyParams);

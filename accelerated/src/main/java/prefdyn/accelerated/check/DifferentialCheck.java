@@ -16,10 +16,10 @@ import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.SamplingSession;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
-import prefdyn.reference.model.GptInitializer;
 import prefdyn.reference.model.GptModel;
-import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.train.TrainingSettings;
 import prefdyn.reference.util.Parallel;
 
@@ -85,7 +85,7 @@ public final class DifferentialCheck {
      */
     private void checkCachedSampling(GptConfig config, long seed) {
         Random random = new Random(seed);
-        double[] params = randomParameters(config, seed, 0.3);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
         List<int[]> prompts = List.of(tokens(random, 1, config.vocabSize()), tokens(random, 3, config.vocabSize()),
                 tokens(random, 5, config.vocabSize()));
         ReferenceEngine reference = referenceEngine(config, params);
@@ -135,9 +135,9 @@ public final class DifferentialCheck {
     /** Outputs of a ragged batch and every parameter tensor's gradient. */
     private void checkModel(String label, GptConfig config, int batchSize, double noise, long seed) {
         Random random = new Random(seed);
-        double[] params = randomParameters(config, seed, noise);
-        TokenBatch batch = randomBatch(random, config.vocabSize(), batchSize, config.contextLength());
-        BackwardSeeds seeds = randomSeeds(random, batch, config);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, noise);
+        TokenBatch batch = RandomBatches.paddedBatch(random, config.vocabSize(), batchSize, config.contextLength());
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
         ReferenceEngine reference = referenceEngine(config, params);
         try (AcceleratedEngine twin = new AcceleratedEngine(config, params, FallbackPolicy.FAIL_FAST)) {
             ForwardResult expected = reference.forward(batch);
@@ -163,9 +163,9 @@ public final class DifferentialCheck {
     /** What the device adds beyond float32 rounding: the same kernels as Java float code (0 on PoCL). */
     private void checkAgainstJavaFloat(GptConfig config, long seed) {
         Random random = new Random(seed);
-        double[] params = randomParameters(config, seed, 0.3);
-        TokenBatch batch = randomBatch(random, config.vocabSize(), 3, config.contextLength());
-        BackwardSeeds seeds = randomSeeds(random, batch, config);
+        double[] params = RandomParameters.initializedWithNoise(config, seed, 0.3);
+        TokenBatch batch = RandomBatches.paddedBatch(random, config.vocabSize(), 3, config.contextLength());
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
         try (AcceleratedEngine twin = new AcceleratedEngine(config, params, FallbackPolicy.FAIL_FAST);
              AcceleratedEngine javaFloat = AcceleratedEngine.onJavaThreads(config, params)) {
             compare("OpenCL vs Java float: tokenLogProbs", flatten(javaFloat.forward(batch).tokenLogProbs()),
@@ -189,8 +189,8 @@ public final class DifferentialCheck {
         for (int i = 0; i < 3; i++) {
             targets.add(pairs.get(i).chosenSequence());
         }
-        double[] policyParams = randomParameters(config, seed, 0.2);
-        double[] referenceParams = randomParameters(config, seed + 1, 0.2);
+        double[] policyParams = RandomParameters.initializedWithNoise(config, seed, 0.2);
+        double[] referenceParams = RandomParameters.initializedWithNoise(config, seed + 1, 0.2);
         TrainingSettings training = TrainingSettings.of(3, 3e-3, 12);
         DpoSettings dpo = DpoSettings.standard(0.5, 6);
         ReferenceEngine reference = referenceEngine(config, policyParams);
@@ -286,55 +286,6 @@ public final class DifferentialCheck {
         ReferenceEngine engine = new ReferenceEngine(new GptModel(config, Parallel.sequential()));
         engine.setParameters(params);
         return engine;
-    }
-
-    static double[] randomParameters(GptConfig config, long seed, double noise) {
-        ParameterLayout layout = new ParameterLayout(config);
-        double[] params = new double[layout.size()];
-        GptInitializer.initialize(layout, params, seed);
-        Random random = new Random(seed ^ 0x5DEECE66DL);
-        for (int i = 0; i < params.length; i++) {
-            params[i] += noise * random.nextGaussian();
-        }
-        return params;
-    }
-
-    /** Sequences of random lengths in 2..maxLength, right-padded, with a random response mask. */
-    static TokenBatch randomBatch(Random random, int vocab, int batchSize, int maxLength) {
-        int[] lengths = new int[batchSize];
-        for (int b = 0; b < batchSize; b++) {
-            lengths[b] = 2 + random.nextInt(maxLength - 1);
-        }
-        int width = Arrays.stream(lengths).max().orElse(2);
-        int[][] tokens = new int[batchSize][width];
-        boolean[][] mask = new boolean[batchSize][width];
-        for (int b = 0; b < batchSize; b++) {
-            for (int t = 0; t < width; t++) {
-                tokens[b][t] = random.nextInt(vocab);
-                mask[b][t] = t >= 1 && t < lengths[b] && random.nextBoolean();
-            }
-        }
-        return new TokenBatch(tokens, lengths, mask);
-    }
-
-    static BackwardSeeds randomSeeds(Random random, TokenBatch batch, GptConfig config) {
-        int B = batch.batchSize();
-        int W = batch.width();
-        double[][] logProbs = new double[B][W];
-        double[][] values = config.valueHead() ? new double[B][W] : null;
-        double[][] rewards = config.rewardHead() ? new double[B][W] : null;
-        for (int b = 0; b < B; b++) {
-            for (int t = 0; t < batch.lengths()[b]; t++) {
-                logProbs[b][t] = t >= 1 ? random.nextGaussian() : 0.0;
-                if (values != null) {
-                    values[b][t] = random.nextGaussian();
-                }
-                if (rewards != null) {
-                    rewards[b][t] = random.nextGaussian();
-                }
-            }
-        }
-        return new BackwardSeeds(logProbs, values, rewards);
     }
 
     /** Random preference pairs with distinct chosen and rejected responses, prompt + response ≤ maxLength. */

@@ -11,11 +11,14 @@ import java.util.Map;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.model.TensorView;
+import prefdyn.reference.tokenizer.BpeTokenizer;
 import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.util.Json;
 
 /**
- * A model checkpoint: a directory that PyTorch loads with {@code GPT2LMHeadModel.from_pretrained(dir)} (BRIEF §2).
+ * A model checkpoint: a directory that PyTorch loads with {@code GPT2LMHeadModel.from_pretrained(dir)}
+ * ({@code docs/architecture.md}, "The model contract").
  *
  * <pre>
  *   dir/model.safetensors   every tensor of the {@link ParameterLayout} under its Hugging Face name and shape
@@ -24,6 +27,8 @@ import prefdyn.reference.util.Json;
  *                           Its __metadata__ holds "format": "pt" (transformers requires it),
  *                           "prefdyn.tokenizer" and "prefdyn.config" (a copy of config.json, compact).
  *   dir/config.json         what GPT2Config reads, plus prefdyn's head flags and tokenizer; see {@link ConfigJson}.
+ *   dir/vocab.json          for a BPE tokenizer only: Hugging Face's pair, so GPT2TokenizerFast.from_pretrained(dir)
+ *   dir/merges.txt          tokenizes identically; see {@link CheckpointTokenizer}
  * </pre>
  * The tied LM head ({@code lm_head.weight}) is not stored, as transformers itself does; the value head
  * ({@code v_head.summary.*}) and reward head ({@code score.weight}), when present, are extra tensors that
@@ -50,19 +55,31 @@ public final class Checkpoint {
     private Checkpoint() {
     }
 
-    /** Saves with the default, lossless {@link Precision#FLOAT64}. */
+    /** Saves with the default, lossless {@link Precision#FLOAT64} and the byte-level tokenizer. */
     public static void save(Path directory, GptConfig config, double[] parameters) throws IOException {
         save(directory, config, parameters, Precision.FLOAT64);
     }
 
-    /**
-     * Saves a model into {@code directory} (created if needed), replacing any checkpoint already there.
-     *
-     * @param parameters [ParameterLayout(config).size()] all parameters, flat, in {@link ParameterLayout} order
-     * @throws IllegalArgumentException if {@code parameters} has the wrong length; nothing is written then
-     */
+    /** Saves a model that uses the byte-level tokenizer (see the overload with a {@link Tokenizer}). */
     public static void save(Path directory, GptConfig config, double[] parameters, Precision precision)
             throws IOException {
+        save(directory, config, parameters, precision, ByteTokenizer.asTokenizer());
+    }
+
+    /**
+     * Saves a model into {@code directory} (created if needed), replacing any checkpoint already there: the
+     * weights, then the tokenizer's files, then {@code config.json}.
+     *
+     * @param parameters [ParameterLayout(config).size()] all parameters, flat, in {@link ParameterLayout} order
+     * @throws IllegalArgumentException if {@code parameters} has the wrong length, or a BPE tokenizer's V differs
+     *                                  from the model's {@code vocab_size}; nothing is written then
+     */
+    public static void save(Path directory, GptConfig config, double[] parameters, Precision precision,
+                            Tokenizer tokenizer) throws IOException {
+        if (tokenizer instanceof BpeTokenizer && tokenizer.vocabSize() != config.vocabSize()) {
+            throw new IllegalArgumentException("tokenizer " + tokenizer.name() + " has " + tokenizer.vocabSize()
+                    + " tokens but " + config + " has vocab_size " + config.vocabSize());
+        }
         ParameterLayout layout = new ParameterLayout(config);
         if (parameters.length != layout.size()) {
             throw new IllegalArgumentException("parameters has " + parameters.length + " elements but " + config
@@ -75,21 +92,28 @@ public final class Checkpoint {
         }
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
-        metadata.put(METADATA_TOKENIZER, ByteTokenizer.NAME);
-        metadata.put(METADATA_CONFIG, Json.write(ConfigJson.toJson(config, precision)));
+        metadata.put(METADATA_TOKENIZER, tokenizer.name());
+        metadata.put(METADATA_CONFIG, Json.write(ConfigJson.toJson(config, precision, tokenizer)));
 
         Files.createDirectories(directory);
         SafeTensors.write(directory.resolve(MODEL_FILE), tensors, metadata);
-        ConfigJson.write(directory.resolve(CONFIG_FILE), config, precision);
+        CheckpointTokenizer.write(directory, tokenizer);
+        ConfigJson.write(directory.resolve(CONFIG_FILE), config, precision, tokenizer);
     }
 
     /**
      * Loads a checkpoint saved by {@link #save} (or any safetensors + config.json pair with the same tensor
      * names, F64 or F32). Every tensor of the configuration's layout must be present with its exact shape, and
-     * no other tensor may be.
+     * no other tensor may be. The tokenizer is built as {@link #readTokenizer} does.
      */
     public static LoadedCheckpoint load(Path directory) throws IOException {
         GptConfig config = readConfig(directory);
+        Tokenizer tokenizer = readTokenizer(directory);
+        if (tokenizer instanceof BpeTokenizer && tokenizer.vocabSize() != config.vocabSize()) {
+            throw new CheckpointException(directory.resolve(CONFIG_FILE), "vocab_size is " + config.vocabSize()
+                    + " but the tokenizer beside it (" + tokenizer.name() + ") has " + tokenizer.vocabSize()
+                    + " tokens");
+        }
         Path modelFile = directory.resolve(MODEL_FILE);
         SafeTensors.Contents contents = SafeTensors.read(modelFile);
         checkSavedConfig(directory, modelFile, contents.metadata(), config);
@@ -110,7 +134,18 @@ public final class Checkpoint {
             }
             System.arraycopy(tensor.doubles(), 0, parameters, view.offset(), view.size());
         }
-        return new LoadedCheckpoint(config, parameters);
+        return new LoadedCheckpoint(config, parameters, tokenizer);
+    }
+
+    /**
+     * The tokenizer of the checkpoint in {@code directory}: the one {@code config.json}'s {@code prefdyn_tokenizer}
+     * names, built from the files beside it (see {@link CheckpointTokenizer}).
+     *
+     * @throws CheckpointException for an unknown tokenizer name or a missing or malformed vocabulary file
+     */
+    public static Tokenizer readTokenizer(Path directory) throws IOException {
+        readConfig(directory); // the same errors as load for a missing or invalid config.json
+        return CheckpointTokenizer.read(directory, ConfigJson.readTokenizerName(directory.resolve(CONFIG_FILE)));
     }
 
     /** Reads only the configuration of the checkpoint in {@code directory}. */

@@ -13,13 +13,14 @@ import java.util.Map;
 import java.util.Objects;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.util.Json;
 
 /**
  * The {@code config.json} of a checkpoint: the fields Hugging Face's {@code GPT2Config} reads, so that
  * {@code GPT2LMHeadModel.from_pretrained(dir)} builds the same network, plus three prefdyn fields
- * ({@code prefdyn_value_head}, {@code prefdyn_reward_head}, {@code prefdyn_tokenizer}) that transformers keeps
- * as extra attributes and ignores.
+ * ({@code prefdyn_value_head}, {@code prefdyn_reward_head}, {@code prefdyn_tokenizer}, see {@link CheckpointTokenizer}) that
+ * transformers keeps as extra attributes and ignores.
  *
  * <p>Reading rebuilds the {@link GptConfig} from {@code vocab_size}, {@code n_positions}, {@code n_layer},
  * {@code n_head}, {@code n_embd} (required integers) and the two head flags (optional booleans, default
@@ -34,8 +35,16 @@ public final class ConfigJson {
     private ConfigJson() {
     }
 
-    /** The JSON object for {@code config}, with {@code torch_dtype} from {@code precision}. */
+    /** The JSON object for {@code config} with the byte-level tokenizer. */
     public static Map<String, Object> toJson(GptConfig config, Precision precision) {
+        return toJson(config, precision, ByteTokenizer.asTokenizer());
+    }
+
+    /**
+     * The JSON object for {@code config}, with {@code torch_dtype} from {@code precision}, and the tokenizer's name
+     * ({@code prefdyn_tokenizer}) and end-of-text id ({@code bos_token_id}, {@code eos_token_id}).
+     */
+    public static Map<String, Object> toJson(GptConfig config, Precision precision, Tokenizer tokenizer) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("model_type", "gpt2");
         json.put("architectures", List.of("GPT2LMHeadModel"));
@@ -51,20 +60,26 @@ public final class ConfigJson {
         json.put("resid_pdrop", 0.0);
         json.put("embd_pdrop", 0.0);
         json.put("attn_pdrop", 0.0);
-        json.put("bos_token_id", ByteTokenizer.END_OF_TEXT);
-        json.put("eos_token_id", ByteTokenizer.END_OF_TEXT);
+        json.put("bos_token_id", tokenizer.endOfText());
+        json.put("eos_token_id", tokenizer.endOfText());
         json.put("tie_word_embeddings", true);
         json.put("torch_dtype", precision.torchDtype());
         json.put("prefdyn_value_head", config.valueHead());
         json.put("prefdyn_reward_head", config.rewardHead());
-        json.put("prefdyn_tokenizer", ByteTokenizer.NAME);
+        json.put("prefdyn_tokenizer", tokenizer.name());
         return json;
     }
 
     /** Writes {@code config.json} atomically (see {@link AtomicFile}), pretty enough to read: one field a line. */
     public static void write(Path file, GptConfig config, Precision precision) throws IOException {
+        write(file, config, precision, ByteTokenizer.asTokenizer());
+    }
+
+    /** Writes {@code config.json} for a model that uses {@code tokenizer}, atomically. */
+    public static void write(Path file, GptConfig config, Precision precision, Tokenizer tokenizer)
+            throws IOException {
         StringBuilder text = new StringBuilder("{\n");
-        Map<String, Object> json = toJson(config, precision);
+        Map<String, Object> json = toJson(config, precision, tokenizer);
         int index = 0;
         for (Map.Entry<String, Object> field : json.entrySet()) {
             text.append("  ").append(Json.write(field.getKey())).append(": ").append(Json.write(field.getValue()));
@@ -77,6 +92,25 @@ public final class ConfigJson {
 
     /** Reads {@code file} and rebuilds the model configuration, failing with the field that is wrong. */
     public static GptConfig read(Path file) throws IOException {
+        return parse(file, readText(file));
+    }
+
+    /** The {@code prefdyn_tokenizer} field of {@code file}, or null when absent; a non-string is refused. */
+    public static String readTokenizerName(Path file) throws IOException {
+        Object name;
+        try {
+            name = Json.parseObject(readText(file)).get("prefdyn_tokenizer");
+        } catch (Json.JsonException invalid) {
+            throw new CheckpointException(file, "invalid JSON: " + invalid.getMessage(), invalid);
+        }
+        if (name != null && !(name instanceof String)) {
+            throw new CheckpointException(file, "field \"prefdyn_tokenizer\" must be a string, got "
+                    + Json.describe(name) + " " + Json.write(name));
+        }
+        return (String) name;
+    }
+
+    private static String readText(Path file) throws IOException {
         String text;
         try {
             text = StandardCharsets.UTF_8.newDecoder().decode(ByteBuffer.wrap(Files.readAllBytes(file)))
@@ -86,7 +120,7 @@ public final class ConfigJson {
         } catch (CharacterCodingException notUtf8) {
             throw new CheckpointException(file, "not valid UTF-8", notUtf8);
         }
-        return parse(file, text);
+        return text;
     }
 
     /** Parses config.json text; {@code file} only names the source in error messages. */

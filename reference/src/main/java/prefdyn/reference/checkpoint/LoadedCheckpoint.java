@@ -1,6 +1,8 @@
 package prefdyn.reference.checkpoint;
 
 import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
 
 /**
  * A model read back by {@link Checkpoint#load}.
@@ -8,6 +10,12 @@ import prefdyn.reference.model.GptConfig;
  * @param config     the model shape from {@code config.json}
  * @param parameters [ParameterLayout(config).size()] all parameters, flat, in {@link
  *                   prefdyn.reference.model.ParameterLayout} order
+ * @param tokenizer  the tokenizer {@code config.json} names, built from the files beside it
  */
-public record LoadedCheckpoint(GptConfig config, double[] parameters) {
+public record LoadedCheckpoint(GptConfig config, double[] parameters, Tokenizer tokenizer) {
+
+    /** A model that uses the byte-level tokenizer. */
+    public LoadedCheckpoint(GptConfig config, double[] parameters) {
+        this(config, parameters, ByteTokenizer.asTokenizer());
+    }
 }

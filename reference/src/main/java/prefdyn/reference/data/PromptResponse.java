@@ -2,7 +2,7 @@ package prefdyn.reference.data;
 
 /**
  * One sequence as the objectives see it: prompt token ids followed by response token ids. Only the response's
- * log-probability counts (BRIEF §3); the prompt conditions it.
+ * log-probability counts ({@code docs/paper-map.md}, "Sequence log-probability"); the prompt conditions it.
  *
  * @param prompt   [Tp] token ids, at least one (position 0 has no log-prob, so it must be a prompt token)
  * @param response [Tr] token ids, at least one

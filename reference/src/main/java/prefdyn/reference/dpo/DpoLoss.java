@@ -5,8 +5,9 @@ import prefdyn.reference.util.Stable;
 import prefdyn.reference.util.Tertiles;
 
 /**
- * The DPO family in one decomposition (BRIEF §3; paper §2.2). For pair i with lr± = lp(y±) − lp_ref(y±),
- * Δ = lr⁺ − lr⁻ and h = β·Δ, every loss ℓ(Δ) has ∇ℓ = ∂ℓ/∂lp⁺·∇lp⁺ + ∂ℓ/∂lp⁻·∇lp⁻, which we write as
+ * The DPO family in one decomposition (paper §2.2; {@code docs/paper-map.md}, "Objectives"). For pair i with lr± =
+ * lp(y±) − lp_ref(y±), Δ = lr⁺ − lr⁻ and h = β·Δ, every loss ℓ(Δ) has ∇ℓ = ∂ℓ/∂lp⁺·∇lp⁺ + ∂ℓ/∂lp⁻·∇lp⁻, which we write
+ * as
  * <pre>
  *   ∂ℓ/∂lp⁺ = −β·ω·λ⁺      (positive learning: raise y⁺)
  *   ∂ℓ/∂lp⁻ = +β·ω·λ⁻      (negative learning: lower y⁻)
@@ -65,33 +66,15 @@ public final class DpoLoss {
                         + " (lp+ " + chosen[i] + ", lp- " + rejected[i] + ", ref+ " + referenceChosen[i]
                         + ", ref- " + referenceRejected[i] + ")", i);
             }
-            double lengthScalePositive = 1.0;
-            double lengthScaleNegative = 1.0;
-            switch (settings.lossType()) {
-                case SIGMOID -> {
-                    pairLosses[i] = Stable.softplus(-h);
-                    omega[i] = Stable.sigmoid(-h);
-                }
-                case HINGE -> {
-                    pairLosses[i] = Math.max(0.0, 1.0 - h);
-                    omega[i] = h < 1.0 ? 1.0 : 0.0;
-                }
-                case CONSERVATIVE -> {
-                    pairLosses[i] = (1 - epsilon) * Stable.softplus(-h) + epsilon * Stable.softplus(h);
-                    omega[i] = (1 - epsilon) * Stable.sigmoid(-h) - epsilon * Stable.sigmoid(h);
-                }
-                case IPO -> {
-                    double normalisedMargin = chosenRatio / chosenLengths[i] - rejectedRatio / rejectedLengths[i];
-                    double gap = normalisedMargin - 1.0 / (2.0 * beta);
-                    pairLosses[i] = gap * gap;
-                    omega[i] = -2.0 * gap / beta;
-                    lengthScalePositive = 1.0 / chosenLengths[i];
-                    lengthScaleNegative = 1.0 / rejectedLengths[i];
-                }
-            }
-            if (settings.variant() == DpoVariant.UNWEIGHTED) {
-                omega[i] = settings.unweightedOmega();
-            }
+            PairLoss pair = pairLoss(settings.lossType(), h, beta, epsilon, chosenRatio, rejectedRatio,
+                    chosenLengths[i], rejectedLengths[i]);
+            pairLosses[i] = pair.loss();
+            omega[i] = switch (settings.variant()) {
+                case UNWEIGHTED -> settings.unweightedOmega();
+                case STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, CONTROLLED, HARD_SWITCH, COORDINATED -> pair.omega();
+            };
+            double lengthScalePositive = pair.lengthScalePositive();
+            double lengthScaleNegative = pair.lengthScaleNegative();
             lambdaPositive[i] = lengthScalePositive * settings.positiveWeight(step);
             lambdaNegative[i] = lengthScaleNegative * settings.negativeWeight(step);
             chosenCoefficient[i] = -beta * omega[i] * lambdaPositive[i] / pairs;
@@ -103,5 +86,32 @@ public final class DpoLoss {
         }
         return new DpoTerms(loss / pairs, pairLosses, margins, omega, lambdaPositive, lambdaNegative,
                 chosenCoefficient, rejectedCoefficient, chosenRewards, rejectedRewards, Tertiles.assign(omega));
+    }
+
+    /**
+     * One pair's ℓ, ω and length scales λ±/(variant weight) for a loss type: the table in the class comment, as a
+     * switch expression, so a loss type without its math does not compile.
+     *
+     * @param h             β·Δ, the pair's margin
+     * @param chosenRatio   lr⁺ = lp(y⁺) − lp_ref(y⁺)
+     * @param rejectedRatio lr⁻ = lp(y⁻) − lp_ref(y⁻)
+     */
+    static PairLoss pairLoss(DpoLossType type, double h, double beta, double epsilon, double chosenRatio,
+                             double rejectedRatio, int chosenLength, int rejectedLength) {
+        return switch (type) {
+            case SIGMOID -> new PairLoss(Stable.softplus(-h), Stable.sigmoid(-h), 1.0, 1.0);
+            case HINGE -> new PairLoss(Math.max(0.0, 1.0 - h), h < 1.0 ? 1.0 : 0.0, 1.0, 1.0);
+            case CONSERVATIVE -> new PairLoss((1 - epsilon) * Stable.softplus(-h) + epsilon * Stable.softplus(h),
+                    (1 - epsilon) * Stable.sigmoid(-h) - epsilon * Stable.sigmoid(h), 1.0, 1.0);
+            case IPO -> {
+                double normalisedMargin = chosenRatio / chosenLength - rejectedRatio / rejectedLength;
+                double gap = normalisedMargin - 1.0 / (2.0 * beta);
+                yield new PairLoss(gap * gap, -2.0 * gap / beta, 1.0 / chosenLength, 1.0 / rejectedLength);
+            }
+        };
+    }
+
+    /** ℓ_i, ω_i and the per-loss length scales of λ⁺_i, λ⁻_i (1 except for IPO's 1/|y±|). */
+    record PairLoss(double loss, double omega, double lengthScalePositive, double lengthScaleNegative) {
     }
 }

@@ -13,8 +13,8 @@ package prefdyn.reference.dpo;
  *       ℓ = (1−ε)·softplus(−h) + ε·softplus(h). Not the paper's "controlled DPO", which is
  *       {@link DpoVariant#CONTROLLED}.</li>
  * </ul>
- * Each ℓ is written in the decomposed form of BRIEF §3, ∂ℓ/∂lp⁺ = −β·ω·λ⁺ and ∂ℓ/∂lp⁻ = +β·ω·λ⁻, by
- * {@link DpoLoss}.
+ * Each ℓ is written in the decomposed form of {@code docs/paper-map.md} ("Objectives"), ∂ℓ/∂lp⁺ = −β·ω·λ⁺ and ∂ℓ/∂lp⁻ =
+ * +β·ω·λ⁻, by {@link DpoLoss}.
  */
 public enum DpoLossType {
     SIGMOID, HINGE, IPO, CONSERVATIVE

@@ -3,8 +3,8 @@ package prefdyn.reference.dpo;
 import prefdyn.reference.util.Tertiles;
 
 /**
- * The per-pair quantities of one DPO-family step, in the decomposed form of BRIEF §3. For pair i:
- * ∂L/∂lp⁺_i = −β·ω_i·λ⁺_i / P (positive learning) and ∂L/∂lp⁻_i = +β·ω_i·λ⁻_i / P (negative learning).
+ * The per-pair quantities of one DPO-family step, in the decomposed form of {@code docs/paper-map.md} ("Objectives").
+ * For pair i: ∂L/∂lp⁺_i = −β·ω_i·λ⁺_i / P (positive learning) and ∂L/∂lp⁻_i = +β·ω_i·λ⁻_i / P (negative learning).
  *
  * @param loss                 mean_i ℓ_i, the loss type's value (for a variant, still the loss type's value)
  * @param pairLosses           [P] ℓ_i

@@ -22,8 +22,10 @@ import java.util.Map;
  *   <li>take step t's pairs D_t from the seeded {@link DataOrder};</li>
  *   <li>forward the 2P rows (chosen, then rejected) through the policy;</li>
  *   <li>{@link DpoLoss}: ℓ, ω, λ⁺, λ⁻ and the per-pair coefficients ∂L/∂lp±, with cached reference log-probs;</li>
- *   <li>backward: positive-learning and negative-learning seeds as two passes (their norms are logged), the
- *       gradient being their sum;</li>
+ *   <li>backward: one pass of the summed seeds; with {@link TrainingSettings#componentNorms} (and always for the
+ *       {@link DpoVariant#COORDINATED} variant, whose controller needs the two parts) the positive-learning and
+ *       negative-learning seeds as two passes instead, their norms logged and the gradient being their sum
+ *       (equal up to rounding: {@code docs/dynamics.md}, "One backward pass per training step");</li>
  *   <li>clip the global norm, AdamW.</li>
  * </ol>
  * Step numbering: {@code step()} performs update t and θ(t) denotes the parameters <em>before</em> it, so the
@@ -181,7 +183,10 @@ public final class DpoTrainer implements DecomposedObjective {
                 statistics);
     }
 
-    /** Performs update t and returns its metrics (TRL names plus prefdyn's decomposition). */
+    /**
+     * Performs update t and returns its metrics (TRL names plus prefdyn's decomposition; {@code grad_norm/positive},
+     * {@code grad_norm/negative} and {@code grad_cosine/positive_negative} only when the two parts were measured).
+     */
     @Override
     public Map<String, Object> step() {
         if (dpo.variant() == DpoVariant.COORDINATED && coordination == null) {
@@ -197,13 +202,18 @@ public final class DpoTrainer implements DecomposedObjective {
         } catch (NonFiniteValueException e) {
             throw new NonFiniteValueException("step " + t + ": " + e.getMessage(), e.sequence());
         }
-        ComponentGradients components = ComponentGradients.measure(policy, evaluated.positiveSeeds(),
-                evaluated.negativeSeeds());
+        ComponentGradients components = null; // measured only when asked for or needed
         double[] lambda = {1.0, 1.0};
-        if (coordination != null) {
-            lambda = coordination.update(components.alignmentWith(coordination.probeGradient()));
+        if (training.componentNorms() || coordination != null) {
+            components = ComponentGradients.measure(policy, evaluated.positiveSeeds(), evaluated.negativeSeeds());
+            if (coordination != null) {
+                lambda = coordination.update(components.alignmentWith(coordination.probeGradient()));
+            }
+            components.apply(policy, lambda[0], lambda[1]);
+        } else {
+            policy.zeroGradients();
+            policy.backward(evaluated.totalSeeds());
         }
-        components.apply(policy, lambda[0], lambda[1]);
         double gradNorm = policy.clipGradientNorm(training.maxGradNorm());
         if (!Double.isFinite(gradNorm)) {
             throw new NonFiniteValueException("step " + t + ": the gradient norm is " + gradNorm, -1);
@@ -219,6 +229,7 @@ public final class DpoTrainer implements DecomposedObjective {
         return metrics;
     }
 
+    /** @param components the two measured parts, or null after one backward pass of the summed seeds */
     private Map<String, Object> metrics(Evaluated evaluated, ComponentGradients components, double gradNorm,
                                         double learningRate) {
         DpoTerms terms = evaluated.terms();
@@ -256,9 +267,11 @@ public final class DpoTrainer implements DecomposedObjective {
         metrics.put("loss/positive_surrogate", terms.positiveSurrogate(evaluated.chosenLogProbs()));
         metrics.put("loss/negative_surrogate", terms.negativeSurrogate(evaluated.rejectedLogProbs()));
         metrics.put("grad_norm", gradNorm);
-        metrics.put("grad_norm/positive", components.positiveNorm());
-        metrics.put("grad_norm/negative", components.negativeNorm());
-        metrics.put("grad_cosine/positive_negative", components.cosine());
+        if (components != null) {
+            metrics.put("grad_norm/positive", components.positiveNorm());
+            metrics.put("grad_norm/negative", components.negativeNorm());
+            metrics.put("grad_cosine/positive_negative", components.cosine());
+        }
         metrics.put("learning_rate", learningRate);
         return metrics;
     }

@@ -6,7 +6,8 @@ import java.util.Map;
 
 /**
  * The seeds of one training step's objective and of its parts, all for the same forward of the step's batch
- * D_t at θ(t) (BRIEF §4). Linearity of backward makes ∇L(total) = ∇L(positive) + ∇L(negative) = Σ_k ∇L(tertile k).
+ * D_t at θ(t) (paper §3; {@code docs/paper-map.md}, "Optimization dynamics"). Linearity of backward makes ∇L(total) =
+ * ∇L(positive) + ∇L(negative) = Σ_k ∇L(tertile k).
  *
  * @param total      seeds of the whole objective L
  * @param positive   seeds of positive learning (DPO: the y⁺ terms; PPO: tokens with Â &gt; 0)

@@ -13,7 +13,8 @@ import java.util.function.LongConsumer;
 import java.util.function.Supplier;
 
 /**
- * The paper's analysis as two passes over one deterministic training run (BRIEF §4):
+ * The paper's analysis as two passes over one deterministic training run (paper §3; {@code docs/architecture.md}, "How
+ * G is measured"):
  * <ol>
  *   <li><b>Train</b> for T steps, recording the fingerprint of θ(t) at every measured step, and build D′ from the
  *       final policy θ(T) on held-out prompts ({@link FinalResponses}).</li>

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The paper's gradient alignment (arXiv 2512.00778, §3; BRIEF §4):
+ * The paper's gradient alignment (arXiv 2512.00778, §3; {@code docs/paper-map.md}, "Optimization dynamics"):
  * <pre>
  *   G(L; θ(t)) = Ê_{D′}[ −∇_θ log π(y′ | x′; θ(t)) ]ᵀ · ∇_θ L(D_t; θ(t))
  * </pre>

@@ -5,8 +5,9 @@ import prefdyn.reference.engine.PolicyEngine;
 import java.util.Map;
 
 /**
- * A measurement of the policy at θ(t) taken beside G (BRIEF §4: likelihood displacement, entropy, KL to the
- * reference, ranking accuracy, reward and judge scores). A probe must not change the policy's parameters.
+ * A measurement of the policy at θ(t) taken beside G ({@code docs/paper-map.md}, "Optimization dynamics": likelihood
+ * displacement, entropy, KL to the reference, ranking accuracy, reward and judge scores). A probe must not change the
+ * policy's parameters.
  */
 @FunctionalInterface
 public interface Probe {

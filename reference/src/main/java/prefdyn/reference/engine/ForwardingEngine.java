@@ -91,6 +91,16 @@ public abstract class ForwardingEngine implements PolicyEngine {
     }
 
     @Override
+    public void copyOptimizerStateTo(double[] firstMoment, double[] secondMoment) {
+        delegate.copyOptimizerStateTo(firstMoment, secondMoment);
+    }
+
+    @Override
+    public void restoreOptimizerState(double[] firstMoment, double[] secondMoment, long steps) {
+        delegate.restoreOptimizerState(firstMoment, secondMoment, steps);
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

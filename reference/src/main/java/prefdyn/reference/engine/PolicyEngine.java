@@ -7,7 +7,8 @@ import prefdyn.reference.optim.AdamWSettings;
 import java.util.List;
 
 /**
- * The seam between the math of preference optimization and the machine that runs the model (BRIEF §1).
+ * The seam between the math of preference optimization and the machine that runs the model
+ * ({@code docs/architecture.md}, "The engine interface").
  *
  * <p>Objectives, trainers and the dynamics metrics are written once, against this interface. The float64
  * reference ({@code ReferenceEngine}) and the float32 OpenCL twin implement it, so {@code --engine accelerated}
@@ -86,6 +87,26 @@ public interface PolicyEngine extends AutoCloseable {
 
     /** The number of AdamW steps taken so far (for bias correction and checkpoints). */
     long optimizerSteps();
+
+    /**
+     * Copies AdamW's first and second moments m and v (PyTorch's {@code exp_avg}, {@code exp_avg_sq}) into the
+     * arrays given: with θ and {@link #optimizerSteps()} they are everything a checkpoint needs to resume training
+     * exactly where it stopped.
+     *
+     * @param firstMoment  [P] written
+     * @param secondMoment [P] written
+     */
+    void copyOptimizerStateTo(double[] firstMoment, double[] secondMoment);
+
+    /**
+     * Replaces AdamW's moments and its step count t (which sets the next update's bias correction); the inverse of
+     * {@link #copyOptimizerStateTo} and {@link #optimizerSteps()}.
+     *
+     * @param firstMoment  [P]
+     * @param secondMoment [P]
+     * @param steps        t, at least 0
+     */
+    void restoreOptimizerState(double[] firstMoment, double[] secondMoment, long steps);
 
     /** Releases native or device resources; the reference engine has none. */
     @Override

@@ -115,6 +115,23 @@ public final class ReferenceEngine implements PolicyEngine {
         return optimizer.steps();
     }
 
+    @Override
+    public void copyOptimizerStateTo(double[] firstMoment, double[] secondMoment) {
+        double[] m = optimizer.firstMoment();
+        double[] v = optimizer.secondMoment();
+        if (firstMoment.length != m.length || secondMoment.length != v.length) {
+            throw new IllegalArgumentException("optimizer state arrays must have " + m.length + " entries, got "
+                    + firstMoment.length + " and " + secondMoment.length);
+        }
+        System.arraycopy(m, 0, firstMoment, 0, m.length);
+        System.arraycopy(v, 0, secondMoment, 0, v.length);
+    }
+
+    @Override
+    public void restoreOptimizerState(double[] firstMoment, double[] secondMoment, long steps) {
+        optimizer.restore(firstMoment, secondMoment, steps);
+    }
+
     private void copy(double[] source, double[] destination) {
         int expected = model.layout().size();
         if (source.length != expected || destination.length != expected) {

@@ -3,11 +3,11 @@ package prefdyn.reference.engine;
 /**
  * A batch of token sequences, right-padded to a common width, with a mask marking the response tokens.
  *
- * <p>Conventions (BRIEF §3): position {@code t} of sequence {@code b} holds token {@code tokens[b][t]}; its
- * log-probability {@code log π(tokens[b][t] | tokens[b][0..t-1])} is predicted from position {@code t-1}, so
- * position 0 never has one and can never be a response token. Positions {@code t >= lengths[b]} are padding:
- * the model never reads them for real positions (attention is causal and padding is on the right) and every
- * per-token output there is 0.
+ * <p>Conventions ({@code docs/paper-map.md}, "Sequence log-probability"): position {@code t} of sequence {@code b}
+ * holds token {@code tokens[b][t]}; its log-probability {@code log π(tokens[b][t] | tokens[b][0..t-1])} is predicted
+ * from position {@code t-1}, so position 0 never has one and can never be a response token. Positions {@code t >=
+ * lengths[b]} are padding: the model never reads them for real positions (attention is causal and padding is on the
+ * right) and every per-token output there is 0.
  *
  * @param tokens       [B][W] token ids in [0, V); padding positions may hold any valid id (by convention EOT)
  * @param lengths      [B] number of real tokens of each sequence, 1 ≤ lengths[b] ≤ W

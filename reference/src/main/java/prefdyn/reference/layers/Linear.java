@@ -17,6 +17,10 @@ import prefdyn.reference.util.Parallel;
  * bit of the result; and because tasks are blocks of independent output rows (or weight rows), neither does the
  * thread count. Edges — N, I or O not a multiple of 4, e.g. the value head's O = 1 — are computed one element at
  * a time, in the same order.
+ *
+ * <p>Beside the tiled loops, {@link #linearForwardNaive} and {@link #linearBackwardNaive} are the same equations
+ * as plain loops over one element at a time (the loops this class had before tiling); the tiled ones are tested
+ * bit for bit against them.
  */
 public final class Linear {
 
@@ -205,6 +209,73 @@ public final class Linear {
         grads[g1] = s10; grads[g1 + 1] = s11; grads[g1 + 2] = s12; grads[g1 + 3] = s13;
         grads[g2] = s20; grads[g2 + 1] = s21; grads[g2 + 2] = s22; grads[g2 + 3] = s23;
         grads[g3] = s30; grads[g3 + 1] = s31; grads[g3 + 2] = s32; grads[g3 + 3] = s33;
+    }
+
+    /**
+     * The plain loop of {@link #linearForward}: its equation one output element at a time, with no tiles and no
+     * threads (llm.c's {@code matmul_forward_naive}). The tiled loop must give exactly these bits.
+     * <pre>
+     *   out[n,o] = bias[o] + Σ_i inp[n,i] · weight[i,o]   (sum in ascending i, starting from the bias or 0)
+     * </pre>
+     * Package-private: a public static method of a layer is a kernel with a twin; this one is the oracle's oracle.
+     *
+     * @param out    [N,O] written
+     * @param inp    [N,I]
+     * @param params [P]; weight [I,O] at {@code weightOffset}; bias [O] at {@code biasOffset}, or −1 for none
+     */
+    static void linearForwardNaive(double[] out, double[] inp, double[] params, int weightOffset, int biasOffset,
+                                   int N, int I, int O) {
+        for (int n = 0; n < N; n++) {
+            for (int o = 0; o < O; o++) {
+                double sum = biasOffset < 0 ? 0.0 : params[biasOffset + o];
+                for (int i = 0; i < I; i++) {
+                    sum += inp[n * I + i] * params[weightOffset + i * O + o];
+                }
+                out[n * O + o] = sum;
+            }
+        }
+    }
+
+    /**
+     * The plain loop of {@link #linearBackward}: its three equations one element at a time, with no tiles and no
+     * threads. The tiled loops must give exactly these bits.
+     * <pre>
+     *   ∂L/∂inp[n,i]    += Dot.dot(dout[n,·], weight[i,·])   (Σ_o dout[n,o]·weight[i,o] in Dot.dot's order)
+     *   ∂L/∂weight[i,o] += inp[n,i] · dout[n,o]              for n = 0, 1, …, N−1 in turn
+     *   ∂L/∂bias[o]     += Σ_n dout[n,o]                     (summed in ascending n from 0, then added once)
+     * </pre>
+     *
+     * @param dinp   [N,I] accumulated into; may be null when the input needs no gradient
+     * @param grads  [P] accumulated into at the weight (and bias) offsets
+     * @param dout   [N,O]
+     * @param inp    [N,I] the forward input
+     * @param params [P]; weight [I,O] at {@code weightOffset}; bias [O] at {@code biasOffset}, or −1 for none
+     */
+    static void linearBackwardNaive(double[] dinp, double[] grads, double[] dout, double[] inp, double[] params,
+                                    int weightOffset, int biasOffset, int N, int I, int O) {
+        if (dinp != null) {
+            for (int n = 0; n < N; n++) {
+                for (int i = 0; i < I; i++) {
+                    dinp[n * I + i] += Dot.dot(dout, n * O, params, weightOffset + i * O, O);
+                }
+            }
+        }
+        for (int i = 0; i < I; i++) {
+            for (int o = 0; o < O; o++) {
+                for (int n = 0; n < N; n++) {
+                    grads[weightOffset + i * O + o] += inp[n * I + i] * dout[n * O + o];
+                }
+            }
+        }
+        if (biasOffset >= 0) {
+            for (int o = 0; o < O; o++) {
+                double sum = 0;
+                for (int n = 0; n < N; n++) {
+                    sum += dout[n * O + o];
+                }
+                grads[biasOffset + o] += sum;
+            }
+        }
     }
 
     /** Number of blocks of {@link #TILE} in {@code n} (the last one may be partial). */

@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p>Like {@link Linear}, the loops compute tiles of outputs in local variables so that each value loaded from
  * memory is used several times; every element is still summed in the order its equation states, so tiling and
- * thread count change no bit of the result.
+ * thread count change no bit of the result. {@link #lmHeadForwardNaive} and {@link #lmHeadBackwardNaive} are the
+ * same equations as plain loops over one element at a time; the tiled loops are tested bit for bit against them.
  */
 public final class LmHead {
 
@@ -184,6 +185,55 @@ public final class LmHead {
         grads[g1] = s10; grads[g1 + 1] = s11; grads[g1 + 2] = s12; grads[g1 + 3] = s13;
         grads[g2] = s20; grads[g2 + 1] = s21; grads[g2 + 2] = s22; grads[g2 + 3] = s23;
         grads[g3] = s30; grads[g3 + 1] = s31; grads[g3 + 2] = s32; grads[g3 + 3] = s33;
+    }
+
+    /**
+     * The plain loop of {@link #lmHeadForward}: its equation one logit at a time, with no tiles and no threads. The
+     * tiled loop must give exactly these bits.
+     * <pre>
+     *   logits[n,v] = Dot.dot(inp[n,·], wte[v,·])   (Σ_c inp[n,c]·wte[v,c] in Dot.dot's order)
+     * </pre>
+     * Package-private: a public static method of a layer is a kernel with a twin; this one is the oracle's oracle.
+     *
+     * @param logits [N,V] written
+     * @param inp    [N,C] the final LayerNorm's output
+     * @param params [P]; wte [V,C] at {@code wteOffset}
+     */
+    static void lmHeadForwardNaive(double[] logits, double[] inp, double[] params, int wteOffset, int N, int C,
+                                   int V) {
+        for (int n = 0; n < N; n++) {
+            for (int v = 0; v < V; v++) {
+                logits[n * V + v] = Dot.dot(inp, n * C, params, wteOffset + v * C, C);
+            }
+        }
+    }
+
+    /**
+     * The plain loop of {@link #lmHeadBackward}: its two equations one term at a time, with no tiles and no threads.
+     * The tiled loops must give exactly these bits.
+     * <pre>
+     *   dinp[n,c] += dlogits[n,v] · wte[v,c]    for v = 0, 1, …, V−1 in turn
+     *   grads[v,c] += dlogits[n,v] · inp[n,c]   for n = 0, 1, …, N−1 in turn
+     * </pre>
+     * skipping the rows n whose dlogits are all zero, as the tiled loops do.
+     *
+     * @param dinp    [N,C] accumulated into
+     * @param grads   [P] accumulated into at {@code wteOffset}
+     * @param dlogits [N,V]
+     * @param inp     [N,C] the forward input
+     * @param params  [P]; wte [V,C] at {@code wteOffset}
+     */
+    static void lmHeadBackwardNaive(double[] dinp, double[] grads, double[] dlogits, double[] inp, double[] params,
+                                    int wteOffset, int N, int C, int V) {
+        for (int n : nonZeroRows(dlogits, N, V)) {
+            for (int v = 0; v < V; v++) {
+                double d = dlogits[n * V + v];
+                for (int c = 0; c < C; c++) {
+                    dinp[n * C + c] += d * params[wteOffset + v * C + c];
+                    grads[wteOffset + v * C + c] += d * inp[n * C + c];
+                }
+            }
+        }
     }
 
     /** The rows n of dlogits [N,V] with at least one non-zero entry, ascending. */

@@ -1,7 +1,7 @@
 package prefdyn.reference.model;
 
 /**
- * Shape of a GPT-2-family, pre-LayerNorm language model (BRIEF §2).
+ * Shape of a GPT-2-family, pre-LayerNorm language model ({@code docs/architecture.md}, "The model contract").
  *
  * <p>The field names follow Hugging Face's {@code GPT2Config} ({@code vocab_size}, {@code n_positions},
  * {@code n_layer}, {@code n_head}, {@code n_embd}) so that {@code config.json} maps one to one.
@@ -32,7 +32,10 @@ public record GptConfig(int vocabSize, int contextLength, int numLayers, int num
         }
     }
 
-    /** The brief's tiny default: byte-level vocabulary, C=64, L=2, H=4, T=64, with a value head. */
+    /**
+     * The tiny default shape ({@code docs/architecture.md}, "The model contract"): byte-level vocabulary, C=64,
+     * L=2, H=4, T=64, with a value head.
+     */
     public static GptConfig tinyDefault() {
         return new GptConfig(257, 64, 2, 4, 64, true, false);
     }

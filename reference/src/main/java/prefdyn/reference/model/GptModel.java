@@ -27,8 +27,8 @@ import static prefdyn.reference.layers.TokenLogProb.tokenLogProbBackward;
 import static prefdyn.reference.layers.TokenLogProb.tokenLogProbForward;
 
 /**
- * The float64 reference GPT-2 (pre-LayerNorm) of BRIEF §2, written as one straight-line forward and its mirror
- * image backward over the layer functions of {@code prefdyn.reference.layers}:
+ * The float64 reference GPT-2 (pre-LayerNorm) of {@code docs/architecture.md} ("The model contract"), written as one
+ * straight-line forward and its mirror image backward over the layer functions of {@code prefdyn.reference.layers}:
  * <pre>
  *   x₀     = wte[tokens] + wpe                         encoderForward
  *   for each block l:

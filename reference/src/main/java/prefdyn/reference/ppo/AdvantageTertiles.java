@@ -6,8 +6,8 @@ import prefdyn.reference.util.Tertiles;
 import java.util.Arrays;
 
 /**
- * Splits a batch's response tokens into three equal-sized groups by |Â| (paper §3.2, Reviewer 3's "top, middle
- * and bottom subgroups"): the reweighting part of the PPO decomposition.
+ * Splits a batch's response tokens into three equal-sized groups by |Â| (paper §3.2, whose "top, middle and
+ * bottom subgroups" its OpenReview reviews quote): the reweighting part of the PPO decomposition.
  *
  * <p>Rule ({@link Tertiles}, shared with DPO's ω tertiles): list the n response tokens in batch order (row b, then
  * position t), sort them by |Â| ascending with ties broken by that order, giving ranks r = 0 … n−1; the token of

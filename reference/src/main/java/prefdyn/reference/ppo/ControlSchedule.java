@@ -8,7 +8,8 @@ package prefdyn.reference.ppo;
  *   λ⁺(step) = positiveStart + (positiveEnd − positiveStart)·f
  *   λ⁻(step) = negativeStart + (negativeEnd − negativeStart)·f
  * </pre>
- * The default (λ⁺ 1.5 → 0.5, λ⁻ 0.5 → 1.5) mirrors the controlled DPO of BRIEF §3: positive learning first,
+ * The default (λ⁺ 1.5 → 0.5, λ⁻ 0.5 → 1.5) mirrors the controlled DPO of
+ * {@link prefdyn.reference.dpo.LambdaSchedule#defaultControlled} ({@code docs/paper-map.md}): positive learning first,
  * negative learning later. The paper's own cPPO schedule is not public; this one is prefdyn's.
  *
  * @param positiveStart λ⁺ at step 0, ≥ 0

@@ -37,12 +37,18 @@ import java.util.Objects;
  * @param totalSteps       prefdyn: the planned number of PPO steps; only the CONTROLLED schedule uses it (default 1000)
  * @param objective        prefdyn: which surrogate to train (standard or an ablation)
  * @param seed             seed of sampling, minibatch shuffling and prompt order ({@code seed} = 42)
+ * @param componentNorms   prefdyn: each minibatch's policy gradient as two backward passes, positive and then
+ *                         negative learning, with their norms and cosine in the step's metrics
+ *                         ({@code grad_norm/positive}, …); false (the default): one backward pass of the summed
+ *                         seeds, the same gradient up to rounding ({@code docs/dynamics.md}, "One backward pass per
+ *                         training step")
  */
 public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, double cliprange,
                         double cliprangeValue, double vfCoef, double gamma, double lambda, double klCoef,
                         KlEstimator klEstimator, boolean adaptiveKl, double klTarget, double klHorizon,
                         double temperature, int responseLength, boolean stopAtEndOfText, double learningRate,
-                        double maxGradNorm, AdamWSettings adamW, long totalSteps, PpoObjective objective, long seed) {
+                        double maxGradNorm, AdamWSettings adamW, long totalSteps, PpoObjective objective, long seed,
+                        boolean componentNorms) {
 
     public PpoConfig {
         requireAtLeast("numPpoEpochs", numPpoEpochs, 1);
@@ -117,6 +123,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         b.totalSteps = totalSteps;
         b.objective = objective;
         b.seed = seed;
+        b.componentNorms = componentNorms;
         return b;
     }
 
@@ -172,6 +179,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         private long totalSteps = 1000;
         private PpoObjective objective = PpoObjective.standard();
         private long seed = 42;
+        private boolean componentNorms = false;
 
         private Builder() {
         }
@@ -198,11 +206,13 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         public Builder totalSteps(long value) { totalSteps = value; return this; }
         public Builder objective(PpoObjective value) { objective = value; return this; }
         public Builder seed(long value) { seed = value; return this; }
+        public Builder componentNorms(boolean value) { componentNorms = value; return this; }
 
         public PpoConfig build() {
             return new PpoConfig(numPpoEpochs, numMiniBatches, batchSize, cliprange, cliprangeValue, vfCoef, gamma,
                     lambda, klCoef, klEstimator, adaptiveKl, klTarget, klHorizon, temperature, responseLength,
-                    stopAtEndOfText, learningRate, maxGradNorm, adamW, totalSteps, objective, seed);
+                    stopAtEndOfText, learningRate, maxGradNorm, adamW, totalSteps, objective, seed,
+                    componentNorms);
         }
     }
 }

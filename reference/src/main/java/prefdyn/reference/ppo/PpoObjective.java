@@ -93,7 +93,10 @@ public record PpoObjective(PpoVariant variant, ControlSchedule schedule, Tertile
      */
     public double[][] advantages(double[][] advantages, boolean[][] mask, int[][] tertiles, long step,
                                  long totalSteps) {
-        double meanAbs = variant == PpoVariant.UNWEIGHTED ? meanAbsolute(advantages, mask) : Double.NaN;
+        double meanAbs = switch (variant) {
+            case UNWEIGHTED -> meanAbsolute(advantages, mask);
+            case STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, CONTROLLED, SINGLE_TERTILE -> Double.NaN;
+        };
         double positive = positiveWeight(step, totalSteps);
         double negative = negativeWeight(step, totalSteps);
         double[][] result = new double[mask.length][];
@@ -139,8 +142,14 @@ public record PpoObjective(PpoVariant variant, ControlSchedule schedule, Tertile
                 }
                 double a = advantages[b][t];
                 double g = a > 0 ? positive : a < 0 ? negative : 0.0;
-                double h = variant != PpoVariant.SINGLE_TERTILE || tertiles[b][t] == tertile.index() ? 1.0 : 0.0;
-                double u = variant != PpoVariant.UNWEIGHTED ? 1.0 : a == 0 ? 0.0 : meanAbs / Math.abs(a);
+                double h = switch (variant) {
+                    case SINGLE_TERTILE -> tertiles[b][t] == tertile.index() ? 1.0 : 0.0;
+                    case STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, UNWEIGHTED, CONTROLLED -> 1.0;
+                };
+                double u = switch (variant) {
+                    case UNWEIGHTED -> a == 0 ? 0.0 : meanAbs / Math.abs(a);
+                    case STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, CONTROLLED, SINGLE_TERTILE -> 1.0;
+                };
                 weights[b][t] = g * h * u;
             }
         }
@@ -170,7 +179,7 @@ public record PpoObjective(PpoVariant variant, ControlSchedule schedule, Tertile
         return switch (variant) {
             case CONTROLLED -> "CONTROLLED" + schedule;
             case SINGLE_TERTILE -> "SINGLE_TERTILE(" + tertile + ")";
-            default -> variant.name();
+            case STANDARD, POSITIVE_ONLY, NEGATIVE_ONLY, UNWEIGHTED -> variant.name();
         };
     }
 }

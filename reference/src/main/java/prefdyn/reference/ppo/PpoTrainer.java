@@ -43,10 +43,12 @@ import java.util.SplittableRandom;
  * holds only the policy loss (see {@link RolloutCollector}). TRL instead sums {@code pg_loss + vf_coef·vf_loss}
  * and clips one gradient over both models; here each model's gradient is clipped on its own.
  *
- * <p><b>Positive / negative gradient.</b> Each minibatch's policy gradient is computed by
- * {@link ComponentGradients}: one backward pass seeded with the positive-advantage part of the seeds and one with
- * the negative part ({@link PolicySeeds}); their norms and cosine are logged, and the update uses their sum
- * g⁺ + g⁻ (the gradient of the whole surrogate up to rounding, since backward is linear in its seeds).
+ * <p><b>Positive / negative gradient.</b> Each minibatch's policy gradient is one backward pass of the whole
+ * surrogate's seeds. With {@link PpoConfig#componentNorms} it is computed by {@link ComponentGradients} instead: one
+ * backward pass seeded with the positive-advantage part of the seeds and one with the negative part
+ * ({@link PolicySeeds}); their norms and cosine are logged, and the update uses their sum g⁺ + g⁻ (the gradient of
+ * the whole surrogate up to rounding, since backward is linear in its seeds: {@code docs/dynamics.md}, "One
+ * backward pass per training step").
  *
  * <p><b>Decomposition for G.</b> {@link #componentSeeds} gives the seeds of step t's surrogate at θ(t) over the
  * whole rollout batch D_t (at θ(t) the ratio is exactly 1, so they are −Â'_t/n, paper §3.2), split into positive
@@ -70,8 +72,8 @@ import java.util.SplittableRandom;
  * {@code policy/approxkl}, {@code policy/clipfrac}, {@code policy/entropy} (mean per-token entropy during
  * training), {@code loss/policy}, {@code loss/value}, {@code val/ratio}, {@code val/ratio_var},
  * {@code val/clipfrac}, {@code val/num_eos_tokens}, {@code grad_norm} (policy, pre-clip), {@code grad_norm/value},
- * and prefdyn's {@code grad_norm/positive}, {@code grad_norm/negative}, {@code grad_cosine/positive_negative},
- * {@code ppo/positive_token_fraction}, {@code ppo/kl_coef} (β_kl used in this step's rewards),
+ * and prefdyn's {@code grad_norm/positive}, {@code grad_norm/negative}, {@code grad_cosine/positive_negative}
+ * (only with {@link PpoConfig#componentNorms}), {@code ppo/positive_token_fraction}, {@code ppo/kl_coef} (β_kl used in this step's rewards),
  * {@code ppo/lambda_positive}, {@code ppo/lambda_negative} (the objective's group weights at this step),
  * {@code lr}, {@code episode}. Minibatch statistics are averaged over all minibatches of all epochs, as TRL does;
  * token averages are over response tokens only (TRL includes padding in some of them).
@@ -250,7 +252,7 @@ public final class PpoTrainer implements DecomposedObjective {
         TokenBatch batch = selectRows(rollout.batch(), rows);
         boolean[][] mask = batch.responseMask();
 
-        // Policy: clipped surrogate, gradient as g⁺ + g⁻.
+        // Policy: clipped surrogate; one backward pass, or g⁺ + g⁻ when the component norms are asked for.
         ForwardResult forward = forward(policy, batch, t, rows, where);
         PolicyLossResult policyLoss;
         try {
@@ -259,9 +261,15 @@ public final class PpoTrainer implements DecomposedObjective {
         } catch (NonFiniteValueException e) {
             throw atStep(t, rows, where, e);
         }
-        ComponentGradients components = ComponentGradients.accumulate(policy,
-                BackwardSeeds.ofTokenLogProbs(policyLoss.seeds().positive()),
-                BackwardSeeds.ofTokenLogProbs(policyLoss.seeds().negative()));
+        ComponentGradients components = null;
+        if (config.componentNorms()) {
+            components = ComponentGradients.accumulate(policy,
+                    BackwardSeeds.ofTokenLogProbs(policyLoss.seeds().positive()),
+                    BackwardSeeds.ofTokenLogProbs(policyLoss.seeds().negative()));
+        } else {
+            policy.zeroGradients();
+            policy.backward(BackwardSeeds.ofTokenLogProbs(policyLoss.seeds().total()));
+        }
         double policyNorm = policy.clipGradientNorm(config.maxGradNorm());
         requireFiniteNorm(t, rows, where, "policy", policyNorm);
         policy.adamWStep(config.adamW(), config.learningRate());
@@ -334,9 +342,11 @@ public final class PpoTrainer implements DecomposedObjective {
         metrics.put("val/num_eos_tokens", (double) endOfTextTokens);
         metrics.put("grad_norm", totals.policyNorm / n);
         metrics.put("grad_norm/value", totals.valueNorm / n);
-        metrics.put("grad_norm/positive", totals.positiveNorm / n);
-        metrics.put("grad_norm/negative", totals.negativeNorm / n);
-        metrics.put("grad_cosine/positive_negative", totals.cosine / n);
+        if (config.componentNorms()) {
+            metrics.put("grad_norm/positive", totals.positiveNorm / n);
+            metrics.put("grad_norm/negative", totals.negativeNorm / n);
+            metrics.put("grad_cosine/positive_negative", totals.cosine / n);
+        }
         metrics.put("ppo/positive_token_fraction", experience.positiveTokenFraction());
         metrics.put("ppo/kl_coef", experience.klCoefficient());
         metrics.put("ppo/lambda_positive", config.objective().positiveWeight(t, config.totalSteps()));
@@ -352,6 +362,7 @@ public final class PpoTrainer implements DecomposedObjective {
         double policyLoss, valueLoss, approxKl, policyClipFraction, valueClipFraction, ratio, ratioSquares, entropy;
         double policyNorm, valueNorm, positiveNorm, negativeNorm, cosine;
 
+        /** @param components the minibatch's two measured parts, or null after one backward pass */
         void add(PolicyLossResult policy, ValueLossResult value, double meanEntropy, double policyNorm,
                  double valueNorm, ComponentGradients components) {
             count++;
@@ -365,9 +376,11 @@ public final class PpoTrainer implements DecomposedObjective {
             entropy += meanEntropy;
             this.policyNorm += policyNorm;
             this.valueNorm += valueNorm;
-            positiveNorm += components.positiveNorm();
-            negativeNorm += components.negativeNorm();
-            cosine += components.cosine();
+            if (components != null) {
+                positiveNorm += components.positiveNorm();
+                negativeNorm += components.negativeNorm();
+                cosine += components.cosine();
+            }
         }
     }
 

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongToDoubleFunction;
 
 /**
  * SFT (and plain-text pre-training) with {@link SftLoss}: seeded data order, one forward/backward per step,
@@ -25,11 +26,25 @@ public final class SftTrainer implements Trainer {
     private final List<PromptResponse> examples;
     private final TrainingSettings training;
     private final DataOrder order;
+    private final LongToDoubleFunction learningRateAt;
     private long step;
 
-    /** Responses longer than the context are cut at the end (keep-start truncation). */
+    /**
+     * Responses longer than the context are cut at the end (keep-start truncation). The learning rate follows
+     * {@link TrainingSettings#learningRateAt} (warm-up, then constant).
+     */
     public SftTrainer(PolicyEngine policy, List<PromptResponse> examples, TrainingSettings training) {
+        this(policy, examples, training, training::learningRateAt);
+    }
+
+    /**
+     * As above, with the learning rate of step t given by {@code learningRateAt} (for example a
+     * {@link prefdyn.reference.train.CosineLearningRate}); {@code training.learningRate()} is then not used.
+     */
+    public SftTrainer(PolicyEngine policy, List<PromptResponse> examples, TrainingSettings training,
+                      LongToDoubleFunction learningRateAt) {
         this.policy = policy;
+        this.learningRateAt = learningRateAt;
         List<PromptResponse> fitted = new ArrayList<>();
         for (PromptResponse example : examples) {
             fitted.add(SequenceBatches.truncateResponse(example, policy.config().contextLength()));
@@ -79,6 +94,18 @@ public final class SftTrainer implements Trainer {
         return step;
     }
 
+    /**
+     * Continues a run at step {@code t}: the next {@link #step()} trains on the batch of step t with its learning
+     * rate. The data order and the schedule are pure functions of t, so with θ and AdamW's state restored into the
+     * engine (see {@link PolicyEngine#restoreOptimizerState}) the resumed run is the uninterrupted one.
+     */
+    public void continueAt(long t) {
+        if (t < 0) {
+            throw new IllegalArgumentException("step must be >= 0, got " + t);
+        }
+        step = t;
+    }
+
     /** One update; returns TRL-named metrics. */
 
     @Override
@@ -103,7 +130,7 @@ public final class SftTrainer implements Trainer {
         if (!Double.isFinite(gradNorm)) {
             throw new NonFiniteValueException("step " + t + ": the gradient norm is " + gradNorm, -1);
         }
-        double learningRate = training.learningRateAt(t);
+        double learningRate = learningRateAt.applyAsDouble(t);
         policy.adamWStep(training.adamW(), learningRate);
         step++;
         int tokens = 0;

@@ -3,9 +3,9 @@ package prefdyn.reference.tokenizer;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The byte-level tokenizer of BRIEF §2: ids 0–255 are the bytes of the text's UTF-8 encoding and id 256 is
- * end-of-text, so the vocabulary has V = 257 entries. Any text round-trips exactly, and any other tool can
- * tokenize identically with {@code list(text.encode("utf-8")) + [256]}.
+ * The byte-level tokenizer ({@code docs/architecture.md}, "The model contract"): ids 0–255 are the bytes of the text's
+ * UTF-8 encoding and id 256 is end-of-text, so the vocabulary has V = 257 entries. Any text round-trips exactly, and
+ * any other tool can tokenize identically with {@code list(text.encode("utf-8")) + [256]}.
  */
 public final class ByteTokenizer {
 
@@ -18,7 +18,45 @@ public final class ByteTokenizer {
     /** The name recorded beside checkpoints so other tools know how to tokenize. */
     public static final String NAME = "prefdyn-byte-level-v1";
 
+    private static final Tokenizer AS_TOKENIZER = new Tokenizer() {
+        @Override
+        public String name() {
+            return NAME;
+        }
+
+        @Override
+        public int vocabSize() {
+            return VOCAB_SIZE;
+        }
+
+        @Override
+        public int endOfText() {
+            return END_OF_TEXT;
+        }
+
+        @Override
+        public int[] encode(String text) {
+            return ByteTokenizer.encode(text);
+        }
+
+        /** {@inheritDoc} Decoding stops at the first end-of-text. */
+        @Override
+        public String decode(int[] ids) {
+            return ByteTokenizer.decode(ids);
+        }
+
+        @Override
+        public String toString() {
+            return NAME;
+        }
+    };
+
     private ByteTokenizer() {
+    }
+
+    /** This tokenizer behind the common {@link Tokenizer} interface. */
+    public static Tokenizer asTokenizer() {
+        return AS_TOKENIZER;
     }
 
     /** The UTF-8 bytes of {@code text} as ids 0–255 (no end-of-text appended). */

@@ -5,9 +5,13 @@ import prefdyn.reference.engine.PolicyEngine;
 
 /**
  * The gradient of a step as the sum of its positive-learning and negative-learning parts, measured separately
- * (BRIEF §4, "gradient imbalance"). The two parts are two backward passes of the same forward with the seeds
- * split by component; {@link #apply} then sets the engine's gradient to a·g⁺ + b·g⁻ — with a = b = 1 this equals
- * the gradient of the full seeds up to rounding, since backward is linear in its seeds.
+ * (paper §3, "gradient imbalance"; {@code docs/paper-map.md}, "Optimization dynamics"). The two parts are two backward
+ * passes of the same forward with the seeds split by component; {@link #apply} then sets the engine's gradient to a·g⁺
+ * + b·g⁻ — with a = b = 1 this equals the gradient of the full seeds up to rounding, since backward is linear in its
+ * seeds. A training step measures the parts only when their norms are asked for
+ * ({@code TrainingSettings.componentNorms}, {@code PpoConfig.componentNorms}) or when it needs them (the coordinated
+ * DPO variant); otherwise it runs one backward pass of the summed seeds ({@code docs/dynamics.md}, "One backward pass
+ * per training step").
  *
  * @param positive     [P] g⁺
  * @param negative     [P] g⁻

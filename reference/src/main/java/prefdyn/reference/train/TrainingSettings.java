@@ -11,9 +11,14 @@ import prefdyn.reference.optim.AdamWSettings;
  * @param adamW         optimizer hyper-parameters
  * @param maxGradNorm   global gradient-norm clipping threshold (TRL's max_grad_norm = 1.0)
  * @param seed          seeds the data order (and any sampling)
+ * @param componentNorms a DPO step's gradient as two backward passes, positive and then negative learning, with
+ *                       their norms and cosine in the step's metrics ({@code grad_norm/positive}, …); false (the
+ *                       default): one backward pass of the summed seeds, the same gradient up to rounding
+ *                       ({@code docs/dynamics.md}, "One backward pass per training step"). Ignored by SFT and the
+ *                       reward model, which have no components
  */
 public record TrainingSettings(int batchSize, double learningRate, int warmupSteps, AdamWSettings adamW,
-                               double maxGradNorm, long seed) {
+                               double maxGradNorm, long seed, boolean componentNorms) {
 
     public TrainingSettings {
         if (batchSize < 1) {
@@ -30,8 +35,19 @@ public record TrainingSettings(int batchSize, double learningRate, int warmupSte
         }
     }
 
+    /** The settings without per-step component norms (one backward pass per DPO step). */
+    public TrainingSettings(int batchSize, double learningRate, int warmupSteps, AdamWSettings adamW,
+                            double maxGradNorm, long seed) {
+        this(batchSize, learningRate, warmupSteps, adamW, maxGradNorm, seed, false);
+    }
+
     public static TrainingSettings of(int batchSize, double learningRate, long seed) {
         return new TrainingSettings(batchSize, learningRate, 0, AdamWSettings.defaults(), 1.0, seed);
+    }
+
+    /** These settings with {@code componentNorms} set. */
+    public TrainingSettings withComponentNorms(boolean split) {
+        return new TrainingSettings(batchSize, learningRate, warmupSteps, adamW, maxGradNorm, seed, split);
     }
 
     /** The learning rate of step t (0-based): (t+1)/warmup·lr during warm-up, lr after. */

@@ -36,12 +36,17 @@ class CoordinationControllerTest {
         assertThat(unchanged).containsExactly(lambda);
     }
 
-    /** With gain κ = 0 the controller keeps λ± = 1, so coordinated DPO is standard DPO, bit for bit. */
+    /**
+     * With gain κ = 0 the controller keeps λ± = 1, so coordinated DPO is standard DPO bit for bit — standard DPO with
+     * its gradient as the two passes g⁺ + g⁻ ({@code componentNorms}), which coordinated DPO always runs.
+     */
     @Test
     void zeroGainIsStandardDpo() {
-        double[] standard = train(DpoVariant.STANDARD, 0.0, 12);
-        double[] coordinated = train(DpoVariant.COORDINATED, 0.0, 12);
+        double[] standard = train(DpoVariant.STANDARD, 0.0, 12, true);
+        double[] coordinated = train(DpoVariant.COORDINATED, 0.0, 12, false);
         assertThat(coordinated).containsExactly(standard);
+        assertThat(train(DpoVariant.STANDARD, 0.0, 12, false)).as("one backward pass differs in the last bits")
+                .isNotEqualTo(standard);
     }
 
     /** With the default (exploring) gain κ = −2, coordinated DPO learns the toy preference like DPO does. */
@@ -89,9 +94,14 @@ class CoordinationControllerTest {
     }
 
     private static double[] train(DpoVariant variant, double gain, int steps) {
+        return train(variant, gain, steps, false);
+    }
+
+    private static double[] train(DpoVariant variant, double gain, int steps, boolean componentNorms) {
         ReferenceEngine policy = ReferenceEngine.initialized(CONFIG, 3, Parallel.sequential());
         DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, ReferenceEngine.initialized(CONFIG, 3,
-                Parallel.sequential()), PAIRS, DpoSettings.of(0.1, variant, steps), TrainingSettings.of(2, 1e-2, 1));
+                Parallel.sequential()), PAIRS, DpoSettings.of(0.1, variant, steps),
+                TrainingSettings.of(2, 1e-2, 1).withComponentNorms(componentNorms));
         if (variant == DpoVariant.COORDINATED) {
             trainer.coordinatedBy(new CoordinationController(new CoordinationController.Settings(
                     List.of(ByteTokenizer.encode("q")), 3, 4, gain, 0.5, 0.25, 1.75)));

@@ -63,6 +63,32 @@ class DynamicsRunTest {
         }
     }
 
+    /**
+     * Adding a probe is one class and one line in the run's list of probes (docs/architecture.md, "Where to add"):
+     * a probe that only reads θ(t) appears in every measured line and changes no G.
+     */
+    @Test
+    void aProbeAddedBesideGIsInEveryMeasuredLineAndChangesNoG(@TempDir Path dir) throws Exception {
+        DynamicsRun.Settings settings = settings();
+        DynamicsRun.FirstPass first = DynamicsRun.train(toyTrainer(3), settings, null, null);
+        Probe parameterCount = policy -> Map.of("noop/parameters", (double) policy.layout().size());
+        try (MetricsLog with = MetricsLog.open(dir.resolve("with.jsonl"));
+             MetricsLog without = MetricsLog.open(dir.resolve("without.jsonl"))) {
+            DynamicsRun.replay(toyTrainer(3), settings, first, List.of(parameterCount), with, null);
+            DynamicsRun.replay(toyTrainer(3), settings, first, List.of(), without, null);
+        }
+        List<String> withProbe = Files.readAllLines(dir.resolve("with.jsonl"));
+        List<String> withoutProbe = Files.readAllLines(dir.resolve("without.jsonl"));
+        assertThat(withProbe).hasSize(15).hasSameSizeAs(withoutProbe);
+        for (int i = 0; i < withProbe.size(); i++) {
+            Map<String, Object> line = Json.parseObject(withProbe.get(i));
+            Map<String, Object> plain = Json.parseObject(withoutProbe.get(i));
+            assertThat(line.get("noop/parameters")).isEqualTo((double) toyTrainer(3).policy().layout().size());
+            assertThat(plain).doesNotContainKey("noop/parameters");
+            assertThat(line.get("G/total")).as("step " + line.get("step")).isEqualTo(plain.get("G/total"));
+        }
+    }
+
     /** A replay that does not pass through the same θ(t) is refused, not silently measured. */
     @Test
     void aDivergingReplayIsRefused() {

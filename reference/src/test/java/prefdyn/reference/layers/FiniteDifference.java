@@ -14,7 +14,8 @@ import java.util.function.Supplier;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Central finite differences in float64, the oracle of BRIEF §7.2 for every backward.
+ * Central finite differences in float64, the second layer of oracles ({@code docs/architecture.md}, "Testing: layers of
+ * oracles") for every backward.
  *
  * <p>A layer's backward is checked through a scalar loss {@code L = Σ r ⊙ out}, with {@code r} a fixed, seeded
  * "upstream" array: then ∂L/∂out = r is exactly what backward is seeded with, and the analytic gradient of every

@@ -12,8 +12,10 @@ import static prefdyn.reference.layers.FiniteDifference.gaussian;
 
 /**
  * {@link Linear} and {@link LmHead} compute tiles of outputs together; their Javadoc promises that every element
- * is still summed in the order its equation states. These tests hold them to it: bit for bit against the
- * equations written as one element at a time (the loops the layers had before tiling), for every shape from 1 to
+ * is still summed in the order its equation states. These tests hold them to it: bit for bit against the plain
+ * loops beside them in main code ({@code linearForwardNaive}, {@code linearBackwardNaive},
+ * {@code lmHeadForwardNaive}, {@code lmHeadBackwardNaive}: the equations one element at a time, the loops the
+ * layers had before tiling), for every shape from 1 to
  * 9 (or 11) in each dimension — so every edge case of the 4 × 4 and 1 × 2 tiles — on 1 and 3 threads, with the
  * weights at an offset inside a larger parameter array and with gradients that already hold values.
  */
@@ -45,7 +47,8 @@ class TiledLoopsTest {
                     double[] expectedOut = new double[N * O];
                     double[] expectedDinp = dinpStart.clone();
                     double[] expectedGrads = gradsStart.clone();
-                    linearOneElementAtATime(expectedOut, expectedDinp, expectedGrads, dout, inp, params, weightOffset,
+                    Linear.linearForwardNaive(expectedOut, inp, params, weightOffset, biasOffset, N, I, O);
+                    Linear.linearBackwardNaive(expectedDinp, expectedGrads, dout, inp, params, weightOffset,
                             biasOffset, N, I, O);
 
                     for (Parallel parallel : new Parallel[]{Parallel.sequential(), THREE}) {
@@ -88,8 +91,8 @@ class TiledLoopsTest {
                     double[] expectedLogits = new double[N * V];
                     double[] expectedDinp = dinpStart.clone();
                     double[] expectedGrads = gradsStart.clone();
-                    lmHeadOneElementAtATime(expectedLogits, expectedDinp, expectedGrads, dlogits, inp, params,
-                            wteOffset, N, C, V);
+                    LmHead.lmHeadForwardNaive(expectedLogits, inp, params, wteOffset, N, C, V);
+                    LmHead.lmHeadBackwardNaive(expectedDinp, expectedGrads, dlogits, inp, params, wteOffset, N, C, V);
 
                     for (Parallel parallel : new Parallel[]{Parallel.sequential(), THREE}) {
                         String what = "N=" + N + " C=" + C + " V=" + V + " threads=" + parallel.threads();
@@ -107,60 +110,37 @@ class TiledLoopsTest {
         }
     }
 
-    /** Linear's three equations, one element at a time, in the order the Javadoc states. */
-    private static void linearOneElementAtATime(double[] out, double[] dinp, double[] grads, double[] dout,
-                                                double[] inp, double[] params, int weightOffset, int biasOffset,
-                                                int N, int I, int O) {
-        for (int n = 0; n < N; n++) {
-            for (int o = 0; o < O; o++) {
-                out[n * O + o] = biasOffset < 0 ? 0.0 : params[biasOffset + o];
-                for (int i = 0; i < I; i++) {
-                    out[n * O + o] += inp[n * I + i] * params[weightOffset + i * O + o];
-                }
-            }
-        }
-        for (int n = 0; n < N; n++) {
-            for (int i = 0; i < I; i++) {
-                dinp[n * I + i] += Dot.dot(dout, n * O, params, weightOffset + i * O, O);
-            }
-        }
-        for (int i = 0; i < I; i++) {
-            for (int o = 0; o < O; o++) {
-                for (int n = 0; n < N; n++) {
-                    grads[weightOffset + i * O + o] += inp[n * I + i] * dout[n * O + o];
-                }
-            }
-        }
-        if (biasOffset >= 0) {
-            for (int o = 0; o < O; o++) {
-                double sum = 0;
-                for (int n = 0; n < N; n++) {
-                    sum += dout[n * O + o];
-                }
-                grads[biasOffset + o] += sum;
-            }
-        }
+    /** The plain loops against hand-computed numbers (exact in binary), so the oracle of the tiles is itself checked. */
+    @Test
+    void thePlainLinearLoopsGiveTheHandComputedEquations() {
+        // weight [I=2, O=2] = [[5, 6], [7, 8]] at offset 1, bias [0.5, -1] at offset 5
+        double[] params = {9, 5, 6, 7, 8, 0.5, -1};
+        double[] inp = {1, 2, 3, 4};            // [N=2, I=2]
+        double[] out = new double[4];
+        Linear.linearForwardNaive(out, inp, params, 1, 5, 2, 2, 2);
+        assertThat(out).containsExactly(19.5, 21, 43.5, 49);
+
+        double[] dout = {1, 0, 0, 2};           // [N=2, O=2]
+        double[] dinp = {1, 1, 1, 1};           // accumulated into
+        double[] grads = {1, 1, 1, 1, 1, 1, 1};
+        Linear.linearBackwardNaive(dinp, grads, dout, inp, params, 1, 5, 2, 2, 2);
+        assertThat(dinp).containsExactly(1 + 5, 1 + 7, 1 + 12, 1 + 16);
+        assertThat(grads).containsExactly(1, 1 + 1, 1 + 6, 1 + 2, 1 + 8, 1 + 1, 1 + 2);
     }
 
-    /** LmHead's three equations, one element at a time, skipping the zero terms. */
-    private static void lmHeadOneElementAtATime(double[] logits, double[] dinp, double[] grads, double[] dlogits,
-                                                double[] inp, double[] params, int wteOffset, int N, int C, int V) {
-        for (int n = 0; n < N; n++) {
-            for (int v = 0; v < V; v++) {
-                logits[n * V + v] = Dot.dot(inp, n * C, params, wteOffset + v * C, C);
-            }
-        }
-        for (int n = 0; n < N; n++) {
-            for (int v = 0; v < V; v++) {
-                double d = dlogits[n * V + v];
-                if (d == 0.0) {
-                    continue;
-                }
-                for (int c = 0; c < C; c++) {
-                    dinp[n * C + c] += d * params[wteOffset + v * C + c];
-                    grads[wteOffset + v * C + c] += d * inp[n * C + c];
-                }
-            }
-        }
+    @Test
+    void thePlainLmHeadLoopsGiveTheHandComputedEquations() {
+        double[] params = {9, 1, 2, 3, 4, 5, 6}; // wte [V=3, C=2] = [[1, 2], [3, 4], [5, 6]] at offset 1
+        double[] inp = {1, -1, 2, 0.5};          // [N=2, C=2]
+        double[] logits = new double[6];
+        LmHead.lmHeadForwardNaive(logits, inp, params, 1, 2, 2, 3);
+        assertThat(logits).containsExactly(-1, -1, -1, 3, 8, 13);
+
+        double[] dlogits = {0, 0, 0, 1, 0, -1};  // row 0 carries no gradient
+        double[] dinp = {1, 1, 1, 1};
+        double[] grads = {1, 1, 1, 1, 1, 1, 1};
+        LmHead.lmHeadBackwardNaive(dinp, grads, dlogits, inp, params, 1, 2, 2, 3);
+        assertThat(dinp).containsExactly(1, 1, 1 - 4, 1 - 4);
+        assertThat(grads).containsExactly(1, 1 + 2, 1 + 0.5, 1, 1, 1 - 2, 1 - 0.5);
     }
 }

@@ -7,6 +7,8 @@ import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.NonFiniteValueException;
 import prefdyn.reference.optim.GradientClipping;
+import prefdyn.reference.train.OneBackwardPassChecks;
+import prefdyn.reference.train.StepRecordingEngine;
 import prefdyn.reference.train.TrainingLoop;
 import prefdyn.reference.util.Json;
 
@@ -75,7 +77,8 @@ class PpoTrainerTest {
      */
     @Test
     void aSingleMinibatchUpdateIsAtRatioOneAndMatchesTheComponentSeeds() {
-        PpoTrainer trainer = trainer(config().numPpoEpochs(1).numMiniBatches(1).build(), EVEN_TOKENS);
+        PpoTrainer trainer = trainer(config().numPpoEpochs(1).numMiniBatches(1).componentNorms(true).build(),
+                EVEN_TOKENS);
         double[] before = parameters((ReferenceEngine) trainer.policy());
         ComponentSeeds seeds = trainer.componentSeeds();
         assertThat(parameters((ReferenceEngine) trainer.policy())).containsExactly(before);
@@ -139,7 +142,9 @@ class PpoTrainerTest {
             assertThat(line).containsKeys("objective/kl", "objective/kl3", "objective/entropy", "objective/scores",
                     "objective/rlhf_reward", "objective/non_score_reward", "policy/approxkl", "policy/clipfrac",
                     "loss/policy", "loss/value", "val/ratio", "val/clipfrac", "ppo/positive_token_fraction",
-                    "grad_norm/positive", "grad_norm/negative", "ppo/kl_coef");
+                    "grad_norm", "ppo/kl_coef");
+            assertThat(line).as("one backward pass per update: no component norms")
+                    .doesNotContainKeys(OneBackwardPassChecks.COMPONENT_KEYS);
             assertThat((double) line.get("objective/kl3")).isGreaterThanOrEqualTo(0.0);
             assertThat((double) line.get("objective/rlhf_reward")).isCloseTo(
                     (double) line.get("objective/scores") + (double) line.get("objective/non_score_reward"),
@@ -172,12 +177,12 @@ class PpoTrainerTest {
         assertThat((double) last.get("ppo/lambda_positive")).isCloseTo(0.5, within(1e-15));
         assertThat((double) last.get("ppo/lambda_negative")).isCloseTo(1.5, within(1e-15));
 
-        Map<String, Object> positiveOnly = trainer(config().objective(PpoObjective.positiveOnly()).build(), EVEN_TOKENS)
-                .step();
+        Map<String, Object> positiveOnly = trainer(config().objective(PpoObjective.positiveOnly()).componentNorms(true)
+                .build(), EVEN_TOKENS).step();
         assertThat(positiveOnly.get("grad_norm/negative")).isEqualTo(0.0);
         assertThat((double) positiveOnly.get("grad_norm/positive")).isGreaterThan(0.0);
-        Map<String, Object> negativeOnly = trainer(config().objective(PpoObjective.negativeOnly()).build(), EVEN_TOKENS)
-                .step();
+        Map<String, Object> negativeOnly = trainer(config().objective(PpoObjective.negativeOnly()).componentNorms(true)
+                .build(), EVEN_TOKENS).step();
         assertThat(negativeOnly.get("grad_norm/positive")).isEqualTo(0.0);
         assertThat((double) negativeOnly.get("grad_norm/negative")).isGreaterThan(0.0);
     }
@@ -241,4 +246,49 @@ class PpoTrainerTest {
         assertThatThrownBy(() -> new PpoTrainer(policy, reference, critic, EVEN_TOKENS,
                 List.of(new int[12]), config)).hasMessageContaining("no room for a response");
     }
+
+    /**
+     * One backward pass of the summed seeds per minibatch (the default) against the two passes of
+     * {@link PpoConfig#componentNorms}: one policy backward per update instead of two (2 epochs × 2 minibatches = 4
+     * updates a step); the first update's gradient (both at θ(0)) equal up to rounding; the metrics of each of three
+     * steps equal to 1e-12 relative; the parameters after them equal to {@link #ONE_PASS_PARAMETERS}, while each run
+     * has moved them by more than a thousand times that.
+     */
+    @Test
+    void oneBackwardPassPerUpdateGivesTheTwoPassStepUpToRounding() {
+        StepRecordingEngine one = new StepRecordingEngine(PpoFixtures.engine(CONFIG, 1));
+        StepRecordingEngine two = new StepRecordingEngine(PpoFixtures.engine(CONFIG, 1));
+        double[] start = OneBackwardPassChecks.parameters(one);
+        PpoConfig config = config().build();
+        assertThat(config.componentNorms()).as("one backward pass is the default").isFalse();
+        PpoTrainer single = new PpoTrainer(one, PpoFixtures.engine(CONFIG, 1),
+                PpoFixtures.engine(CONFIG.withValueHead(true), 2), EVEN_TOKENS, PROMPTS, config);
+        PpoTrainer split = new PpoTrainer(two, PpoFixtures.engine(CONFIG, 1),
+                PpoFixtures.engine(CONFIG.withValueHead(true), 2), EVEN_TOKENS, PROMPTS,
+                config.toBuilder().componentNorms(true).build());
+        for (int step = 0; step < 3; step++) {
+            Map<String, Object> onePass = single.step();
+            Map<String, Object> twoPasses = split.step();
+            assertThat(one.backwardCalls()).isEqualTo(4 * (step + 1));
+            assertThat(two.backwardCalls()).isEqualTo(8 * (step + 1));
+            OneBackwardPassChecks.assertSameMetrics(onePass, twoPasses, 1e-12, "step " + step);
+        }
+        double[] first = one.gradients().get(0);
+        double gradientScale = java.util.Arrays.stream(first).map(Math::abs).max().orElseThrow();
+        assertThat(gradientScale).isGreaterThan(1e-3);
+        assertThat(OneBackwardPassChecks.maxAbsDifference(two.gradients().get(0), first))
+                .isLessThanOrEqualTo(1e-14 * gradientScale);
+        double[] onePassEnd = OneBackwardPassChecks.parameters(one);
+        double[] twoPassEnd = OneBackwardPassChecks.parameters(two);
+        double difference = OneBackwardPassChecks.maxAbsDifference(onePassEnd, twoPassEnd);
+        assertThat(difference).isLessThanOrEqualTo(ONE_PASS_PARAMETERS);
+        assertThat(OneBackwardPassChecks.maxAbsDifference(onePassEnd, start)).isGreaterThan(1e3 * ONE_PASS_PARAMETERS);
+        assertThat(OneBackwardPassChecks.maxAbsDifference(twoPassEnd, start)).isGreaterThan(1e3 * ONE_PASS_PARAMETERS);
+    }
+
+    /**
+     * The most two runs' policy parameters may differ after three PPO steps (12 AdamW updates at lr 1e-2) that
+     * differ only in rounding (measured: 5e-14).
+     */
+    private static final double ONE_PASS_PARAMETERS = 1e-12;
 }

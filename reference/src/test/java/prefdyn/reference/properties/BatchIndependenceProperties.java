@@ -7,6 +7,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
@@ -29,7 +30,7 @@ class BatchIndependenceProperties {
                                                            @ForAll long seed) {
         Random random = new Random(seed);
         GptModel model = ModelFixtures.randomModel(config, Parallel.sequential(), seed, 0.3);
-        TokenBatch batch = ModelFixtures.randomBatch(random, config.vocabSize(), batchSize, ModelArbitraries.CONTEXT);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), batchSize, ModelArbitraries.CONTEXT);
         ForwardResult together = model.forward(batch);
 
         for (int b = 0; b < batchSize; b++) {

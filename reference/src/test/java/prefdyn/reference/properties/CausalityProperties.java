@@ -7,6 +7,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
@@ -33,7 +34,7 @@ class CausalityProperties {
                                                              @ForAll long seed) {
         Random random = new Random(seed);
         GptModel model = ModelFixtures.randomModel(config, Parallel.sequential(), seed, 0.3);
-        TokenBatch batch = ModelFixtures.randomBatch(random, config.vocabSize(), batchSize, ModelArbitraries.CONTEXT);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), batchSize, ModelArbitraries.CONTEXT);
         int sequence = random.nextInt(batchSize);
         while (batch.lengths()[sequence] < 2) {
             sequence = (sequence + 1) % batchSize; // randomBatch guarantees one sequence of length ≥ 2

@@ -4,6 +4,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.model.TensorView;
@@ -21,8 +22,9 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The whole model's backward against central differences over every parameter (BRIEF §7.2): random small
- * configs with both heads, noisy parameters, ragged batches with padding, and random seeds on every output.
+ * The whole model's backward against central differences over every parameter ({@code docs/architecture.md}, "Testing:
+ * layers of oracles"): random small configs with both heads, noisy parameters, ragged batches with padding, and random
+ * seeds on every output.
  */
 class GptModelGradientTest {
 
@@ -39,8 +41,8 @@ class GptModelGradientTest {
         Random random = new Random(seed);
         GptConfig config = ModelFixtures.randomConfig(random);
         GptModel model = ModelFixtures.randomModel(config, Parallel.sequential(), seed, 0.3);
-        TokenBatch batch = ModelFixtures.randomBatch(random, config.vocabSize(), 1 + random.nextInt(3), 6);
-        BackwardSeeds seeds = ModelFixtures.randomSeeds(random, batch, config);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), 1 + random.nextInt(3), 6);
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
 
         model.zeroGradients();
         model.forward(batch);

@@ -7,6 +7,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
@@ -35,8 +36,8 @@ class GradientAccumulationProperties {
         int first = Math.min(split, batchSize - 1);
         Random random = new Random(seed);
         GptModel model = ModelFixtures.randomModel(config, Parallel.sequential(), seed, 0.3);
-        TokenBatch batch = ModelFixtures.randomBatch(random, config.vocabSize(), batchSize, ModelArbitraries.CONTEXT);
-        BackwardSeeds seeds = ModelFixtures.randomSeeds(random, batch, config);
+        TokenBatch batch = RandomBatches.raggedBatch(random, config.vocabSize(), batchSize, ModelArbitraries.CONTEXT);
+        BackwardSeeds seeds = RandomBatches.seeds(random, batch, config);
 
         model.zeroGradients();
         model.forward(batch);

@@ -3,8 +3,8 @@ package prefdyn.reference.properties;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
-import prefdyn.reference.model.GptInitializer;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
 
@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 /**
- * Seeded random small models, ragged batches and backward seeds shared by the whole-model tests and properties.
- * Everything is drawn from a {@link Random} the caller seeds, so every case is reproducible.
+ * Seeded random small models and the bit-identity assertions shared by the whole-model tests and properties (batches
+ * and backward seeds come from {@code prefdyn.reference.fixtures.RandomBatches}). Everything is drawn from a
+ * {@link Random} the caller seeds, so every case is reproducible.
  */
 final class ModelFixtures {
 
@@ -44,12 +45,7 @@ final class ModelFixtures {
      */
     static GptModel randomModel(GptConfig config, Parallel parallel, long seed, double noise) {
         GptModel model = new GptModel(config, parallel);
-        double[] params = model.parameters();
-        GptInitializer.initialize(model.layout(), params, seed);
-        Random random = new Random(seed ^ 0x5DEECE66DL);
-        for (int i = 0; i < params.length; i++) {
-            params[i] += noise * random.nextGaussian();
-        }
+        RandomParameters.initializeWithNoise(model.layout(), model.parameters(), seed, noise);
         return model;
     }
 
@@ -60,60 +56,6 @@ final class ModelFixtures {
             tokens[t] = random.nextInt(vocab); // padding holds junk (valid ids) too
         }
         return tokens;
-    }
-
-    /**
-     * A ragged batch of {@code batchSize} sequences of lengths in 1..maxLength (at least one of length ≥ 2),
-     * padded to a width up to two beyond the longest (never beyond maxLength + 2), junk tokens in the padding, a
-     * random response mask on 1 ≤ t &lt; length.
-     */
-    static TokenBatch randomBatch(Random random, int vocab, int batchSize, int maxLength) {
-        int[] lengths = new int[batchSize];
-        int longest = 0;
-        for (int b = 0; b < batchSize; b++) {
-            lengths[b] = 1 + random.nextInt(maxLength);
-            longest = Math.max(longest, lengths[b]);
-        }
-        if (longest < 2) {
-            lengths[0] = 2;
-            longest = 2;
-        }
-        int width = longest + random.nextInt(3);
-        int[][] tokens = new int[batchSize][];
-        boolean[][] mask = new boolean[batchSize][width];
-        for (int b = 0; b < batchSize; b++) {
-            tokens[b] = randomTokens(random, vocab, width);
-            for (int t = 1; t < lengths[b]; t++) {
-                mask[b][t] = random.nextBoolean();
-            }
-        }
-        return new TokenBatch(tokens, lengths, mask);
-    }
-
-    /**
-     * Random N(0,1) seeds wherever the model has an output, 0 elsewhere: token log-probs on 1 ≤ t &lt; length,
-     * values and rewards on 0 ≤ t &lt; length; a head's seeds are null when the config lacks it.
-     */
-    static BackwardSeeds randomSeeds(Random random, TokenBatch batch, GptConfig config) {
-        int B = batch.batchSize();
-        int W = batch.width();
-        double[][] logProbs = new double[B][W];
-        double[][] values = config.valueHead() ? new double[B][W] : null;
-        double[][] rewards = config.rewardHead() ? new double[B][W] : null;
-        for (int b = 0; b < B; b++) {
-            for (int t = 0; t < batch.lengths()[b]; t++) {
-                if (t >= 1) {
-                    logProbs[b][t] = random.nextGaussian();
-                }
-                if (values != null) {
-                    values[b][t] = random.nextGaussian();
-                }
-                if (rewards != null) {
-                    rewards[b][t] = random.nextGaussian();
-                }
-            }
-        }
-        return new BackwardSeeds(logProbs, values, rewards);
     }
 
     /** L = Σ seeds ⊙ outputs over token log-probs, values and rewards (in a fixed order). */

@@ -8,6 +8,7 @@ import net.jqwik.api.constraints.IntRange;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
@@ -45,7 +46,7 @@ class PaddingInvarianceProperties {
             mask[t] = random.nextBoolean();
         }
         TokenBatch alone = new TokenBatch(new int[][]{tokens}, new int[]{length}, new boolean[][]{mask});
-        BackwardSeeds aloneSeeds = ModelFixtures.randomSeeds(random, alone, config);
+        BackwardSeeds aloneSeeds = RandomBatches.seeds(random, alone, config);
 
         // The same sequence in a row of `width`, junk ids in the padding; optionally beside a companion of full
         // width (so positions length..width−1 of our row are computed) that gets no gradient.

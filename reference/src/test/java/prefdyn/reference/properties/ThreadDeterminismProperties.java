@@ -8,6 +8,7 @@ import net.jqwik.api.constraints.IntRange;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
@@ -30,9 +31,9 @@ class ThreadDeterminismProperties {
     void outputsAndGradientsAreBitIdenticalForOneToFourThreads(@ForAll("configs") GptConfig config,
                                                                @ForAll @IntRange(min = 1, max = 4) int batchSize,
                                                                @ForAll long seed) {
-        TokenBatch batch = ModelFixtures.randomBatch(new Random(seed), config.vocabSize(), batchSize,
+        TokenBatch batch = RandomBatches.raggedBatch(new Random(seed), config.vocabSize(), batchSize,
                 ModelArbitraries.CONTEXT);
-        BackwardSeeds seeds = ModelFixtures.randomSeeds(new Random(seed + 1), batch, config);
+        BackwardSeeds seeds = RandomBatches.seeds(new Random(seed + 1), batch, config);
         ForwardResult expectedResult = null;
         double[] expectedGradient = null;
         for (int threads = 1; threads <= 4; threads++) {

@@ -7,6 +7,7 @@ import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.TokenBatch;
+import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.GptModel;
 import prefdyn.reference.util.Parallel;
@@ -17,9 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * Known answer (BRIEF §7.1): with every parameter 0 the residual stream, LayerNorm outputs and logits are all 0,
- * so every prediction is uniform: each token log-prob is −ln V, a sequence log-prob is −n·ln V for n response
- * tokens, the entropy is ln V, the largest probability 1/V, and values and rewards are 0.
+ * Known answer ({@code docs/architecture.md}, "Testing: layers of oracles"): with every parameter 0 the residual
+ * stream, LayerNorm outputs and logits are all 0, so every prediction is uniform: each token log-prob is −ln V, a
+ * sequence log-prob is −n·ln V for n response tokens, the entropy is ln V, the largest probability 1/V, and values and
+ * rewards are 0.
  */
 class UniformModelTest {
 
@@ -33,7 +35,7 @@ class UniformModelTest {
                                                      @ForAll @IntRange(min = 1, max = 3) int batchSize,
                                                      @ForAll long seed) {
         GptModel model = new GptModel(config, Parallel.sequential());
-        TokenBatch batch = ModelFixtures.randomBatch(new Random(seed), config.vocabSize(), batchSize,
+        TokenBatch batch = RandomBatches.raggedBatch(new Random(seed), config.vocabSize(), batchSize,
                 ModelArbitraries.CONTEXT);
 
         ForwardResult result = model.forward(batch);

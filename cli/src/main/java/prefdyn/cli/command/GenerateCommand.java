@@ -1,0 +1,149 @@
+package prefdyn.cli.command;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.engine.Engines;
+import prefdyn.cli.experiment.Analysis;
+import prefdyn.cli.task.ImdbTask;
+import prefdyn.datasets.ImdbModels;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.sampling.Sampler;
+import prefdyn.reference.sampling.SamplingSettings;
+import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.util.Parallel;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code prefdyn generate}: continue prompts with a checkpoint. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = {"Continue prompts with a checkpoint (seeded sampling, or greedy with --temperature 0) and print "
+                + "each continuation with its NB reward and AFINN judge score; --out writes JSONL."})
+public final class GenerateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
+            description = "Checkpoint directory, or committed-sft. Default: ${DEFAULT-VALUE}.")
+    String checkpoint;
+
+    @Option(names = "--prompt", paramLabel = "TEXT", description = "A prompt (repeatable).")
+    List<String> prompts;
+
+    @Option(names = "--prompts-file", paramLabel = "FILE", description = "One prompt per line.")
+    Path promptsFile;
+
+    @Option(names = "--imdb", paramLabel = "N", description = "N held-out IMDb review openings as prompts.")
+    Integer imdb;
+
+    @Option(names = "--max-tokens", defaultValue = "32", description = "Most new byte tokens. Default: ${DEFAULT-VALUE}.")
+    int maxTokens;
+
+    @Option(names = "--temperature", defaultValue = "1.0",
+            description = "Sampling temperature; 0 is greedy. Default: ${DEFAULT-VALUE}.")
+    double temperature;
+
+    @Option(names = "--samples", defaultValue = "1", description = "Continuations per prompt. Default: ${DEFAULT-VALUE}.")
+    int samples;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", description = "Threads. Default: all cores.")
+    Integer threads;
+
+    @Option(names = "--out", paramLabel = "FILE", description = "Also write {prompt, continuation, reward, judge} JSONL.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new UserError("--temperature must be finite and >= 0, got " + temperature);
+        }
+        if (maxTokens < 1 || samples < 1) {
+            throw new UserError("--max-tokens and --samples must be at least 1");
+        }
+        if ((prompts == null || prompts.isEmpty()) && promptsFile == null && imdb == null) {
+            throw new UserError("no prompt: give --prompt TEXT, --prompts-file FILE or --imdb N");
+        }
+        List<String> texts = new ArrayList<>();
+        if (prompts != null) {
+            texts.addAll(prompts);
+        }
+        if (promptsFile != null) {
+            if (!Files.isRegularFile(promptsFile)) {
+                throw new UserError("prompts file " + promptsFile + " does not exist");
+            }
+            for (String line : Files.readAllLines(promptsFile, StandardCharsets.UTF_8)) {
+                if (!line.isBlank()) {
+                    texts.add(line);
+                }
+            }
+        }
+        ImdbTask task = ImdbTask.get();
+        if (imdb != null) {
+            if (imdb < 1) {
+                throw new UserError("--imdb must be at least 1, got " + imdb);
+            }
+            texts.addAll(task.evaluationPrompts(imdb, 778));
+        }
+        if (texts.isEmpty()) {
+            throw new UserError("no prompt: give --prompt TEXT, --prompts-file FILE or --imdb N");
+        }
+        LoadedCheckpoint loaded = Engines.load(checkpoint);
+        List<int[]> tokens = new ArrayList<>();
+        for (String text : texts) {
+            int[] ids = ImdbModels.promptTokens(text);
+            if (ids.length == 0) {
+                throw new UserError("empty prompt: every prompt needs at least one byte");
+            }
+            for (int s = 0; s < samples; s++) {
+                tokens.add(ids);
+            }
+        }
+        List<Map<String, Object>> lines = new ArrayList<>();
+        try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
+            ReferenceEngine engine = Engines.engine(loaded, parallel);
+            List<int[]> continuations = Sampler.generate(engine, tokens,
+                    new SamplingSettings(temperature, maxTokens, true), seed);
+            for (int i = 0; i < tokens.size(); i++) {
+                String prompt = ByteTokenizer.decode(tokens.get(i));
+                String continuation = ByteTokenizer.decode(continuations.get(i));
+                double reward = task.reward(prompt + continuation);
+                double judge = task.judge(prompt + continuation);
+                stdout.printf(java.util.Locale.ROOT, "%s|%s   [reward %.2f, judge %.0f]%n", prompt, continuation,
+                        reward, judge);
+                Map<String, Object> line = new LinkedHashMap<>();
+                line.put("prompt", prompt);
+                line.put("continuation", continuation);
+                line.put("reward", reward);
+                line.put("judge", judge);
+                lines.add(line);
+            }
+        }
+        if (out != null) {
+            Analysis.writeJsonLines(out, lines);
+            stdout.println("wrote " + out);
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,102 @@
+package prefdyn.cli.command;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.engine.Engines;
+import prefdyn.cli.experiment.Experiment;
+import prefdyn.cli.grad.GradDump;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.dpo.DpoSettings;
+import prefdyn.reference.dpo.PreferenceExample;
+import prefdyn.reference.util.Parallel;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/** {@code prefdyn grad}: one DPO step's inputs, log-probs, loss and gradients as safetensors ({@link GradDump}). */
+@Command(name = "grad", mixinStandardHelpOptions = true,
+        description = {"Write one DPO step's numbers as safetensors, so another implementation (e.g. PyTorch) can "
+                + "check prefdyn: input ids and masks, per-sequence policy and reference log-probs, the loss, the full "
+                + "gradient under the checkpoint's tensor names (grad.<name>) and its positive and negative parts "
+                + "(grad_positive.<name>, grad_negative.<name>).",
+                "The batch is the first --max-pairs pairs of the file, chosen rows then rejected rows."})
+public final class GradCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--checkpoint", required = true, paramLabel = "DIR",
+            description = "Policy checkpoint directory (model.safetensors + config.json), or committed-sft.")
+    String checkpoint;
+
+    @Option(names = "--reference", paramLabel = "DIR",
+            description = "Reference checkpoint (default: the policy checkpoint itself, as at DPO's first step).")
+    String reference;
+
+    @Option(names = "--pairs", required = true, paramLabel = "FILE",
+            description = "Preference pairs, TRL JSONL: {\"prompt\", \"chosen\", \"rejected\"} per line.")
+    Path pairs;
+
+    @Option(names = "--objective", defaultValue = "dpo", description = "Objective (only dpo). Default: ${DEFAULT-VALUE}.")
+    String objective;
+
+    @Option(names = "--beta", defaultValue = "0.1", description = "DPO's beta. Default: ${DEFAULT-VALUE}.")
+    double beta;
+
+    @Option(names = "--max-pairs", defaultValue = "64",
+            description = "Use at most this many pairs, from the top of the file. Default: ${DEFAULT-VALUE}.")
+    int maxPairs;
+
+    @Option(names = "--threads", description = "Threads (results are identical for any count). Default: all cores.")
+    Integer threads;
+
+    @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Output file.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (!"dpo".equals(objective.toLowerCase(Locale.ROOT))) {
+            throw new UserError("--objective " + objective + " is not supported by grad; only dpo");
+        }
+        if (!(beta > 0) || Double.isInfinite(beta)) {
+            throw new UserError("--beta must be positive and finite, got " + beta);
+        }
+        if (maxPairs < 1) {
+            throw new UserError("--max-pairs must be at least 1, got " + maxPairs);
+        }
+        List<PreferenceExample> all = Experiment.readPairFile(pairs);
+        if (all.isEmpty()) {
+            throw new UserError(pairs + " holds no usable pair");
+        }
+        List<PreferenceExample> used = all.subList(0, Math.min(maxPairs, all.size()));
+        LoadedCheckpoint policy = Engines.load(checkpoint);
+        LoadedCheckpoint ref = Engines.load(reference == null ? checkpoint : reference);
+        DpoSettings settings = GradDump.settings(beta);
+        try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
+            GradDump.Result result = GradDump.compute(policy, ref, used, settings, parallel);
+            Map<String, String> metadata = new LinkedHashMap<>();
+            metadata.put("checkpoint", checkpoint);
+            metadata.put("reference", reference == null ? checkpoint : reference);
+            metadata.put("pairs_file", pairs.toString());
+            GradDump.write(result, settings, out, metadata);
+            stdout.printf(Locale.ROOT, "%d of %d pairs, loss %.17g; wrote %s%n", used.size(), all.size(),
+                    result.terms().loss(), out);
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,92 @@
+package prefdyn.cli.command;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import prefdyn.cli.base.Progress;
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.demo.DemoRuns;
+import prefdyn.cli.engine.Engines;
+import prefdyn.cli.task.ImdbTask;
+import prefdyn.datasets.HumanPairs;
+import prefdyn.datasets.PairFile;
+import prefdyn.datasets.PreferencePair;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** {@code prefdyn pairs}: IMDb preference pairs as TRL JSONL, on-policy and/or human. */
+@Command(name = "pairs", mixinStandardHelpOptions = true,
+        description = {"Write IMDb preference pairs as TRL JSONL ({\"prompt\", \"chosen\", \"rejected\"}):",
+                "  --on-policy FILE: k samples per review opening from a checkpoint, best vs worst by the NB reward "
+                        + "(the DPO paper's protocol);",
+                "  --human FILE: continuations of the same opening by a positive (chosen) and a negative (rejected) "
+                        + "review, from the committed sample's half A."})
+public final class PairsCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Option(names = "--on-policy", paramLabel = "FILE", description = "Write on-policy pairs here.")
+    Path onPolicy;
+
+    @Option(names = "--human", paramLabel = "FILE", description = "Write human pairs here.")
+    Path human;
+
+    @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
+            description = "Model that samples the on-policy pairs. Default: ${DEFAULT-VALUE}.")
+    String checkpoint;
+
+    @Option(names = "--prompts", defaultValue = "64", description = "Review openings (half A). Default: ${DEFAULT-VALUE}.")
+    int prompts;
+
+    @Option(names = "--candidates", defaultValue = "4", description = "Samples per opening. Default: ${DEFAULT-VALUE}.")
+    int candidates;
+
+    @Option(names = "--seed", defaultValue = "778", description = "Seed. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--threads", description = "Threads. Default: all cores.")
+    Integer threads;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        if (onPolicy == null && human == null) {
+            throw new UserError("nothing to write: give --on-policy FILE and/or --human FILE");
+        }
+        if (prompts < 1 || candidates < 2) {
+            throw new UserError("--prompts must be at least 1 and --candidates at least 2");
+        }
+        ImdbTask task = ImdbTask.get();
+        if (onPolicy != null) {
+            LoadedCheckpoint start = Engines.load(checkpoint);
+            ExecutorService executor = Executors.newFixedThreadPool(Threads.resolve(threads));
+            try {
+                List<PreferencePair> pairs = DemoRuns.pairs(executor, start, task.trainingPrompts(prompts, seed),
+                        candidates, task, seed, new Progress(stdout, common.quiet), "pairs  on-policy");
+                PairFile.write(onPolicy, pairs);
+                stdout.println("wrote " + pairs.size() + " on-policy pairs to " + onPolicy);
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+        if (human != null) {
+            List<PreferencePair> pairs = HumanPairs.build(task.split().halfA(), seed);
+            PairFile.write(human, pairs);
+            stdout.println("wrote " + pairs.size() + " human pairs to " + human);
+        }
+        return ExitCode.OK;
+    }
+}

@@ -1,0 +1,156 @@
+package prefdyn.cli.command;
+
+import picocli.CommandLine.Option;
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.engine.Engines;
+import prefdyn.cli.run.DataSettings;
+import prefdyn.cli.run.DpoLossSettings;
+import prefdyn.cli.run.EvaluationSettings;
+import prefdyn.cli.run.GPasses;
+import prefdyn.cli.run.MeasurementSettings;
+import prefdyn.cli.run.ModelSettings;
+import prefdyn.cli.run.Objective;
+import prefdyn.cli.run.PpoSettings;
+import prefdyn.cli.run.RunConfig;
+import prefdyn.cli.run.StepSettings;
+import prefdyn.cli.run.ComponentNorms;
+import prefdyn.reference.dpo.DpoLossType;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/** The settings of one training run, as flags ({@code train}); see {@link RunConfig} for their meaning. */
+public final class RunOptions {
+
+    @Option(names = "--objective", defaultValue = "dpo", description = "sft, dpo or ppo. Default: ${DEFAULT-VALUE}.")
+    String objective;
+
+    @Option(names = "--variant", defaultValue = "standard",
+            description = "DPO: standard, positive-only, negative-only, unweighted, controlled, hard-switch, "
+                    + "coordinated. PPO: standard, positive-only, negative-only, unweighted, controlled, top-tertile, "
+                    + "middle-tertile, bottom-tertile. Default: ${DEFAULT-VALUE}.")
+    String variant;
+
+    @Option(names = "--loss-type", defaultValue = "sigmoid",
+            description = "DPO loss: sigmoid, hinge, ipo, conservative. Default: ${DEFAULT-VALUE}.")
+    String lossType;
+
+    @Option(names = "--label-smoothing", defaultValue = "0",
+            description = "The conservative DPO loss's label smoothing, in [0, 0.5). Default: ${DEFAULT-VALUE}.")
+    double labelSmoothing;
+
+    @Option(names = "--beta", defaultValue = "0.1", description = "DPO's beta. Default: ${DEFAULT-VALUE}.")
+    double beta;
+
+    @Option(names = "--engine", defaultValue = "reference",
+            description = "reference (float64), accelerated (float32 OpenCL twin) or vector (float32 Vector API, CPU). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    String engine;
+
+    @Option(names = "--seed", defaultValue = "1", description = "Seed of data order and sampling. Default: ${DEFAULT-VALUE}.")
+    long seed;
+
+    @Option(names = "--steps", defaultValue = "40", description = "Optimizer steps. Default: ${DEFAULT-VALUE}.")
+    int steps;
+
+    @Option(names = "--batch", defaultValue = "8",
+            description = "Pairs per DPO step, prompts per PPO step, windows per SFT step. Default: ${DEFAULT-VALUE}.")
+    int batch;
+
+    @Option(names = "--lr", defaultValue = "5e-4", description = "AdamW learning rate. Default: ${DEFAULT-VALUE}.")
+    double lr;
+
+    @Option(names = "--pairs", paramLabel = "FILE",
+            description = "DPO training pairs, TRL JSONL (prompt, chosen, rejected). Default: on-policy IMDb pairs.")
+    Path pairs;
+
+    @Option(names = "--heldout-pairs", paramLabel = "FILE",
+            description = "Pairs for the held-out likelihood probe, TRL JSONL.")
+    Path heldoutPairs;
+
+    @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
+            description = "Start model and frozen reference. Default: ${DEFAULT-VALUE}.")
+    String checkpoint;
+
+    @Option(names = "--threads", description = "Threads (results are identical for any count). Default: all cores.")
+    Integer threads;
+
+    @Option(names = "--prompts", defaultValue = "64",
+            description = "IMDb training prompts: for on-policy DPO pairs, or PPO's prompt set. Default: ${DEFAULT-VALUE}.")
+    int prompts;
+
+    @Option(names = "--candidates", defaultValue = "4",
+            description = "Samples per prompt for on-policy pairs (best vs worst). Default: ${DEFAULT-VALUE}.")
+    int candidates;
+
+    @Option(names = "--kl-coef", defaultValue = "0.05", description = "PPO's KL coefficient. Default: ${DEFAULT-VALUE}.")
+    double klCoef;
+
+    @Option(names = "--ppo-epochs", defaultValue = "2", description = "PPO epochs per batch. Default: ${DEFAULT-VALUE}.")
+    int ppoEpochs;
+
+    @Option(names = "--ppo-minibatches", defaultValue = "2",
+            description = "PPO minibatches per epoch. Default: ${DEFAULT-VALUE}.")
+    int ppoMiniBatches;
+
+    @Option(names = "--response-tokens", defaultValue = "32",
+            description = "PPO rollout length in byte tokens. Default: ${DEFAULT-VALUE}.")
+    int responseTokens;
+
+    @Option(names = "--measure-every", defaultValue = "5",
+            description = "analyze: measure G every K steps. Default: ${DEFAULT-VALUE}.")
+    int measureEvery;
+
+    @Option(names = "--g-passes", defaultValue = GPasses.EVERY, paramLabel = "every|linear",
+            description = "analyze: " + GPasses.DESCRIPTION)
+    String gPasses;
+
+    @Option(names = ComponentNorms.OPTION, description = ComponentNorms.DESCRIPTION)
+    boolean componentNorms;
+
+    @Option(names = "--final-prompts", defaultValue = "8",
+            description = "analyze: held-out prompts of D' (greedy final responses). Default: ${DEFAULT-VALUE}.")
+    int finalPrompts;
+
+    @Option(names = "--final-tokens", defaultValue = "32", description = "analyze: D' response length. Default: ${DEFAULT-VALUE}.")
+    int finalTokens;
+
+    @Option(names = "--probe-prompts", defaultValue = "8",
+            description = "analyze: prompts of the sample probe (reward, judge, KL). Default: ${DEFAULT-VALUE}.")
+    int probePrompts;
+
+    @Option(names = "--probe-tokens", defaultValue = "32", description = "analyze: probe sample length. Default: ${DEFAULT-VALUE}.")
+    int probeTokens;
+
+    @Option(names = "--probe-pairs", defaultValue = "16",
+            description = "analyze: pairs in each likelihood probe. Default: ${DEFAULT-VALUE}.")
+    int probePairs;
+
+    @Option(names = "--eval-prompts", defaultValue = "64",
+            description = "analyze: held-out prompts of the win rate. Default: ${DEFAULT-VALUE}.")
+    int evalPrompts;
+
+    @Option(names = "--eval-tokens", defaultValue = "32", description = "analyze: evaluation sample length. Default: ${DEFAULT-VALUE}.")
+    int evalTokens;
+
+    @Option(names = "--data-seed", defaultValue = "778", description = "Seed of the prompt choice. Default: ${DEFAULT-VALUE}.")
+    long dataSeed;
+
+    RunConfig toConfig(Objective parsed, String pairsPath, String heldoutPath) {
+        DpoLossType type;
+        try {
+            type = DpoLossType.valueOf(lossType.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new UserError("unknown --loss-type '" + lossType + "'; expected sigmoid, hinge, ipo or conservative");
+        }
+        if (candidates < 2) {
+            throw new UserError("--candidates must be at least 2, got " + candidates);
+        }
+        return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, new ModelSettings(checkpoint, engine),
+                new StepSettings(seed, steps, batch, lr, componentNorms), new DataSettings(pairsPath, heldoutPath, prompts, dataSeed),
+                new DpoLossSettings(type, beta, labelSmoothing), new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
+                new MeasurementSettings(measureEvery, GPasses.parse(gPasses), finalPrompts, finalTokens, probePrompts,
+                        probeTokens, probePairs),
+                new EvaluationSettings(evalPrompts, evalTokens));
+    }
+}

@@ -1,0 +1,129 @@
+package prefdyn.cli.command;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ExitCode;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import prefdyn.cli.base.Progress;
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.demo.DemoRuns;
+import prefdyn.cli.engine.Engines;
+import prefdyn.cli.experiment.Experiment;
+import prefdyn.cli.run.Objective;
+import prefdyn.cli.run.RunConfig;
+import prefdyn.cli.run.RunDirectory;
+import prefdyn.cli.task.ImdbTask;
+import prefdyn.datasets.PairFile;
+import prefdyn.datasets.PreferencePair;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.train.Trainer;
+import prefdyn.reference.train.TrainingLoop;
+import prefdyn.reference.util.Parallel;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * {@code prefdyn train}: one SFT, DPO or PPO run into a run directory: {@code config.json} (every setting, so
+ * {@code analyze} can replay it), {@code metrics.jsonl}, checkpoints of θ(t), and the pairs it trained on.
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = {"Train one run (SFT, DPO or PPO, any variant) into a run directory: config.json, metrics.jsonl "
+                + "and checkpoints/step-NNNNNNN (safetensors). Then 'prefdyn analyze DIR' measures G and "
+                + "'prefdyn report DIR' draws it.",
+                "DPO trains on --pairs FILE (TRL JSONL), or by default on on-policy IMDb pairs sampled from the start "
+                        + "model. PPO's reward is the Naive-Bayes sentiment log-odds on IMDb prompts."})
+public final class TrainCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    RunOptions options;
+
+    @Option(names = "--out", required = true, paramLabel = "RUN_DIR", description = "Run directory to create.")
+    Path out;
+
+    @Option(names = "--force", description = "Replace an existing or interrupted run directory.")
+    boolean force;
+
+    @Option(names = "--checkpoint-every", defaultValue = "0", paramLabel = "K",
+            description = "Also save θ(t) every K steps (0: only the final model). Default: ${DEFAULT-VALUE}.")
+    int checkpointEvery;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter stdout = spec.commandLine().getOut();
+        Engines.requireAvailable(Engines.Kind.parse(options.engine));
+        Objective objective = Objective.parse(options.objective);
+        objective.requireVariant(options.variant);
+        if (checkpointEvery < 0) {
+            throw new UserError("--checkpoint-every must be >= 0, got " + checkpointEvery);
+        }
+        if (options.pairs != null) {
+            Experiment.readTextPairs(options.pairs); // fail fast, before creating the run directory
+        }
+        if (options.heldoutPairs != null) {
+            Experiment.readTextPairs(options.heldoutPairs);
+        }
+        options.toConfig(objective, "pairs.jsonl", null); // validates every flag before anything is written
+        Engines.load(options.checkpoint);
+        Progress progress = new Progress(stdout, common.quiet);
+        RunDirectory directory = RunDirectory.create(out, force, "prefdyn train --objective " + objective.cliName());
+        int threads = Threads.resolve(options.threads);
+        String pairs = options.pairs == null ? null : options.pairs.toAbsolutePath().toString();
+        String heldout = options.heldoutPairs == null ? null : options.heldoutPairs.toAbsolutePath().toString();
+        if (objective == Objective.DPO && pairs == null) {
+            LoadedCheckpoint start = Engines.load(options.checkpoint);
+            ImdbTask task = ImdbTask.get();
+            ExecutorService executor = Executors.newFixedThreadPool(threads);
+            try {
+                List<PreferencePair> train = DemoRuns.pairs(executor, start,
+                        task.trainingPrompts(options.prompts, options.dataSeed), options.candidates, task,
+                        options.dataSeed, progress, "pairs  on-policy, train (half A)");
+                List<PreferencePair> held = DemoRuns.pairs(executor, start,
+                        task.evaluationPrompts(Math.max(1, options.prompts / 4), options.dataSeed + 1),
+                        options.candidates, task, options.dataSeed + 1_000, progress,
+                        "pairs  on-policy, held-out (half B)");
+                if (train.isEmpty()) {
+                    throw new UserError("no on-policy pair had a strict preference; try another --data-seed");
+                }
+                writePairs(directory.resolve("pairs.jsonl"), train);
+                pairs = "pairs.jsonl";
+                if (!held.isEmpty() && heldout == null) {
+                    writePairs(directory.resolve("heldout_pairs.jsonl"), held);
+                    heldout = "heldout_pairs.jsonl";
+                }
+            } finally {
+                executor.shutdownNow();
+            }
+        }
+        RunConfig config = options.toConfig(objective, pairs, heldout);
+        RunDirectory.writeJson(directory.resolve("config.json"), config.toJson(threads));
+        try (Parallel parallel = new Parallel(threads);
+             Experiment experiment = new Experiment(config, out, parallel)) {
+            Trainer trainer = experiment.newTrainer();
+            Progress.Stage stage = progress.stage(config.name() + "  train", config.steps().steps());
+            TrainingLoop.run(trainer, config.steps().steps(), out, checkpointEvery, stage);
+            stage.done();
+        }
+        directory.finish();
+        stdout.printf(Locale.ROOT, "trained %s: %s%nnext: prefdyn analyze %s%n", config.name(), out, out);
+        return ExitCode.OK;
+    }
+
+    private static void writePairs(Path file, List<PreferencePair> pairs) throws IOException {
+        PairFile.write(file, pairs);
+    }
+}

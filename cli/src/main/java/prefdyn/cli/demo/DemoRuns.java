@@ -1,0 +1,275 @@
+package prefdyn.cli.demo;
+
+import prefdyn.cli.base.GitCommit;
+import prefdyn.cli.base.Progress;
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.base.Version;
+import prefdyn.cli.engine.Engines;
+import prefdyn.cli.evaluation.Evaluation;
+import prefdyn.cli.experiment.Analysis;
+import prefdyn.cli.experiment.Experiment;
+import prefdyn.cli.report.Report;
+import prefdyn.cli.run.GPasses;
+import prefdyn.cli.run.Objective;
+import prefdyn.cli.run.DataSettings;
+import prefdyn.cli.run.DpoLossSettings;
+import prefdyn.cli.run.MeasurementSettings;
+import prefdyn.cli.run.ModelSettings;
+import prefdyn.cli.run.RunConfig;
+import prefdyn.cli.run.StepSettings;
+import prefdyn.cli.run.RunDirectory;
+import prefdyn.cli.task.ImdbTask;
+import prefdyn.cli.run.ComponentNorms;
+import prefdyn.datasets.OnPolicyPairs;
+import prefdyn.datasets.PairFile;
+import prefdyn.datasets.PreferencePair;
+import prefdyn.datasets.Reward;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
+import prefdyn.reference.util.Parallel;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * One seed's worth of the demo's experiment, shared by {@code prefdyn demo} (one seed) and
+ * {@code prefdyn reproduce} (one directory per seed): on-policy pairs from the start model, every selected run
+ * through the two-pass G analysis with probes, win rates against the start model, and the report page.
+ *
+ * <p>Everything random is seeded by {@code seed}: the pairs' prompts and samples, each run's data order,
+ * initialisation of the critic and sampling. A directory written by this class is a demo directory
+ * ({@code config.json} of kind {@code demo}, {@code pairs/}, {@code runs/<run>/}, {@code report.html}).
+ */
+public final class DemoRuns {
+
+    /** Every run a demo directory may hold, in report order (the demo's default is {@link DemoCommand#RUNS}). */
+    public static final List<String> AVAILABLE = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
+            "dpo/unweighted", "dpo/controlled", "dpo/coordinated", "ppo/standard", "ppo/positive-only",
+            "ppo/negative-only", "ppo/controlled");
+
+    /** Prompts per chunk of on-policy pair generation (chunks run in parallel; each is seeded by its index). */
+    static final int PAIR_CHUNK = 8;
+
+    /**
+     * What to run.
+     *
+     * @param out        the demo directory to write
+     * @param force      replace an existing or interrupted directory
+     * @param sizes      steps, batches and probe sizes
+     * @param seed       seed of everything
+     * @param checkpoint start model and frozen reference
+     * @param runs       run names from {@link #AVAILABLE}
+     * @param jobs       runs trained side by side
+     * @param engine     reference or accelerated
+     * @param gPasses    how G's component gradients are computed (every run's and the demo's config.json record it)
+     * @param componentNorms each update as two backward passes with their norms logged (recorded likewise)
+     * @param command    the command line recorded in config.json
+     */
+    public record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
+                   String engine, ComponentPasses gPasses, boolean componentNorms, String command) {
+
+        public Request {
+            runs = List.copyOf(runs);
+            for (String run : runs) {
+                if (!AVAILABLE.contains(run)) {
+                    throw new UserError("unknown run '" + run + "' in --runs; expected some of "
+                            + String.join(", ", AVAILABLE));
+                }
+            }
+            if (runs.isEmpty()) {
+                throw new UserError("--runs names no run");
+            }
+            if (jobs < 1) {
+                throw new UserError("--jobs must be at least 1, got " + jobs);
+            }
+            Objects.requireNonNull(gPasses, "gPasses");
+        }
+    }
+
+    private DemoRuns() {
+    }
+
+    /** Runs everything {@code request} names and writes the report; returns the report file. */
+    public static Path run(Request request, Progress progress) throws Exception {
+        long started = System.nanoTime();
+        DemoSize sizes = request.sizes();
+        long seed = request.seed();
+        Path out = request.out();
+        Engines.requireAvailable(Engines.Kind.parse(request.engine()));
+        RunDirectory directory = RunDirectory.create(out, request.force(), request.command());
+        Map<String, Object> top = new LinkedHashMap<>();
+        top.put("kind", "demo");
+        top.put("prefdyn_version", Version.get());
+        top.put("commit", GitCommit.describe());
+        top.put("command", request.command());
+        top.put("seed", seed);
+        top.put("checkpoint", request.checkpoint());
+        top.put("engine", request.engine());
+        top.put(GPasses.FIELD, GPasses.name(request.gPasses()));
+        top.put(ComponentNorms.FIELD, request.componentNorms());
+        top.put("jobs", request.jobs());
+        top.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
+                + ", Java " + System.getProperty("java.version"));
+        top.put("runs", request.runs());
+        top.put("sizes", sizes.toJson());
+        top.put("size_note", "Size '" + sizes.name() + "': " + sizes.dpo().steps() + " DPO steps of " + sizes.dpo().batch()
+                + " pairs and " + sizes.ppo().steps() + " PPO steps of " + sizes.ppo().batch() + " prompts from a tiny "
+                + "byte-level model, win rates over " + sizes.evaluation().prompts() + " prompts. Enough to see the dynamics, "
+                + "far too small for conclusions; see the README for full runs.");
+        RunDirectory.writeJson(directory.resolve("config.json"), top);
+
+        progress.note("loading the start model (" + request.checkpoint() + ") and the IMDb sample; training the NB "
+                + "reward");
+        LoadedCheckpoint start = Engines.load(request.checkpoint());
+        ImdbTask task = ImdbTask.get();
+        Map<String, Object> timing = new LinkedHashMap<>();
+
+        ExecutorService executor = Executors.newFixedThreadPool(request.jobs());
+        try {
+            // 1. On-policy pairs: k samples per prompt from the SFT model, best vs worst by the NB reward.
+            long t0 = System.nanoTime();
+            List<PreferencePair> trainPairs = pairs(executor, start, task.trainingPrompts(sizes.pairs().trainPrompts(), seed),
+                    sizes.pairs().candidates(), task, seed, progress, "pairs  on-policy, train (half A)");
+            // The start model's evaluation samples (shared by every run's win rate), beside the held-out pairs.
+            List<RunConfig> configs = new ArrayList<>();
+            for (String name : request.runs()) {
+                configs.add(config(request, name));
+            }
+            Future<Evaluation.Samples> baselineFuture = executor.submit(() -> {
+                try (Parallel parallel = new Parallel(1);
+                     Experiment first = new Experiment(configs.get(0).withoutPairs(), runDirectory(out, configs.get(0)),
+                             parallel)) {
+                    Progress.Stage stage = progress.stage("start model  evaluation samples", 1);
+                    Evaluation.Samples samples = Evaluation.sample(first.startEngine(), first.evalPrompts(),
+                            sizes.evaluation().tokens(), task);
+                    stage.done();
+                    return samples;
+                }
+            });
+            List<PreferencePair> heldoutPairs = pairs(executor, start,
+                    task.evaluationPrompts(sizes.pairs().heldoutPrompts(), seed + 1), sizes.pairs().candidates(), task, seed + 1_000,
+                    progress, "pairs  on-policy, held-out (half B)");
+            if (trainPairs.isEmpty()) {
+                throw new UserError("no on-policy pair had a strict preference; try another --seed");
+            }
+            PairFile.write(directory.resolve("pairs").resolve("train.jsonl"), trainPairs);
+            if (!heldoutPairs.isEmpty()) {
+                PairFile.write(directory.resolve("pairs").resolve("heldout.jsonl"), heldoutPairs);
+            } else {
+                configs.replaceAll(RunConfig::withoutHeldoutPairs);
+            }
+            progress.note(trainPairs.size() + " training pairs, " + heldoutPairs.size() + " held-out pairs");
+            Evaluation.Samples baseline = baselineFuture.get();
+            timing.put("pairs_s", seconds(t0));
+
+            // 2. Every run through the two-pass analysis, side by side; PPO (the slowest) first.
+            long t2 = System.nanoTime();
+            List<RunConfig> order = new ArrayList<>(configs);
+            order.sort((a, b) -> Boolean.compare(a.objective() != Objective.PPO, b.objective() != Objective.PPO));
+            int threadsPerJob = Math.max(1, Runtime.getRuntime().availableProcessors() / request.jobs());
+            List<Future<?>> futures = new ArrayList<>();
+            for (RunConfig config : order) {
+                futures.add(executor.submit(() -> {
+                    Path runDirectory = runDirectory(out, config);
+                    RunDirectory.writeJson(runDirectory.resolve("config.json"), config.toJson(threadsPerJob));
+                    try (Parallel parallel = new Parallel(threadsPerJob);
+                         Experiment experiment = new Experiment(config, runDirectory, parallel)) {
+                        Analysis.run(experiment, runDirectory, true, null, baseline, progress,
+                                String.format(Locale.ROOT, "%-18s", config.name()));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> future : futures) {
+                try {
+                    future.get();
+                } catch (ExecutionException e) {
+                    for (Future<?> other : futures) {
+                        other.cancel(true);
+                    }
+                    throw e;
+                }
+            }
+            timing.put("runs_s", seconds(t2));
+        } finally {
+            executor.shutdownNow();
+        }
+
+        long t3 = System.nanoTime();
+        progress.note("writing the report");
+        timing.put("total_before_report_s", seconds(started));
+        top.put("timing", timing);
+        RunDirectory.writeJson(directory.resolve("config.json"), top);
+        Path report = Report.write(out);
+        timing.put("report_s", seconds(t3));
+        timing.put("total_s", seconds(started));
+        RunDirectory.writeJson(directory.resolve("config.json"), top);
+        directory.finish();
+        return report;
+    }
+
+    private static Path runDirectory(Path out, RunConfig config) {
+        return out.resolve("runs").resolve(Report.fileName(config.name()));
+    }
+
+    /** The settings of one run of the demo: objective and variant from its name, everything else from the sizes. */
+    private static RunConfig config(Request request, String name) {
+        DemoSize sizes = request.sizes();
+        boolean ppo = name.startsWith("ppo/");
+        String variant = name.substring(name.indexOf('/') + 1);
+        DemoSize.Steps steps = ppo ? sizes.ppo() : sizes.dpo();
+        DemoSize.Probes probes = sizes.probes();
+        return new RunConfig(name, ppo ? Objective.PPO : Objective.DPO, variant,
+                new ModelSettings(request.checkpoint(), request.engine()),
+                new StepSettings(request.seed(), steps.steps(), steps.batch(), steps.learningRate(),
+                        request.componentNorms()),
+                new DataSettings("../../pairs/train.jsonl", "../../pairs/heldout.jsonl", sizes.ppoPrompts(),
+                        request.seed()),
+                DpoLossSettings.sigmoid(sizes.beta()), sizes.ppoRollout(),
+                new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
+                        probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
+                sizes.evaluation());
+    }
+
+    /** On-policy pairs in chunks of {@value #PAIR_CHUNK} prompts, generated in parallel, seeded per chunk. */
+    public static List<PreferencePair> pairs(ExecutorService executor, LoadedCheckpoint start, List<String> prompts,
+                                      int candidates, ImdbTask task, long seed, Progress progress, String label)
+            throws InterruptedException, ExecutionException {
+        int chunks = (prompts.size() + PAIR_CHUNK - 1) / PAIR_CHUNK;
+        Progress.Stage stage = progress.stage(label, chunks);
+        List<Future<List<PreferencePair>>> futures = new ArrayList<>();
+        AtomicInteger done = new AtomicInteger();
+        for (int c = 0; c < chunks; c++) {
+            List<String> chunk = prompts.subList(c * PAIR_CHUNK, Math.min(prompts.size(), (c + 1) * PAIR_CHUNK));
+            long chunkSeed = seed * 1_000_003L + c;
+            futures.add(executor.submit(() -> {
+                try (Parallel parallel = new Parallel(1)) {
+                    List<PreferencePair> pairs = OnPolicyPairs.generate(Engines.engine(start, parallel), chunk,
+                            candidates, Reward.ofFullText(task::reward), chunkSeed);
+                    stage.accept(done.incrementAndGet());
+                    return pairs;
+                }
+            }));
+        }
+        List<PreferencePair> pairs = new ArrayList<>();
+        for (Future<List<PreferencePair>> future : futures) {
+            pairs.addAll(future.get());
+        }
+        stage.done();
+        return pairs;
+    }
+
+    public static double seconds(long since) {
+        return Math.round((System.nanoTime() - since) / 1e8) / 10.0;
+    }
+}

@@ -1,0 +1,115 @@
+package prefdyn.cli.demo;
+
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.run.EvaluationSettings;
+import prefdyn.cli.run.PpoSettings;
+
+import java.math.BigDecimal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The sizes of a demo, as named presets ({@link #DEFAULT}, {@link #TINY}). Neither is a full experiment: the report
+ * prints these numbers so nobody mistakes it for one.
+ *
+ * @param name       the preset's name ({@code --size})
+ * @param pairs      the on-policy pairs
+ * @param beta       DPO's β
+ * @param dpo        the DPO runs' steps
+ * @param ppo        the PPO runs' steps
+ * @param ppoRollout PPO's epochs, minibatches, rollout length and KL coefficient
+ * @param ppoPrompts PPO's prompt set size
+ * @param probes     D′ and the probes
+ * @param evaluation the final win rate's prompts and sample length
+ */
+public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps ppo, PpoSettings ppoRollout,
+                       int ppoPrompts, Probes probes, EvaluationSettings evaluation) {
+
+    /**
+     * On-policy pairs from the start model.
+     *
+     * @param trainPrompts   training prompts (half A openings) for the DPO pairs
+     * @param heldoutPrompts held-out prompts (half B openings) for the held-out likelihood probe's pairs
+     * @param candidates     k samples per prompt, best vs worst by the NB reward
+     */
+    public record Pairs(int trainPrompts, int heldoutPrompts, int candidates) {
+    }
+
+    /**
+     * The optimizer steps of one objective's runs.
+     *
+     * @param steps        optimizer steps (PPO: rollout batches)
+     * @param batch        pairs per DPO step, prompts per PPO rollout batch
+     * @param learningRate AdamW learning rate
+     * @param measureEvery k: G and the probes every k steps
+     */
+    public record Steps(int steps, int batch, double learningRate, int measureEvery) {
+    }
+
+    /**
+     * D′ and the probes.
+     *
+     * @param finalPrompts |D′|, held-out prompts answered greedily by the final policy
+     * @param finalTokens  length of D′'s responses
+     * @param probePrompts prompts of the sample probe
+     * @param probeTokens  length of the probe samples
+     * @param probePairs   pairs in each likelihood probe
+     */
+    public record Probes(int finalPrompts, int finalTokens, int probePrompts, int probeTokens, int probePairs) {
+    }
+
+    /** Under five minutes on a two-core machine with the float64 reference engine. */
+    public static final DemoSize DEFAULT = new DemoSize("default",
+            new Pairs(40, 12, 4),           // 40 train prompts, 12 held-out prompts, 4 candidates each
+            0.1,                            // beta
+            new Steps(24, 8, 5e-4, 6),      // DPO: 24 steps of 8 pairs, lr 5e-4, G every 6 steps
+            new Steps(12, 8, 2e-4, 3),      // PPO: 12 steps of 8 prompts, lr 2e-4, G every 3 steps
+            new PpoSettings(2, 2, 24, 0.05), // 2 epochs x 2 minibatches, rollouts of 24 tokens, KL coef 0.05
+            64,                             // PPO's prompt set
+            new Probes(8, 24, 8, 24, 12),   // |D'| 8 x 24 tokens, sample probe 8 x 24 tokens, 12 probe pairs
+            new EvaluationSettings(40, 24)); // win rate over 40 prompts of 24 tokens
+
+    /** Seconds; for tests and pipeline checks. */
+    public static final DemoSize TINY = new DemoSize("tiny",
+            new Pairs(6, 4, 2),             // 6 train prompts, 4 held-out prompts, 2 candidates each
+            0.1,                            // beta
+            new Steps(4, 2, 1e-3, 2),       // DPO: 4 steps of 2 pairs, lr 1e-3, G every 2 steps
+            new Steps(3, 2, 1e-3, 2),       // PPO: 3 steps of 2 prompts, lr 1e-3, G every 2 steps
+            new PpoSettings(1, 1, 8, 0.05), // 1 epoch x 1 minibatch, rollouts of 8 tokens, KL coef 0.05
+            6,                              // PPO's prompt set
+            new Probes(2, 8, 2, 8, 4),      // |D'| 2 x 8 tokens, sample probe 2 x 8 tokens, 4 probe pairs
+            new EvaluationSettings(6, 8));  // win rate over 6 prompts of 8 tokens
+
+    /** The preset named {@code name} ({@code --size}). */
+    public static DemoSize of(String name) {
+        return switch (name) {
+            case "default" -> DEFAULT;
+            case "tiny" -> TINY;
+            default -> throw new UserError("unknown --size '" + name + "'; expected default or tiny");
+        };
+    }
+
+    private static String plain(double value) {
+        return BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+    }
+
+    /** The sizes as JSON, for the demo's config.json and the report. */
+    public Map<String, Object> toJson() {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("size", name);
+        json.put("on-policy pair prompts (half A) x candidates", pairs.trainPrompts() + " x " + pairs.candidates());
+        json.put("held-out pair prompts (half B)", pairs.heldoutPrompts());
+        json.put("DPO steps x pairs per step, lr, beta", dpo.steps() + " x " + dpo.batch() + ", "
+                + plain(dpo.learningRate()) + ", " + plain(beta));
+        json.put("PPO steps x prompts per step, epochs x minibatches, lr, KL coef", ppo.steps() + " x " + ppo.batch()
+                + ", " + ppoRollout.epochs() + " x " + ppoRollout.miniBatches() + ", " + plain(ppo.learningRate())
+                + ", " + plain(ppoRollout.klCoef()));
+        json.put("PPO prompt set, rollout tokens", ppoPrompts + ", " + ppoRollout.responseTokens());
+        json.put("G measured every k steps (DPO, PPO)", dpo.measureEvery() + ", " + ppo.measureEvery());
+        json.put("|D'| prompts x tokens (greedy)", probes.finalPrompts() + " x " + probes.finalTokens());
+        json.put("sample probe prompts x tokens", probes.probePrompts() + " x " + probes.probeTokens());
+        json.put("likelihood probe pairs (train, held-out)", probes.probePairs());
+        json.put("win-rate prompts x tokens", evaluation.prompts() + " x " + evaluation.tokens());
+        return json;
+    }
+}

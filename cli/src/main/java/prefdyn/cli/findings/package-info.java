@@ -1,0 +1,8 @@
+/**
+ * The paper's claims measured across seeds: {@link prefdyn.cli.findings.Claims} (each claim's statistics, predicted
+ * sides and verdict), {@link prefdyn.cli.findings.SeedStatistics} (Student-t intervals across seeds) and
+ * {@link prefdyn.cli.findings.Findings} (the {@code findings.md} / {@code findings.html} page with its plots).
+ *
+ * <p>May use: {@code prefdyn.cli.base}, {@code prefdyn.cli.run}, {@code prefdyn.cli.report}.
+ */
+package prefdyn.cli.findings;

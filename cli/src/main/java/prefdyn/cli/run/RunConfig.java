@@ -1,0 +1,160 @@
+package prefdyn.cli.run;
+
+import prefdyn.cli.base.UserError;
+import prefdyn.cli.base.Version;
+import prefdyn.cli.task.ImdbTask;
+import prefdyn.reference.dpo.DpoLossType;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of one training run, by concern, as written to the run directory's {@code config.json} and read
+ * back by {@code analyze}: with the same config the run is reproduced bit for bit (every trainer is seeded and
+ * deterministic for any thread count).
+ *
+ * @param name        the run's label, e.g. {@code dpo/standard}
+ * @param objective   sft, dpo or ppo
+ * @param variant     the ablation (see {@link Objective#variants()})
+ * @param model       the start model and the engine
+ * @param steps       the optimizer steps: seed, count, batch, learning rate, one or two backward passes
+ * @param data        pair files and prompt choice
+ * @param dpo         DPO's loss and β
+ * @param ppo         PPO's epochs, minibatches, rollout length and KL coefficient
+ * @param measurement G's schedule and D′, and the probes
+ * @param evaluation  the final win rate's prompts and sample length
+ */
+public record RunConfig(String name, Objective objective, String variant, ModelSettings model, StepSettings steps,
+                        DataSettings data, DpoLossSettings dpo, PpoSettings ppo, MeasurementSettings measurement,
+                        EvaluationSettings evaluation) {
+
+    public RunConfig {
+        objective.requireVariant(variant);
+        if (objective == Objective.PPO) {
+            if (steps.batch() < 2) {
+                throw new UserError("--batch must be at least 2 for PPO (advantages are whitened over the batch), got "
+                        + steps.batch());
+            }
+            if (steps.batch() % ppo.miniBatches() != 0) {
+                throw new UserError("--batch " + steps.batch() + " is not divisible by --ppo-minibatches "
+                        + ppo.miniBatches());
+            }
+        }
+        if (objective == Objective.DPO && data.pairs() == null) {
+            throw new UserError("a DPO run needs a pairs file");
+        }
+    }
+
+    /** This config without DPO pairs, as a PPO-style config (only for building shared, pair-free parts). */
+    public RunConfig withoutPairs() {
+        return new RunConfig(name, Objective.PPO, "standard", model, steps.withBatch(Math.max(2, steps.batch())),
+                data.withoutPairs(), dpo, ppo.withMiniBatches(1), measurement, evaluation);
+    }
+
+    /** This config without the held-out pair file. */
+    public RunConfig withoutHeldoutPairs() {
+        return new RunConfig(name, objective, variant, model, steps, data.withoutHeldoutPairs(), dpo, ppo,
+                measurement, evaluation);
+    }
+
+    /** {@code path} resolved against the run directory (absolute paths stay as they are). */
+    public static Path resolve(Path runDirectory, String path) {
+        Path file = Path.of(path);
+        return file.isAbsolute() ? file : runDirectory.resolve(file).normalize();
+    }
+
+    /** The config as a JSON object, with prefdyn's version and the thread count for the record. */
+    public Map<String, Object> toJson(int threads) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("prefdyn_version", Version.get());
+        json.put("name", name);
+        json.put("objective", objective.cliName());
+        json.put("variant", variant);
+        json.put("loss_type", dpo.lossType().name().toLowerCase(Locale.ROOT));
+        json.put("beta", dpo.beta());
+        if (dpo.lossType() == DpoLossType.CONSERVATIVE) {
+            json.put("label_smoothing", dpo.labelSmoothing()); // the other losses have none, and no field
+        }
+        json.put("seed", steps.seed());
+        json.put("steps", steps.steps());
+        json.put("batch", steps.batch());
+        json.put("learning_rate", steps.learningRate());
+        json.put("checkpoint", model.checkpoint());
+        json.put("pairs", data.pairs());
+        json.put("heldout_pairs", data.heldoutPairs());
+        json.put("ppo_epochs", ppo.epochs());
+        json.put("ppo_minibatches", ppo.miniBatches());
+        json.put("response_tokens", ppo.responseTokens());
+        json.put("kl_coef", ppo.klCoef());
+        json.put("train_prompts", data.trainPrompts());
+        json.put("measure_every", measurement.measureEvery());
+        json.put(GPasses.FIELD, GPasses.name(measurement.gPasses()));
+        json.put(ComponentNorms.FIELD, steps.componentNorms());
+        json.put("final_prompts", measurement.finalPrompts());
+        json.put("final_tokens", measurement.finalTokens());
+        json.put("probe_prompts", measurement.probePrompts());
+        json.put("probe_tokens", measurement.probeTokens());
+        json.put("probe_pairs", measurement.probePairs());
+        json.put("eval_prompts", evaluation.prompts());
+        json.put("eval_tokens", evaluation.tokens());
+        json.put("data_seed", data.dataSeed());
+        json.put("engine", model.engine());
+        json.put("threads", threads);
+        json.put("reward", ImdbTask.REWARD_NAME);
+        json.put("judge", ImdbTask.JUDGE_NAME);
+        json.put("d_prime", "greedy responses of the final policy on the first final_prompts held-out prompts");
+        return json;
+    }
+
+    /** Reads a config written by {@link #toJson}; {@code source} names the file in errors. */
+    public static RunConfig fromJson(Map<String, Object> json, String source) {
+        try {
+            return new RunConfig(string(json, "name"), Objective.parse(string(json, "objective")),
+                    string(json, "variant"),
+                    new ModelSettings(string(json, "checkpoint"), string(json, "engine")),
+                    new StepSettings(integer(json, "seed"), (int) integer(json, "steps"), (int) integer(json, "batch"),
+                            number(json, "learning_rate"), ComponentNorms.fromConfig(json.get(ComponentNorms.FIELD))),
+                    new DataSettings(optionalString(json, "pairs"), optionalString(json, "heldout_pairs"),
+                            (int) integer(json, "train_prompts"), integer(json, "data_seed")),
+                    new DpoLossSettings(DpoLossType.valueOf(string(json, "loss_type").toUpperCase(Locale.ROOT)),
+                            number(json, "beta"),
+                            json.containsKey("label_smoothing") ? number(json, "label_smoothing") : 0),
+                    new PpoSettings((int) integer(json, "ppo_epochs"), (int) integer(json, "ppo_minibatches"),
+                            (int) integer(json, "response_tokens"), number(json, "kl_coef")),
+                    new MeasurementSettings((int) integer(json, "measure_every"),
+                            GPasses.fromConfig(json.get(GPasses.FIELD)), (int) integer(json, "final_prompts"),
+                            (int) integer(json, "final_tokens"), (int) integer(json, "probe_prompts"),
+                            (int) integer(json, "probe_tokens"), (int) integer(json, "probe_pairs")),
+                    new EvaluationSettings((int) integer(json, "eval_prompts"), (int) integer(json, "eval_tokens")));
+        } catch (UserError | IllegalArgumentException e) {
+            throw new UserError(source + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static String string(Map<String, Object> json, String key) {
+        if (!(json.get(key) instanceof String value)) {
+            throw new IllegalArgumentException("field \"" + key + "\": expected a string");
+        }
+        return value;
+    }
+
+    private static String optionalString(Map<String, Object> json, String key) {
+        return json.get(key) == null ? null : string(json, key);
+    }
+
+    private static double number(Map<String, Object> json, String key) {
+        if (!(json.get(key) instanceof Number value)) {
+            throw new IllegalArgumentException("field \"" + key + "\": expected a number");
+        }
+        return value.doubleValue();
+    }
+
+    private static long integer(Map<String, Object> json, String key) {
+        if (!(json.get(key) instanceof Long value)) {
+            throw new IllegalArgumentException("field \"" + key + "\": expected an integer");
+        }
+        return value;
+    }
+}

@@ -1,0 +1,105 @@
+package prefdyn.cli.findings;
+
+import org.junit.jupiter.api.Test;
+
+import prefdyn.cli.report.Report;
+import prefdyn.cli.run.RunData;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+/** The verdict rule and the per-seed measures on hand-made run data with known answers. */
+class ClaimsTest {
+
+    /** A run whose dynamics lines hold {@code columns} (key → one value per measured step). */
+    private static RunData run(String name, Map<String, double[]> columns, Map<String, Object> evaluation,
+                               List<Map<String, Object>> samples) {
+        int steps = columns.values().iterator().next().length;
+        List<Map<String, Object>> dynamics = new ArrayList<>();
+        for (int i = 0; i < steps; i++) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("step", (double) i);
+            for (Map.Entry<String, double[]> column : columns.entrySet()) {
+                line.put(column.getKey(), column.getValue()[i]);
+            }
+            dynamics.add(line);
+        }
+        return new RunData(name, Path.of(name), Map.of("name", name), List.of(), dynamics, evaluation, samples);
+    }
+
+    private static RunData dpo(double... g) {
+        double[] cosine = new double[g.length];
+        for (int i = 0; i < g.length; i++) {
+            cosine[i] = g[i] / 100;
+        }
+        return run("dpo/standard", Map.of("G/total", g, "G/cosine/total", cosine), null, List.of());
+    }
+
+    @Test
+    void claimOneIsSupportedWhenGIsPositiveAtEveryStepOfEverySeed() {
+        Map<String, List<RunData>> runs = Map.of("dpo/standard",
+                List.of(dpo(5, 4, 3), dpo(6, 2, 1), dpo(7, 3, 2)));
+        Claims.Claim claim = new Claims(runs, 3).dpoStableTargets();
+        assertThat(claim.verdict()).isEqualTo("supported");
+        Claims.Statistic fraction = claim.statistics().get(0);
+        assertThat(fraction.perSeed()).containsExactly(1.0, 1.0, 1.0);
+        assertThat(fraction.outcomeText()).isEqualTo("agrees");
+    }
+
+    @Test
+    void claimOneIsNotSupportedWhenGIsNegativeAndMixedWhenOnlyTheCosineAgrees() {
+        Map<String, List<RunData>> negative = Map.of("dpo/standard",
+                List.of(dpo(-5, -4, -3), dpo(-6, -2, -1), dpo(-7, -3, -2)));
+        Claims.Claim claim = new Claims(negative, 3).dpoStableTargets();
+        assertThat(claim.verdict()).isEqualTo("not supported");
+        assertThat(claim.reason()).contains("lie on the other side");
+
+        // Two of three steps positive in every seed: the fraction (2/3) is below 0.9, the mean cosine above 0.
+        Map<String, List<RunData>> partly = Map.of("dpo/standard",
+                List.of(dpo(50, 40, -1), dpo(60, -2, 10), dpo(-3, 30, 20)));
+        Claims.Claim mixed = new Claims(partly, 3).dpoStableTargets();
+        assertThat(mixed.statistics().get(0).perSeed()).containsExactly(2 / 3.0, 2 / 3.0, 2 / 3.0);
+        assertThat(mixed.verdict()).isEqualTo("mixed");
+    }
+
+    @Test
+    void aClaimWhoseRunsAreMissingIsNotTested() {
+        Claims claims = new Claims(Map.of("dpo/standard", List.of(dpo(1, 2), dpo(2, 3))), 2);
+        assertThat(claims.reweightingRegularises().verdict()).isEqualTo("not tested");
+        assertThat(claims.reweightingRegularises().reason()).contains("dpo/unweighted");
+        assertThat(claims.controlledVariants().verdict()).isEqualTo("not tested");
+    }
+
+    @Test
+    void signMeasuresHaveKnownAnswers() {
+        assertThat(Claims.fractionPositive(new double[] {1, -1, Double.NaN, 2})).isCloseTo(2 / 3.0, within(1e-15));
+        assertThat(Claims.signChanges(new double[] {1, -1, -2, 3, Double.NaN, -1})).isEqualTo(3.0);
+        assertThat(Claims.oppositeSigns(new double[] {1, 2, -1}, new double[] {-1, 2, 1})).isCloseTo(2 / 3.0,
+                within(1e-15));
+        assertThat(Report.change(new double[] {3, 5, 2})).isEqualTo(-1.0);
+    }
+
+    @Test
+    void componentCosineFollowsFromTheThreeNorms() {
+        // ∇L⁺ = (3, 0), ∇L⁻ = (0, 4): orthogonal, ‖∇L‖ = 5 → cos 0. ∇L⁺ = (1, 0), ∇L⁻ = (-1, 0): ‖∇L‖ = 0 → cos −1.
+        RunData run = run("dpo/standard", Map.of("grad_norm/total", new double[] {5, 0},
+                "grad_norm/positive", new double[] {3, 1}, "grad_norm/negative", new double[] {4, 1}), null, List.of());
+        double[] cosines = Claims.componentCosines(run);
+        assertThat(cosines[0]).isCloseTo(0.0, within(1e-15));
+        assertThat(cosines[1]).isCloseTo(-1.0, within(1e-15));
+    }
+
+    @Test
+    void distinctBigramsCountsWordPairsAcrossSamples() {
+        // "a b a b" → bigrams ab, ba, ab; "a b" → ab: 4 bigrams, 2 distinct.
+        RunData run = run("ppo/standard", Map.of("G/total", new double[] {1}), null,
+                List.of(Map.of("policy", "a b a b"), Map.of("policy", "A  b"), Map.of("start", "ignored")));
+        assertThat(Claims.distinctBigrams(run)).isEqualTo(0.5);
+    }
+}
