@@ -102,4 +102,54 @@ class VectorKernelKnownAnswerTest {
         assertThat(grads[0]).isCloseTo(0.6f, within(1e-6f));
         assertThat(grads[99]).isCloseTo(0.8f, within(1e-6f));
     }
+
+    /**
+     * Each output of the matrix products is one chain of fused multiply-adds in ascending order of its sum index,
+     * whichever tile, edge loop or slice of k computes it: the forward against that chain written out, to the bit,
+     * on a shape with 8-row tiles and leftover rows, two-vector panels, one-vector and single-column edges, and
+     * three slices of k; and the weight gradient (its input read transposed) likewise, onto the gradient's value.
+     */
+    @Example
+    void everyProductIsTheChainOfFusedMultiplyAddsInAscendingOrder() {
+        int N = 19;
+        int I = 300;
+        int O = 70;
+        java.util.Random random = new java.util.Random(6131);
+        float[] inp = floats(random, N * I);
+        float[] params = floats(random, I * O + O);
+        float[] out = new float[N * O];
+        try (Parallel two = new Parallel(2)) {
+            Linear.linearForward(two, out, inp, params, 0, I * O, N, I, O);
+            for (int n = 0; n < N; n++) {
+                for (int o = 0; o < O; o++) {
+                    float sum = params[I * O + o];
+                    for (int i = 0; i < I; i++) {
+                        sum = Math.fma(inp[n * I + i], params[i * O + o], sum);
+                    }
+                    assertThat(out[n * O + o]).as("out[%d,%d]", n, o).isEqualTo(sum);
+                }
+            }
+            float[] dout = floats(random, N * O);
+            float[] grads = floats(random, I * O + O);
+            float[] before = grads.clone();
+            Linear.linearBackward(two, null, grads, dout, inp, params, 0, -1, N, I, O);
+            for (int i = 0; i < I; i++) {
+                for (int o = 0; o < O; o++) {
+                    float sum = before[i * O + o];
+                    for (int n = 0; n < N; n++) {
+                        sum = Math.fma(inp[n * I + i], dout[n * O + o], sum);
+                    }
+                    assertThat(grads[i * O + o]).as("grads[%d,%d]", i, o).isEqualTo(sum);
+                }
+            }
+        }
+    }
+
+    private static float[] floats(java.util.Random random, int n) {
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) random.nextGaussian();
+        }
+        return values;
+    }
 }

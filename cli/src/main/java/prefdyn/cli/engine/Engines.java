@@ -55,13 +55,18 @@ public final class Engines {
 
     /**
      * Refuses an engine that cannot run here: the float32 twin needs an OpenCL device (a GPU, or PoCL on the CPU);
-     * it is never silently replaced by Aparapi's Java fallback.
+     * it is never silently replaced by Aparapi's Java fallback; the vector engine needs the incubator module
+     * jdk.incubator.vector in the boot layer (--add-modules).
      */
     public static void requireAvailable(Kind kind) {
         if (kind == Kind.ACCELERATED && !OpenClDevices.available()) {
             throw new UserError("--engine accelerated needs an OpenCL device and found none ("
                     + OpenClDevices.describe(OpenClDevices.best()) + "); install one, e.g. PoCL: "
                     + OpenClDevices.INSTALL_COMMAND + ", or use --engine reference");
+        }
+        if (kind == Kind.VECTOR && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new UserError("--engine vector needs the JVM option --add-modules jdk.incubator.vector (the prefdyn "
+                    + "launcher passes it; add it to a plain java command), or use --engine reference");
         }
     }
 
@@ -72,12 +77,8 @@ public final class Engines {
      */
     public static PolicyEngine engine(Kind kind, GptConfig config, double[] parameters, Parallel parallel) {
         if (kind == Kind.VECTOR) {
-            try {
-                return new VectorEngine(config, parameters, parallel);
-            } catch (NoClassDefFoundError e) {
-                throw new UserError("--engine vector needs the JVM option --add-modules jdk.incubator.vector (the "
-                        + "prefdyn launcher passes it; add it to a plain java command)", e);
-            }
+            requireAvailable(kind);
+            return new VectorEngine(config, parameters, parallel);
         }
         if (kind == Kind.ACCELERATED) {
             try {
