@@ -10,7 +10,7 @@ import java.util.Map;
  * measured beside it.
  *
  * <p><b>How the numbers were set.</b> The measurements are the worst over one run of the {@code Vector*} tests of
- * {@code oracle-tests} (2026-11-28, Temurin 25, AVX-512: 16 float lanes; the run writes them to
+ * {@code oracle-tests} (2026-12-03, Temurin 25, AVX-512: 16 float lanes; the run writes them to
  * {@code oracle-tests/target/measured-errors.txt}); "rel" is max|Δ|/max|ref| of the worst case. Each bound is
  * about ten times its measurement, as the twin's are ({@code prefdyn.accelerated.check.Tolerances}). The engine is
  * float32 with fused multiply-adds and a polynomial exp, so its errors are float rounding of the same algorithm

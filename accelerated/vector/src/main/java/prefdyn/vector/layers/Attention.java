@@ -1,6 +1,7 @@
 package prefdyn.vector.layers;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 import prefdyn.reference.util.Parallel;
 
 import static prefdyn.vector.layers.MatrixProduct.SPECIES;
@@ -25,9 +26,10 @@ public final class Attention {
 
     /**
      * Every query of every sequence and head, with the weights above the diagonal set to zero. Per (b, h) the keys
-     * are first copied transposed, [hs, T], so that a query's scores over t' run in vector lanes; each score is
-     * still the chain of fused multiply-adds over i ascending that {@link #attendOneQuery} computes one key at a
-     * time, so both give the same bits.
+     * are first copied transposed, [hs, Tp] with Tp = T rounded up to whole vectors, so that a query's scores over
+     * t' run in vector lanes; each score is still the chain of fused multiply-adds over i ascending that
+     * {@link #attendOneQuery} computes one key at a time, and the softmax and the weighted values are the same
+     * code ({@link #softmaxAndValues}), so both give the same bits.
      *
      * @param out [B,T,C] written: the concatenated head outputs
      * @param att [B,H,T,T] written: the attention weights (zero above the diagonal)
@@ -37,19 +39,30 @@ public final class Attention {
                                         int B, int T, int C, int H) {
         int headSize = C / H;
         float scale = (float) (1.0 / Math.sqrt(headSize));
+        int Tp = padded(T);
         parallel.forEach(B * H, index -> {
             int b = index / H;
             int h = index % H;
             int firstKey = b * T * 3 * C + C + h * headSize;
             int firstValue = b * T * 3 * C + 2 * C + h * headSize;
-            float[] keysT = transposed(qkv, firstKey, 3 * C, T, headSize);      // [hs,T]
+            float[] keysT = transposed(qkv, firstKey, 3 * C, T, Tp, headSize);  // [hs,Tp]
+            float[] row = new float[Tp];                                        // [Tp] one query's weights
             float[] scratch = VectorMath.scratch();
             for (int t = 0; t < T; t++) {
                 int queryStart = (b * T + t) * 3 * C + h * headSize;
                 int attRow = ((b * H + h) * T + t) * T;
-                scores(att, attRow, qkv, queryStart, keysT, T, t, headSize, scale);
-                softmaxAndValues(out, (b * T + t) * C + h * headSize, att, attRow, qkv, firstValue, 3 * C, t,
-                        headSize, scratch);
+                int end = padded(t + 1);
+                for (int t2 = 0; t2 < end; t2 += L) { // the scores of whole vectors of keys, lanes over t'
+                    FloatVector acc = FloatVector.zero(SPECIES);
+                    for (int i = 0; i < headSize; i++) {
+                        acc = FloatVector.broadcast(SPECIES, qkv[queryStart + i])
+                                .fma(FloatVector.fromArray(SPECIES, keysT, i * Tp + t2), acc);
+                    }
+                    acc.mul(scale).intoArray(row, t2);
+                }
+                softmaxAndValues(out, (b * T + t) * C + h * headSize, row, qkv, firstValue, 3 * C, t, headSize,
+                        scratch);
+                System.arraycopy(row, 0, att, attRow, t + 1);
                 for (int t2 = t + 1; t2 < T; t2++) {
                     att[attRow + t2] = 0f;
                 }
@@ -61,7 +74,7 @@ public final class Attention {
      * One query of one head over positions 0..t:
      * <pre>
      *   weights[t'] = softmax_t'( q · k_t' / sqrt(hs) )     (q · k: FMAs over i ascending; max subtracted;
-     *                                                        e^… summed in lanes t' mod L, then the lanes)
+     *                                                        e^… summed in lanes over whole vectors)
      *   out[i]      = Σ_{t' ≤ t} weights[t'] · v_t'[i]       (FMAs in ascending t')
      * </pre>
      *
@@ -75,101 +88,80 @@ public final class Attention {
                                       float[] query, int queryStart, float[] keys, int firstKey,
                                       float[] values, int firstValue, int stride, int t, int headSize) {
         float scale = (float) (1.0 / Math.sqrt(headSize));
+        float[] row = new float[padded(t + 1)];
         for (int t2 = 0; t2 <= t; t2++) {
             int key = firstKey + t2 * stride;
             float dot = 0f;
             for (int i = 0; i < headSize; i++) {
                 dot = Math.fma(query[queryStart + i], keys[key + i], dot);
             }
-            weights[weightsStart + t2] = dot * scale;
+            row[t2] = dot * scale;
         }
-        softmaxAndValues(out, outStart, weights, weightsStart, values, firstValue, stride, t, headSize,
-                VectorMath.scratch());
+        softmaxAndValues(out, outStart, row, values, firstValue, stride, t, headSize, VectorMath.scratch());
+        System.arraycopy(row, 0, weights, weightsStart, t + 1);
     }
 
     /**
-     * scores[t'] = (Σ_i q[i]·kᵀ[i,t']) · scale for t' in [0, t], lanes over t', FMAs over i ascending (the last
-     * t' beyond whole vectors with the same operations one at a time).
+     * The softmax of the scores in {@code row} [0, t] in place, over whole vectors (the lanes beyond t set to
+     * −∞ first, so e^… is 0 there; max subtracted; the sum in lanes, then over the lanes), then
+     * out[i] = Σ_{t' ≤ t} row[t']·v_t'[i] with FMAs in ascending t'.
      *
-     * @param scores [t+1] written from {@code scoresStart}
-     * @param keysT  [hs,T] the keys transposed
+     * @param row [≥ padded(t + 1)] the scores at [0, t]; overwritten with the weights (0 beyond t)
      */
-    private static void scores(float[] scores, int scoresStart, float[] query, int queryStart, float[] keysT, int T,
-                               int t, int headSize, float scale) {
-        int t2 = 0;
-        for (; t2 + L <= t + 1; t2 += L) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (int i = 0; i < headSize; i++) {
-                acc = FloatVector.broadcast(SPECIES, query[queryStart + i])
-                        .fma(FloatVector.fromArray(SPECIES, keysT, i * T + t2), acc);
-            }
-            acc.mul(scale).intoArray(scores, scoresStart + t2);
+    private static void softmaxAndValues(float[] out, int outStart, float[] row, float[] values, int firstValue,
+                                         int stride, int t, int headSize, float[] scratch) {
+        int end = padded(t + 1);
+        for (int t2 = t + 1; t2 < end; t2++) {
+            row[t2] = Float.NEGATIVE_INFINITY;
         }
-        for (; t2 <= t; t2++) {
-            float acc = 0f;
-            for (int i = 0; i < headSize; i++) {
-                acc = Math.fma(query[queryStart + i], keysT[i * T + t2], acc);
-            }
-            scores[scoresStart + t2] = acc * scale;
+        FloatVector maxima = FloatVector.broadcast(SPECIES, Float.NEGATIVE_INFINITY);
+        for (int t2 = 0; t2 < end; t2 += L) {
+            maxima = maxima.max(FloatVector.fromArray(SPECIES, row, t2));
         }
-    }
-
-    /**
-     * The softmax of the scores in {@code weights} [t+1] in place (max subtracted; e^… summed in lanes over whole
-     * vectors, then the rest one at a time), then out[i] = Σ_t' weights[t']·v_t'[i] with FMAs in ascending t'.
-     */
-    private static void softmaxAndValues(float[] out, int outStart, float[] weights, int weightsStart,
-                                         float[] values, int firstValue, int stride, int t, int headSize,
-                                         float[] scratch) {
-        int n = t + 1;
-        float max = Float.NEGATIVE_INFINITY;
-        for (int t2 = 0; t2 < n; t2++) {
-            max = Math.max(max, weights[weightsStart + t2]);
-        }
-        VectorMath.exp(weights, weightsStart, n, max);
-        int full = n - n % L;
+        float max = maxima.reduceLanes(VectorOperators.MAX); // exact in any order
+        VectorMath.exp(row, 0, end, max);
         FloatVector sums = FloatVector.zero(SPECIES);
-        for (int t2 = 0; t2 < full; t2 += L) {
-            sums = sums.add(FloatVector.fromArray(SPECIES, weights, weightsStart + t2));
+        for (int t2 = 0; t2 < end; t2 += L) {
+            sums = sums.add(FloatVector.fromArray(SPECIES, row, t2));
         }
         sums.intoArray(scratch, 0);
-        float sum = VectorMath.sumLanes(scratch);
-        for (int t2 = full; t2 < n; t2++) {
-            sum += weights[weightsStart + t2];
-        }
-        float inverse = 1f / sum;
-        for (int t2 = 0; t2 < full; t2 += L) {
-            FloatVector.fromArray(SPECIES, weights, weightsStart + t2).mul(inverse)
-                    .intoArray(weights, weightsStart + t2);
-        }
-        for (int t2 = full; t2 < n; t2++) {
-            weights[weightsStart + t2] *= inverse;
+        float inverse = 1f / VectorMath.sumLanes(scratch);
+        for (int t2 = 0; t2 < end; t2 += L) {
+            FloatVector.fromArray(SPECIES, row, t2).mul(inverse).intoArray(row, t2);
         }
         int i = 0;
         for (; i + L <= headSize; i += L) {
             FloatVector acc = FloatVector.zero(SPECIES);
-            for (int t2 = 0; t2 < n; t2++) {
+            for (int t2 = 0; t2 <= t; t2++) {
                 FloatVector v = FloatVector.fromArray(SPECIES, values, firstValue + t2 * stride + i);
-                acc = v.fma(FloatVector.broadcast(SPECIES, weights[weightsStart + t2]), acc);
+                acc = v.fma(FloatVector.broadcast(SPECIES, row[t2]), acc);
             }
             acc.intoArray(out, outStart + i);
         }
         for (; i < headSize; i++) {
             float acc = 0f;
-            for (int t2 = 0; t2 < n; t2++) {
-                acc = Math.fma(values[firstValue + t2 * stride + i], weights[weightsStart + t2], acc);
+            for (int t2 = 0; t2 <= t; t2++) {
+                acc = Math.fma(values[firstValue + t2 * stride + i], row[t2], acc);
             }
             out[outStart + i] = acc;
         }
     }
 
-    /** rows r in [0, R) of [hs] floats each, {@code stride} apart from {@code first}, transposed: [hs,R]. */
-    private static float[] transposed(float[] m, int first, int stride, int R, int headSize) {
-        float[] result = new float[headSize * R];
+    /** n rounded up to whole vectors. */
+    private static int padded(int n) {
+        return (n + L - 1) / L * L;
+    }
+
+    /**
+     * R rows of [hs] floats each, {@code stride} apart from {@code first}, transposed to [hs, Rp] (Rp ≥ R; the
+     * columns beyond R are 0).
+     */
+    private static float[] transposed(float[] m, int first, int stride, int R, int Rp, int headSize) {
+        float[] result = new float[headSize * Rp];
         for (int r = 0; r < R; r++) {
             int row = first + r * stride;
             for (int i = 0; i < headSize; i++) {
-                result[i * R + r] = m[row + i];
+                result[i * Rp + r] = m[row + i];
             }
         }
         return result;
@@ -214,49 +206,41 @@ public final class Attention {
                                          int B, int T, int C, int H) {
         int headSize = C / H;
         float scale = (float) (1.0 / Math.sqrt(headSize));
+        int Tp = padded(T);
         parallel.forEach(B * H, index -> {
             int b = index / H;
             int h = index % H;
             int firstValue = b * T * 3 * C + 2 * C + h * headSize;
-            float[] valuesT = transposed(qkv, firstValue, 3 * C, T, headSize);   // [hs,T]
+            float[] valuesT = transposed(qkv, firstValue, 3 * C, T, Tp, headSize); // [hs,Tp]
             float[] scratch = VectorMath.scratch();
-            float[] dAtt = new float[T];
-            float[] dPre = new float[T];
-            float[] dPreRows = new float[T * T];                               // [T,T] dpre of every query
+            float[] weights = new float[Tp];  // [Tp] att[t, ·], 0 beyond t
+            float[] dAtt = new float[Tp];
+            float[] dPre = new float[Tp];
+            float[] dPreRows = new float[T * T];                                  // [T,T] dpre of every query
             for (int t = 0; t < T; t++) {
                 int queryStart = (b * T + t) * 3 * C + h * headSize;
                 int attRow = ((b * H + h) * T + t) * T;
                 int doutStart = (b * T + t) * C + h * headSize;
                 int n = t + 1;
-                int full = n - n % L;
-                // datt[t'] = dout_t · v_t' (lanes over t'), and Σ_t' att·datt
+                int end = padded(n);
+                System.arraycopy(att, attRow, weights, 0, n);
+                // datt[t'] = dout_t · v_t' (lanes over t'), and Σ_t' att·datt (the lanes beyond t have att 0)
                 FloatVector weighted = FloatVector.zero(SPECIES);
-                for (int t2 = 0; t2 < full; t2 += L) {
+                for (int t2 = 0; t2 < end; t2 += L) {
                     FloatVector acc = FloatVector.zero(SPECIES);
                     for (int i = 0; i < headSize; i++) {
                         acc = FloatVector.broadcast(SPECIES, dout[doutStart + i])
-                                .fma(FloatVector.fromArray(SPECIES, valuesT, i * T + t2), acc);
+                                .fma(FloatVector.fromArray(SPECIES, valuesT, i * Tp + t2), acc);
                     }
                     acc.intoArray(dAtt, t2);
-                    weighted = FloatVector.fromArray(SPECIES, att, attRow + t2).fma(acc, weighted);
+                    weighted = FloatVector.fromArray(SPECIES, weights, t2).fma(acc, weighted);
                 }
                 weighted.intoArray(scratch, 0);
                 float total = VectorMath.sumLanes(scratch);
-                for (int t2 = full; t2 < n; t2++) {
-                    float acc = 0f;
-                    for (int i = 0; i < headSize; i++) {
-                        acc = Math.fma(dout[doutStart + i], valuesT[i * T + t2], acc);
-                    }
-                    dAtt[t2] = acc;
-                    total = Math.fma(att[attRow + t2], acc, total);
-                }
                 // dpre[t'] = att[t,t'] · (datt[t'] − Σ) / sqrt(hs)
-                for (int t2 = 0; t2 < full; t2 += L) {
+                for (int t2 = 0; t2 < end; t2 += L) {
                     FloatVector.fromArray(SPECIES, dAtt, t2).sub(total)
-                            .mul(FloatVector.fromArray(SPECIES, att, attRow + t2)).mul(scale).intoArray(dPre, t2);
-                }
-                for (int t2 = full; t2 < n; t2++) {
-                    dPre[t2] = (dAtt[t2] - total) * att[attRow + t2] * scale;
+                            .mul(FloatVector.fromArray(SPECIES, weights, t2)).mul(scale).intoArray(dPre, t2);
                 }
                 // dq_t += Σ_t' dpre[t']·k_t' (FMAs in ascending t', added once)
                 for (int i = 0; i < headSize; i += (i + L <= headSize ? L : 1)) {

@@ -82,7 +82,10 @@ final class MatrixProduct {
         for (; n + 2 * L <= n1; n += 2 * L) {
             // b[k0..k1, n..n+2L) copied contiguous: rows of b a multiple of 4 KiB apart would share cache sets
             for (int k = k0; k < k1; k++) {
-                System.arraycopy(b, bOff + k * ldb + n, panel, (k - k0) * 2 * L, 2 * L);
+                int from = bOff + k * ldb + n;
+                int to = (k - k0) * 2 * L;
+                FloatVector.fromArray(SPECIES, b, from).intoArray(panel, to);
+                FloatVector.fromArray(SPECIES, b, from + L).intoArray(panel, to + L);
             }
             int pOff = -k0 * 2 * L; // panel[pOff + k·2L + j] = b[k, n + j]
             int m = m0;
