@@ -95,8 +95,9 @@ final class VectorTolerances {
      */
     static final Tolerance MODEL_NEXT_TOKEN_LOG_PROBS = new Tolerance(1e-6, 5e-6);
     /**
-     * Each tensor's gradient against its own max|ref|, N(0,1) seeds everywhere: worst rel 1.4e-3 (attn.c_attn.weight
-     * after two backward passes, |Δ| 1.0e-4 at 0.072, C = 2 LayerNorms). Also g′ of G: rel 1.8e-7.
+     * Each tensor's gradient against its own max|ref|, N(0,1) seeds everywhere: worst rel 1.8e-3 (a small
+     * tensor, |Δ| 3.3e-5); attn.c_attn.weight after two backward passes |Δ| 1.0e-4 at 0.072, rel 1.4e-3 (C = 2
+     * LayerNorms). Also g′ of G: rel 1.8e-7.
      */
     static final Tolerance MODEL_GRADIENTS = new Tolerance(2e-4, 1e-2);
 
@@ -106,13 +107,13 @@ final class VectorTolerances {
     static final Tolerance SFT_METRICS = new Tolerance(1e-7, 1e-6);
     /** Parameters after 6 steps: |Δ| 1.5e-4; the drift of the twin's SFT bound (see the class comment). */
     static final Tolerance SFT_PARAMETERS = new Tolerance(1e-2, 0);
-    /** Every numeric metric of every step: rel 3.5e-7 (rewards/margins). */
+    /** Every numeric metric of every step: rel 4.2e-7 (rewards/margins). */
     static final Tolerance DPO_METRICS = new Tolerance(1e-7, 5e-6);
     /** Parameters after 6 steps: |Δ| 8.8e-4. */
     static final Tolerance DPO_PARAMETERS = new Tolerance(1e-2, 0);
     /** PPO, 6 steps of sampled rollouts, 4 epochs × 2 minibatches: rel 1.9e-6 (objective/kl). */
     static final Tolerance PPO_METRICS = new Tolerance(1e-7, 2e-5);
-    /** PPO parameters after 6 steps, 48 AdamW updates: |Δ| 1.4e-3. */
+    /** PPO parameters after 6 steps, 48 AdamW updates: |Δ| 3.3e-3 (1.4e-3 in an earlier run). */
     static final Tolerance PPO_PARAMETERS = new Tolerance(2e-2, 0);
 
     // ---- G (GradientAlignment) -------------------------------------------------------------------------------
