@@ -29,7 +29,7 @@ final class MatrixProduct {
     private static final int L = SPECIES.length();
     private static final int ROWS = 8;
     private static final int K_SLICE = 128;
-    private static final int BLOCK_ROWS = 256;
+    private static final int BLOCK_ROWS = 64;
     private static final int BLOCK_COLUMNS = 4 * 32;
 
     /** Where each sum starts. */
