@@ -3,7 +3,9 @@ package prefdyn.datasets;
 import prefdyn.reference.checkpoint.Checkpoint;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.tokenizer.BpeFiles;
 import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -11,6 +13,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * The models of the IMDb task: the shape of the SFT policy and the committed SFT checkpoint that
@@ -22,17 +25,16 @@ public final class ImdbModels {
     public static final String SFT_RESOURCE_FOLDER = "/prefdyn/datasets/sft-model/";
 
     /**
-     * The SFT policy's shape: the tiny default shape of {@code docs/architecture.md} (byte-level V = 257, C = 64,
-     * L = 2, H = 4, T = 64). Prompts and continuations are cut to {@link #MAX_PROMPT_BYTES} and
-     * {@link #MAX_RESPONSE_BYTES} so a pair fits T.
+     * The committed SFT policy's shape: the tiny default shape of {@code docs/architecture.md} (byte-level V = 257,
+     * C = 64, L = 2, H = 4, T = 64).
      */
     public static final GptConfig SFT_CONFIG = new GptConfig(ByteTokenizer.VOCAB_SIZE, 64, 2, 4, 64, false, false);
 
-    /** Longest prompt, in byte tokens. */
-    public static final int MAX_PROMPT_BYTES = 32;
+    /** A classpath checkpoint's files: the weights, config.json and, for a BPE model, its tokenizer's two files. */
+    private static final List<String> CLASSPATH_FILES = List.of(Checkpoint.MODEL_FILE, Checkpoint.CONFIG_FILE,
+            BpeFiles.VOCAB_FILE, BpeFiles.MERGES_FILE);
 
-    /** Longest continuation, in byte tokens. */
-    public static final int MAX_RESPONSE_BYTES = 32;
+    private static final List<String> OPTIONAL_FILES = List.of(BpeFiles.VOCAB_FILE, BpeFiles.MERGES_FILE);
 
     private ImdbModels() {
     }
@@ -53,8 +55,11 @@ public final class ImdbModels {
         try {
             Path directory = Files.createTempDirectory("prefdyn-checkpoint");
             try {
-                for (String file : new String[] {Checkpoint.MODEL_FILE, Checkpoint.CONFIG_FILE}) {
+                for (String file : CLASSPATH_FILES) {
                     try (InputStream in = ImdbModels.class.getResourceAsStream(prefix + file)) {
+                        if (in == null && OPTIONAL_FILES.contains(file)) {
+                            continue;
+                        }
                         if (in == null) {
                             throw new IOException("classpath resource " + prefix + file + " is missing;"
                                     + " regenerate the committed SFT model with datasets/scripts/train-sft.sh");
@@ -64,7 +69,7 @@ public final class ImdbModels {
                 }
                 return Checkpoint.load(directory);
             } finally {
-                for (String file : new String[] {Checkpoint.MODEL_FILE, Checkpoint.CONFIG_FILE}) {
+                for (String file : CLASSPATH_FILES) {
                     Files.deleteIfExists(directory.resolve(file));
                 }
                 Files.deleteIfExists(directory);
@@ -74,8 +79,24 @@ public final class ImdbModels {
         }
     }
 
-    /** A prompt's byte tokens, cut to {@link #MAX_PROMPT_BYTES} at a whole byte. */
-    public static int[] promptTokens(String prompt) {
-        return ByteTokenizer.encode(ByteBudget.truncate(prompt, MAX_PROMPT_BYTES));
+    /**
+     * The longest prompt a model of context {@code contextLength} is given to continue, in its tokens: T/2 (32 for
+     * T = 64), so that a prompt and a continuation of {@link #responseBudget} fit T.
+     */
+    public static int promptBudget(int contextLength) {
+        return contextLength / 2;
+    }
+
+    /** The most tokens a model of context {@code contextLength} samples after a prompt: T − T/2 (32 for T = 64). */
+    public static int responseBudget(int contextLength) {
+        return contextLength - promptBudget(contextLength);
+    }
+
+    /**
+     * A prompt's tokens, cut to {@link #promptBudget} by {@link TokenBudget#keepStart} (whole characters and tokens
+     * that encode back to themselves).
+     */
+    public static int[] promptTokens(Tokenizer tokenizer, String prompt, int contextLength) {
+        return TokenBudget.keepStart(tokenizer, tokenizer.encode(prompt), promptBudget(contextLength));
     }
 }

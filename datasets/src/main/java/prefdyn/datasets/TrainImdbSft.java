@@ -6,6 +6,7 @@ import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.sft.SftTrainer;
 import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.train.TrainingSettings;
 import prefdyn.reference.util.Json;
 import prefdyn.reference.util.Parallel;
@@ -86,15 +87,23 @@ public final class TrainImdbSft {
     }
 
     /**
-     * The SFT corpus: every half-A review of the committed sample as byte tokens followed by end-of-text (so the
-     * model learns where a review stops), cut into windows of the context length ({@link SftTrainer#plainText}).
+     * The SFT corpus in byte-level tokens ({@link #corpusWindows(Tokenizer, int)}), the committed model's.
      */
     public static List<PromptResponse> corpusWindows(int contextLength) {
+        return corpusWindows(ByteTokenizer.asTokenizer(), contextLength);
+    }
+
+    /**
+     * The SFT corpus: every half-A review of the committed sample in {@code tokenizer}'s tokens followed by
+     * end-of-text (so the model learns where a review stops), cut into windows of the context length
+     * ({@link SftTrainer#plainText}).
+     */
+    public static List<PromptResponse> corpusWindows(Tokenizer tokenizer, int contextLength) {
         List<int[]> texts = new ArrayList<>();
         for (String text : ImdbSample.load().sftCorpus()) {
-            int[] ids = ByteTokenizer.encode(text);
+            int[] ids = tokenizer.encode(text);
             int[] withEnd = java.util.Arrays.copyOf(ids, ids.length + 1);
-            withEnd[ids.length] = ByteTokenizer.END_OF_TEXT;
+            withEnd[ids.length] = tokenizer.endOfText();
             texts.add(withEnd);
         }
         return SftTrainer.plainText(texts, contextLength);

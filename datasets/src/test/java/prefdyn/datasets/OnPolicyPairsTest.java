@@ -28,8 +28,8 @@ class OnPolicyPairsTest {
         NaiveBayesSentiment reward = NaiveBayesSentiment.train(sample.halfA());
         List<String> prompts = Prompts.training(sample, 6, 3);
 
-        List<PreferencePair> pairs = OnPolicyPairs.generate(sft, prompts, 3, Reward.ofFullText(reward::score), 11);
-        List<PreferencePair> again = OnPolicyPairs.generate(sft, prompts, 3, Reward.ofFullText(reward::score), 11);
+        List<PreferencePair> pairs = OnPolicyPairs.generate(sft, checkpoint.tokenizer(), prompts, 3, Reward.ofFullText(reward::score), 11);
+        List<PreferencePair> again = OnPolicyPairs.generate(sft, checkpoint.tokenizer(), prompts, 3, Reward.ofFullText(reward::score), 11);
 
         assertThat(pairs).isNotEmpty().hasSizeLessThanOrEqualTo(6).isEqualTo(again);
         for (PreferencePair pair : pairs) {
@@ -37,27 +37,18 @@ class OnPolicyPairsTest {
             assertThat(reward.score(pair.prompt() + pair.chosen()))
                     .isGreaterThan(reward.score(pair.prompt() + pair.rejected()));
         }
-        List<PreferenceExample> examples = OnPolicyPairs.toExamples(pairs);
+        List<PreferenceExample> examples = PairEncoder.encode(pairs, checkpoint.tokenizer(), 64,
+                PairRules.prefdynV1()).examples();
         assertThat(examples).isNotEmpty();
         for (PreferenceExample example : examples) {
-            assertThat(example.prompt().length).isLessThanOrEqualTo(ImdbModels.MAX_PROMPT_BYTES);
-            assertThat(example.chosen().length).isLessThanOrEqualTo(ImdbModels.MAX_RESPONSE_BYTES);
+            assertThat(example.prompt().length).isLessThanOrEqualTo(ImdbModels.promptBudget(64));
+            assertThat(example.chosen().length).isLessThanOrEqualTo(ImdbModels.responseBudget(64));
         }
     }
 
     @Test
     void needsAtLeastTwoCandidates() {
-        assertThatThrownBy(() -> OnPolicyPairs.generate(null, List.of("a b"), 1, (p, c) -> 0, 1))
+        assertThatThrownBy(() -> OnPolicyPairs.generate(null, null, List.of("a b"), 1, (p, c) -> 0, 1))
                 .hasMessageContaining("candidates");
-    }
-
-    /** Text pairs whose responses become identical after the byte budget are dropped, not turned into errors. */
-    @Test
-    void toExamplesDropsPairsThatTruncationMakesIdentical() {
-        String common = "x".repeat(ImdbModels.MAX_RESPONSE_BYTES);
-        List<PreferenceExample> examples = OnPolicyPairs.toExamples(List.of(
-                new PreferencePair("This film", common + " good", common + " bad"),
-                new PreferencePair("This film", " good", " bad")));
-        assertThat(examples).hasSize(1);
     }
 }

@@ -23,7 +23,6 @@ import prefdyn.reference.ppo.PpoTrainer;
 import prefdyn.reference.ppo.RewardFunction;
 import prefdyn.reference.sampling.SamplingSettings;
 import prefdyn.reference.sft.SftTrainer;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.train.TrainingSettings;
 import prefdyn.reference.util.Parallel;
 
@@ -512,7 +511,7 @@ public final class StepBenchmark {
     /** D′: |D′| random prompt-response sequences, standing in for the final policy's greedy responses. */
     private List<PromptResponse> finalResponses() {
         Random random = new Random(5);
-        int vocabulary = Math.min(settings.config().vocabSize(), ByteTokenizer.END_OF_TEXT);
+        int vocabulary = endOfText();
         List<PromptResponse> targets = new ArrayList<>();
         for (int i = 0; i < settings.finalPrompts(); i++) {
             targets.add(new PromptResponse(randomTokens(random, settings.promptLength(), vocabulary),
@@ -524,7 +523,7 @@ public final class StepBenchmark {
     private DynamicsRun.Settings dynamicsSettings(List<PromptResponse> targets,
                                                   GradientAlignment.ComponentPasses passes) {
         List<int[]> prompts = targets.stream().map(PromptResponse::prompt).toList();
-        return new DynamicsRun.Settings(1, 1, prompts, SamplingSettings.greedy(settings.finalResponseLength()), 0,
+        return new DynamicsRun.Settings(1, 1, prompts, new SamplingSettings(0.0, settings.finalResponseLength(), true, endOfText()), 0,
                 GradientAlignment.TargetAverage.PER_SEQUENCE, targets.size(), passes);
     }
 
@@ -537,9 +536,17 @@ public final class StepBenchmark {
         return policy.forwardTokens() - tokensBefore;
     }
 
+    /**
+     * The end-of-text id of the benchmarked shape: its last id, V − 1, as in both tokenizers prefdyn ships (the
+     * byte-level one's 256, the IMDb BPE's 2,304). Random tokens are drawn below it, so no sequence ends early.
+     */
+    private int endOfText() {
+        return settings.config().vocabSize() - 1;
+    }
+
     private List<int[]> ppoPrompts() {
         Random random = new Random(31);
-        int vocabulary = Math.min(settings.config().vocabSize(), ByteTokenizer.END_OF_TEXT);
+        int vocabulary = endOfText();
         List<int[]> prompts = new ArrayList<>();
         for (int i = 0; i < settings.batch(); i++) {
             prompts.add(randomTokens(random, settings.promptLength(), vocabulary));
@@ -550,6 +557,7 @@ public final class StepBenchmark {
     /** @param componentNorms the two-pass form ({@link PpoConfig#componentNorms}) */
     private PpoConfig ppoConfig(boolean componentNorms) {
         return PpoConfig.builder()
+                .stopTokenId(endOfText())
                 .batchSize(settings.batch())
                 .numPpoEpochs(PPO_EPOCHS)
                 .numMiniBatches(settings.ppoMiniBatches())

@@ -14,6 +14,8 @@ import prefdyn.cli.report.Report;
 import prefdyn.cli.run.GPasses;
 import prefdyn.cli.run.RunData;
 import prefdyn.cli.run.ComponentNorms;
+import prefdyn.cli.run.DataRules;
+import prefdyn.datasets.PairRules;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
 import java.io.PrintWriter;
@@ -49,8 +51,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Run directory to write. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--force", description = "Replace an existing or interrupted demo directory.")
+    @Option(names = "--force", description = "Replace an existing or interrupted demo directory (never one in use).")
     boolean force;
+
+    @Option(names = "--resume", description = "Continue an interrupted demo: runs already complete with the same "
+            + "settings are kept, the others computed again (with the same bytes).")
+    boolean resume;
 
     @Option(names = "--size", defaultValue = "default",
             description = "default (under 5 minutes on 2 cores) or tiny (seconds; for tests). Default: ${DEFAULT-VALUE}.")
@@ -84,6 +90,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = ComponentNorms.OPTION, description = ComponentNorms.DESCRIPTION)
     boolean componentNorms;
 
+    @Option(names = DataRules.OPTION, defaultValue = "trl", paramLabel = "trl|prefdyn-v1",
+            description = DataRules.DESCRIPTION + "")
+    String dataRules;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -91,11 +101,12 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> selected = runs == null || runs.isEmpty() ? RUNS : runs;
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         ComponentPasses passes = GPasses.parse(gPasses);
+        PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
         String command = "prefdyn demo --size " + size + " --seed " + seed
                 + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
-                + ComponentNorms.commandSuffix(componentNorms);
-        DemoRuns.Request request = new DemoRuns.Request(out, force, DemoSize.of(size), seed, checkpoint, selected,
-                parallelJobs, engine, passes, componentNorms, command);
+                + ComponentNorms.commandSuffix(componentNorms) + DataRules.commandSuffix(rules);
+        DemoRuns.Request request = new DemoRuns.Request(out, force, resume, DemoSize.of(size), seed, checkpoint,
+                selected, parallelJobs, engine, passes, componentNorms, rules, command);
         Path report = DemoRuns.run(request, new Progress(stdout, common.quiet));
         printSummary(stdout, Report.loadRuns(out));
         stdout.printf(Locale.ROOT, "demo finished in %.0f s; report: %s%n", DemoRuns.seconds(started),

@@ -6,8 +6,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import prefdyn.cli.base.OutputPaths;
+import prefdyn.cli.base.TextFiles;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
+import prefdyn.cli.engine.MemoryBudget;
 import prefdyn.cli.experiment.Analysis;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.datasets.ImdbModels;
@@ -15,12 +18,10 @@ import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.sampling.Sampler;
 import prefdyn.reference.sampling.SamplingSettings;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -73,6 +74,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write {prompt, continuation, reward, judge} JSONL.")
     Path out;
 
+    @Option(names = "--force", description = "Replace the --out file if it exists.")
+    boolean force;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -90,10 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
             texts.addAll(prompts);
         }
         if (promptsFile != null) {
-            if (!Files.isRegularFile(promptsFile)) {
-                throw new UserError("prompts file " + promptsFile + " does not exist");
-            }
-            for (String line : Files.readAllLines(promptsFile, StandardCharsets.UTF_8)) {
+            for (String line : TextFiles.readLines(promptsFile, "prompts file")) {
                 if (!line.isBlank()) {
                     texts.add(line);
                 }
@@ -109,12 +110,22 @@ public final class GenerateCommand implements Callable<Integer> {
         if (texts.isEmpty()) {
             throw new UserError("no prompt: give --prompt TEXT, --prompts-file FILE or --imdb N");
         }
+        if (out != null) {
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("--prompts-file", promptsFile);
+            inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+            OutputPaths.refuseOverlap(out, "--out", inputs);
+            OutputPaths.requireNewFile(out, "--out", force);
+        }
         LoadedCheckpoint loaded = Engines.load(checkpoint);
+        MemoryBudget.require("--samples " + samples + " on " + texts.size() + " prompts",
+                MemoryBudget.parameterArrays(loaded.config(), 2) + MemoryBudget.samplingBytes(loaded.config(),
+                        (long) texts.size() * samples, loaded.config().contextLength()));
         List<int[]> tokens = new ArrayList<>();
         for (String text : texts) {
-            int[] ids = ImdbModels.promptTokens(text);
+            int[] ids = ImdbModels.promptTokens(loaded.tokenizer(), text, loaded.config().contextLength());
             if (ids.length == 0) {
-                throw new UserError("empty prompt: every prompt needs at least one byte");
+                throw new UserError("empty prompt: every prompt needs at least one token");
             }
             for (int s = 0; s < samples; s++) {
                 tokens.add(ids);
@@ -124,10 +135,10 @@ public final class GenerateCommand implements Callable<Integer> {
         try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
             ReferenceEngine engine = Engines.engine(loaded, parallel);
             List<int[]> continuations = Sampler.generate(engine, tokens,
-                    new SamplingSettings(temperature, maxTokens, true), seed);
+                    new SamplingSettings(temperature, maxTokens, true, loaded.tokenizer().endOfText()), seed);
             for (int i = 0; i < tokens.size(); i++) {
-                String prompt = ByteTokenizer.decode(tokens.get(i));
-                String continuation = ByteTokenizer.decode(continuations.get(i));
+                String prompt = loaded.tokenizer().decodeToEndOfText(tokens.get(i));
+                String continuation = loaded.tokenizer().decodeToEndOfText(continuations.get(i));
                 double reward = task.reward(prompt + continuation);
                 double judge = task.judge(prompt + continuation);
                 stdout.printf(java.util.Locale.ROOT, "%s|%s   [reward %.2f, judge %.0f]%n", prompt, continuation,

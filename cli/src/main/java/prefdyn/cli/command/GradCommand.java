@@ -1,11 +1,16 @@
 package prefdyn.cli.command;
 
+import prefdyn.cli.run.DataRules;
+import prefdyn.datasets.PairEncoder;
+import prefdyn.datasets.PairRules;
+import prefdyn.reference.dpo.DpoLossType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import prefdyn.cli.base.OutputPaths;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.cli.experiment.Experiment;
@@ -57,6 +62,20 @@ public final class GradCommand implements Callable<Integer> {
     @Option(names = "--beta", defaultValue = "0.1", description = "DPO's beta. Default: ${DEFAULT-VALUE}.")
     double beta;
 
+    @Option(names = "--loss-type", defaultValue = "sigmoid", paramLabel = "TYPE",
+            description = "DPO loss, any the trainer has (TRL's loss_type names): ${COMPLETION-CANDIDATES}. "
+                    + "Default: ${DEFAULT-VALUE}.", converter = LossTypeConverter.class,
+            completionCandidates = LossTypeConverter.Names.class)
+    DpoLossType lossType;
+
+    @Option(names = "--label-smoothing", defaultValue = "0",
+            description = "conservative loss: the label-smoothing ε in [0, 0.5). Default: ${DEFAULT-VALUE}.")
+    double labelSmoothing;
+
+    @Option(names = DataRules.OPTION, defaultValue = "trl", paramLabel = "trl|prefdyn-v1",
+            description = DataRules.DESCRIPTION)
+    String dataRules;
+
     @Option(names = "--max-pairs", defaultValue = "64",
             description = "Use at most this many pairs, from the top of the file. Default: ${DEFAULT-VALUE}.")
     int maxPairs;
@@ -66,6 +85,9 @@ public final class GradCommand implements Callable<Integer> {
 
     @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Output file.")
     Path out;
+
+    @Option(names = "--force", description = "Replace the --out file if it exists.")
+    boolean force;
 
     @Override
     public Integer call() throws IOException {
@@ -79,24 +101,63 @@ public final class GradCommand implements Callable<Integer> {
         if (maxPairs < 1) {
             throw new UserError("--max-pairs must be at least 1, got " + maxPairs);
         }
-        List<PreferenceExample> all = Experiment.readPairFile(pairs);
-        if (all.isEmpty()) {
-            throw new UserError(pairs + " holds no usable pair");
-        }
-        List<PreferenceExample> used = all.subList(0, Math.min(maxPairs, all.size()));
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--pairs", pairs);
+        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        inputs.put("--reference", reference == null || Engines.COMMITTED_SFT.equals(reference) ? null
+                : Path.of(reference));
+        OutputPaths.refuseOverlap(out, "--out", inputs);
+        OutputPaths.requireNewFile(out, "--out", force);
         LoadedCheckpoint policy = Engines.load(checkpoint);
         LoadedCheckpoint ref = Engines.load(reference == null ? checkpoint : reference);
-        DpoSettings settings = GradDump.settings(beta);
+        PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
+        PairEncoder.Result encoded = Experiment.readPairFile(pairs, policy.tokenizer(),
+                policy.config().contextLength(), rules);
+        List<PreferenceExample> all = encoded.examples();
+        if (all.isEmpty()) {
+            throw new UserError(pairs + " holds no usable pair (" + encoded.counts().summary() + ")");
+        }
+        List<PreferenceExample> used = all.subList(0, Math.min(maxPairs, all.size()));
+        DpoSettings settings;
+        try {
+            settings = GradDump.settings(beta).withLossType(lossType, labelSmoothing);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
         try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
             GradDump.Result result = GradDump.compute(policy, ref, used, settings, parallel);
             Map<String, String> metadata = new LinkedHashMap<>();
             metadata.put("checkpoint", checkpoint);
             metadata.put("reference", reference == null ? checkpoint : reference);
             metadata.put("pairs_file", pairs.toString());
+            metadata.put("data_rules", rules.kind().cliName());
+            metadata.put("pair_data", prefdyn.reference.util.Json.write(encoded.counts().toJson()));
             GradDump.write(result, settings, out, metadata);
             stdout.printf(Locale.ROOT, "%d of %d pairs, loss %.17g; wrote %s%n", used.size(), all.size(),
                     result.terms().loss(), out);
         }
         return ExitCode.OK;
+    }
+
+    /** {@code --loss-type}: a {@link DpoLossType} by its lower-case name, with a one-line error naming the choices. */
+    static final class LossTypeConverter implements picocli.CommandLine.ITypeConverter<DpoLossType> {
+
+        @Override
+        public DpoLossType convert(String value) {
+            try {
+                return DpoLossType.valueOf(value.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new UserError("unknown --loss-type '" + value + "'; expected one of " + new Names());
+            }
+        }
+
+        /** The lower-case names of every loss type. */
+        static final class Names extends java.util.ArrayList<String> {
+            Names() {
+                for (DpoLossType type : DpoLossType.values()) {
+                    add(type.name().toLowerCase(Locale.ROOT));
+                }
+            }
+        }
     }
 }

@@ -7,6 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import prefdyn.cli.base.Progress;
+import prefdyn.cli.base.CommandScope;
+import prefdyn.cli.base.OutputPaths;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.engine.Engines;
@@ -18,7 +20,9 @@ import prefdyn.reference.checkpoint.LoadedCheckpoint;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -45,7 +49,8 @@ public final class PairsCommand implements Callable<Integer> {
     Path human;
 
     @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
-            description = "Model that samples the on-policy pairs. Default: ${DEFAULT-VALUE}.")
+            description = "Model that samples the on-policy pairs; its tokenizer and context also set the human pairs' "
+                    + "budget (3/4 of the context, in its tokens). Default: ${DEFAULT-VALUE}.")
     String checkpoint;
 
     @Option(names = "--prompts", defaultValue = "64", description = "Review openings (half A). Default: ${DEFAULT-VALUE}.")
@@ -60,6 +65,9 @@ public final class PairsCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--force", description = "Replace an output file that exists.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -68,6 +76,21 @@ public final class PairsCommand implements Callable<Integer> {
         }
         if (prompts < 1 || candidates < 2) {
             throw new UserError("--prompts must be at least 1 and --candidates at least 2");
+        }
+        if (onPolicy != null && human != null && OutputPaths.sameFile(onPolicy, human)) {
+            throw new UserError("--on-policy and --human name the same file " + onPolicy + "; give two files");
+        }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        for (Path output : new Path[] {onPolicy, human}) {
+            if (output != null) {
+                OutputPaths.refuseOverlap(output, output == onPolicy ? "--on-policy" : "--human", inputs);
+                OutputPaths.requireNewFile(output, output == onPolicy ? "--on-policy" : "--human", force);
+            }
+        }
+        if (human != null && onPolicy == null && spec.commandLine().getParseResult().hasMatchedOption("--prompts")) {
+            CommandScope.notice("--prompts applies to --on-policy only; --human pairs every review opening of the "
+                    + "committed sample's half A");
         }
         ImdbTask task = ImdbTask.get();
         if (onPolicy != null) {
@@ -83,7 +106,10 @@ public final class PairsCommand implements Callable<Integer> {
             }
         }
         if (human != null) {
-            List<PreferencePair> pairs = HumanPairs.build(task.split().halfA(), seed);
+            LoadedCheckpoint model = Engines.load(checkpoint);
+            int budget = HumanPairs.budgetFor(model.config().contextLength());
+            List<PreferencePair> pairs = HumanPairs.build(task.split().halfA(), model.tokenizer(),
+                    HumanPairs.DEFAULT_PREFIX_WORDS, budget, seed);
             PairFile.write(human, pairs);
             stdout.println("wrote " + pairs.size() + " human pairs to " + human);
         }

@@ -16,6 +16,8 @@ import prefdyn.cli.findings.Findings;
 import prefdyn.cli.run.GPasses;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.run.ComponentNorms;
+import prefdyn.cli.run.DataRules;
+import prefdyn.datasets.PairRules;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
 import java.io.PrintWriter;
@@ -103,6 +105,10 @@ public final class ReproduceCommand implements Callable<Integer> {
             + " A finished seed is reused only if it was trained the same way.")
     boolean componentNorms;
 
+    @Option(names = DataRules.OPTION, defaultValue = "trl", paramLabel = "trl|prefdyn-v1",
+            description = DataRules.DESCRIPTION + " A finished seed is reused only if its pairs were made the same way.")
+    String dataRules;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -115,8 +121,9 @@ public final class ReproduceCommand implements Callable<Integer> {
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         // Checks every setting before anything is written (DemoRuns.Request validates runs and jobs).
         ComponentPasses passes = GPasses.parse(gPasses);
-        new DemoRuns.Request(out, force, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
-                componentNorms, "check");
+        PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
+        new DemoRuns.Request(out, force, false, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
+                componentNorms, rules, "check");
         Engines.requireAvailable(Engines.Kind.parse(engine));
         Progress progress = new Progress(stdout, common.quiet);
 
@@ -131,6 +138,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         config.put("engine", engine);
         config.put(GPasses.FIELD, GPasses.name(passes));
         config.put(ComponentNorms.FIELD, componentNorms);
+        DataRules.put(config, rules);
         RunDirectory.writeJson(top.resolve("config.json"), config);
 
         List<Path> seedDirectories = new ArrayList<>();
@@ -140,14 +148,16 @@ public final class ReproduceCommand implements Callable<Integer> {
             String command = "prefdyn reproduce --size " + size + " --seed " + seed + " --runs "
                     + String.join(",", selected) + " --checkpoint " + checkpoint + " --engine " + engine
                     + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
-                    + ComponentNorms.commandSuffix(componentNorms);
-            if (!force && finished(directory, seed, selected, size, checkpoint, engine, passes, componentNorms)) {
+                    + ComponentNorms.commandSuffix(componentNorms) + DataRules.commandSuffix(rules);
+            if (!force && finished(directory, seed, selected, size, checkpoint, engine, passes, componentNorms)
+                    && DataRules.fromConfig(RunDirectory.readJson(directory.resolve("config.json"))).equals(rules)) {
                 progress.note("seed " + seed + ": reusing the finished runs in " + directory);
                 continue;
             }
             progress.note("seed " + seed + ": " + selected.size() + " runs");
-            DemoRuns.run(new DemoRuns.Request(directory, true, sizes, seed, checkpoint, selected, parallelJobs,
-                    engine, passes, componentNorms, command), progress);
+            boolean ours = Files.isRegularFile(directory.resolve(RunDirectory.MANIFEST));
+            DemoRuns.run(new DemoRuns.Request(directory, force || !ours, !force && ours, sizes, seed, checkpoint,
+                    selected, parallelJobs, engine, passes, componentNorms, rules, command), progress);
         }
 
         Path findingsFile = findings != null ? findings : out.resolve("findings.md");
@@ -192,7 +202,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         try (var entries = Files.list(directory)) {
             return entries.map(entry -> entry.getFileName().toString())
                     .allMatch(name -> name.matches("seed-\\d+|config\\.json|findings\\.(md|html)|images|"
-                            + RunDirectory.MARKER));
+                            + RunDirectory.MARKER + "|" + RunDirectory.MANIFEST + "|\\" + RunDirectory.LOCK));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
         }

@@ -3,7 +3,10 @@ package prefdyn.cli.command;
 import picocli.CommandLine.Option;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
+import prefdyn.cli.engine.MemoryBudget;
+import prefdyn.cli.run.DataRules;
 import prefdyn.cli.run.DataSettings;
+import prefdyn.datasets.PairRules;
 import prefdyn.cli.run.DpoLossSettings;
 import prefdyn.cli.run.EvaluationSettings;
 import prefdyn.cli.run.GPasses;
@@ -14,7 +17,9 @@ import prefdyn.cli.run.PpoSettings;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.StepSettings;
 import prefdyn.cli.run.ComponentNorms;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.dpo.DpoLossType;
+import prefdyn.reference.model.GptConfig;
 
 import java.nio.file.Path;
 import java.util.Locale;
@@ -136,6 +141,42 @@ public final class RunOptions {
     @Option(names = "--data-seed", defaultValue = "778", description = "Seed of the prompt choice. Default: ${DEFAULT-VALUE}.")
     long dataSeed;
 
+    @Option(names = DataRules.OPTION, defaultValue = "trl", paramLabel = "trl|prefdyn-v1",
+            description = DataRules.DESCRIPTION)
+    String dataRules;
+
+    @Option(names = "--truncation-mode", defaultValue = "keep_start", paramLabel = "keep_start|keep_end",
+            description = "trl rules: where a pair longer than --max-length is cut (TRL's truncation_mode): "
+                    + "keep_start cuts the responses' ends and drops a pair whose prompt fills it; keep_end cuts the "
+                    + "prompt's start. Default: ${DEFAULT-VALUE}.")
+    String truncationMode;
+
+    @Option(names = "--max-length", defaultValue = "0",
+            description = "trl rules: longest prompt + response in tokens (TRL's max_length); 0 = the model's "
+                    + "context. Default: ${DEFAULT-VALUE}.")
+    int maxLength;
+
+    @Option(names = "--max-prompt-length", defaultValue = "0",
+            description = "trl rules: longest prompt, its last tokens kept (TRL's max_prompt_length); 0 = no limit. "
+                    + "Default: ${DEFAULT-VALUE}.")
+    int maxPromptLength;
+
+    @Option(names = "--max-completion-length", defaultValue = "0",
+            description = "trl rules: longest response with its end-of-text, its first tokens kept (TRL's "
+                    + "max_completion_length); 0 = no limit. Default: ${DEFAULT-VALUE}.")
+    int maxCompletionLength;
+
+    PairRules pairRules() {
+        PairRules.Kind kind = DataRules.parse(dataRules);
+        try {
+            return kind == PairRules.Kind.PREFDYN_V1 ? PairRules.prefdynV1()
+                    : new PairRules(kind, PairRules.TruncationMode.parse(truncationMode), maxLength, maxPromptLength,
+                    maxCompletionLength);
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage());
+        }
+    }
+
     RunConfig toConfig(Objective parsed, String pairsPath, String heldoutPath) {
         DpoLossType type;
         try {
@@ -147,10 +188,36 @@ public final class RunOptions {
             throw new UserError("--candidates must be at least 2, got " + candidates);
         }
         return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, new ModelSettings(checkpoint, engine),
-                new StepSettings(seed, steps, batch, lr, componentNorms), new DataSettings(pairsPath, heldoutPath, prompts, dataSeed),
+                new StepSettings(seed, steps, batch, lr, componentNorms), new DataSettings(pairsPath, heldoutPath, prompts, dataSeed,
+                        pairRules()),
                 new DpoLossSettings(type, beta, labelSmoothing), new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
                 new MeasurementSettings(measureEvery, GPasses.parse(gPasses), finalPrompts, finalTokens, probePrompts,
                         probeTokens, probePairs),
                 new EvaluationSettings(evalPrompts, evalTokens));
+    }
+
+    /** Every input this run reads, by option, so the run directory can be kept apart from them. */
+    java.util.Map<String, Path> inputs() {
+        java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        inputs.put("--pairs", pairs);
+        inputs.put("--heldout-pairs", heldoutPairs);
+        return inputs;
+    }
+
+    /**
+     * Refuses a {@code --batch} (or PPO rollout, or D′ size) whose training step cannot fit the heap, before
+     * anything is written ({@link MemoryBudget}): DPO forwards 2·batch rows, PPO batch rows of prompt + response;
+     * the trained engines hold θ, ∂L/∂θ and two moments each, the frozen ones θ and a gradient.
+     */
+    void requireMemory(Objective parsed, LoadedCheckpoint start) {
+        GptConfig config = start.config();
+        long width = config.contextLength();
+        long rows = parsed == Objective.DPO ? 2L * batch : batch;
+        int arrays = parsed == Objective.PPO ? 4 + 4 + 2 : parsed == Objective.DPO ? 4 + 2 : 4;
+        MemoryBudget.require("--batch " + batch, MemoryBudget.parameterArrays(config, arrays)
+                + MemoryBudget.passBytes(config, rows, width));
+        MemoryBudget.require("--final-prompts " + finalPrompts, MemoryBudget.parameterArrays(config, arrays)
+                + MemoryBudget.passBytes(config, finalPrompts, width));
     }
 }

@@ -21,6 +21,8 @@ import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.cli.run.ComponentNorms;
 import prefdyn.datasets.OnPolicyPairs;
+import prefdyn.datasets.PairRules;
+import prefdyn.cli.run.DataRules;
 import prefdyn.datasets.PairFile;
 import prefdyn.datasets.PreferencePair;
 import prefdyn.datasets.Reward;
@@ -28,6 +30,7 @@ import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Parallel;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -65,6 +68,8 @@ public final class DemoRuns {
      *
      * @param out        the demo directory to write
      * @param force      replace an existing or interrupted directory
+     * @param resume     continue an interrupted directory: every run already complete with the same settings is
+     *                   kept, the others are computed again (each run is deterministic, so the files are the same)
      * @param sizes      steps, batches and probe sizes
      * @param seed       seed of everything
      * @param checkpoint start model and frozen reference
@@ -75,8 +80,9 @@ public final class DemoRuns {
      * @param componentNorms each update as two backward passes with their norms logged (recorded likewise)
      * @param command    the command line recorded in config.json
      */
-    public record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
-                   String engine, ComponentPasses gPasses, boolean componentNorms, String command) {
+    public record Request(Path out, boolean force, boolean resume, DemoSize sizes, long seed, String checkpoint,
+                          List<String> runs, int jobs, String engine, ComponentPasses gPasses, boolean componentNorms,
+                          PairRules pairRules, String command) {
 
         public Request {
             runs = List.copyOf(runs);
@@ -93,6 +99,7 @@ public final class DemoRuns {
                 throw new UserError("--jobs must be at least 1, got " + jobs);
             }
             Objects.requireNonNull(gPasses, "gPasses");
+            Objects.requireNonNull(pairRules, "pairRules");
         }
     }
 
@@ -106,7 +113,11 @@ public final class DemoRuns {
         long seed = request.seed();
         Path out = request.out();
         Engines.requireAvailable(Engines.Kind.parse(request.engine()));
-        RunDirectory directory = RunDirectory.create(out, request.force(), request.command());
+        if (request.force() && request.resume()) {
+            throw new UserError("--force (start clean) and --resume (continue) exclude each other; choose one");
+        }
+        RunDirectory directory = request.resume() ? RunDirectory.resume(out, request.command())
+                : RunDirectory.create(out, request.force(), request.command());
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("kind", "demo");
         top.put("prefdyn_version", Version.get());
@@ -117,6 +128,7 @@ public final class DemoRuns {
         top.put("engine", request.engine());
         top.put(GPasses.FIELD, GPasses.name(request.gPasses()));
         top.put(ComponentNorms.FIELD, request.componentNorms());
+        DataRules.put(top, request.pairRules());
         top.put("jobs", request.jobs());
         top.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
                 + ", Java " + System.getProperty("java.version"));
@@ -150,7 +162,7 @@ public final class DemoRuns {
                      Experiment first = new Experiment(configs.get(0).withoutPairs(), runDirectory(out, configs.get(0)),
                              parallel)) {
                     Progress.Stage stage = progress.stage("start model  evaluation samples", 1);
-                    Evaluation.Samples samples = Evaluation.sample(first.startEngine(), first.evalPrompts(),
+                    Evaluation.Samples samples = Evaluation.sample(first.startEngine(), first.tokenizer(), first.evalPrompts(),
                             sizes.evaluation().tokens(), task);
                     stage.done();
                     return samples;
@@ -179,11 +191,18 @@ public final class DemoRuns {
             int threadsPerJob = Math.max(1, Runtime.getRuntime().availableProcessors() / request.jobs());
             List<Future<?>> futures = new ArrayList<>();
             for (RunConfig config : order) {
+                Path existing = runDirectory(out, config);
+                if (request.resume() && complete(existing, config.toJson(threadsPerJob))) {
+                    progress.note(config.name() + ": complete with the same settings, kept");
+                    continue;
+                }
                 futures.add(executor.submit(() -> {
                     Path runDirectory = runDirectory(out, config);
-                    RunDirectory.writeJson(runDirectory.resolve("config.json"), config.toJson(threadsPerJob));
                     try (Parallel parallel = new Parallel(threadsPerJob);
                          Experiment experiment = new Experiment(config, runDirectory, parallel)) {
+                        RunDirectory.writeJson(runDirectory.resolve("config.json"),
+                                Experiment.configJson(config, threadsPerJob, experiment));
+                        experiment.pairSummaries().forEach(progress::note);
                         Analysis.run(experiment, runDirectory, true, null, baseline, progress,
                                 String.format(Locale.ROOT, "%-18s", config.name()));
                     }
@@ -218,6 +237,13 @@ public final class DemoRuns {
         return report;
     }
 
+    /** Whether a run's analysis finished (its last file, dynamics.jsonl, is there) with these settings. */
+    static boolean complete(Path runDirectory, Map<String, Object> settings) {
+        Path config = runDirectory.resolve("config.json");
+        return Files.isRegularFile(runDirectory.resolve("dynamics.jsonl")) && Files.isRegularFile(config)
+                && RunConfig.differingSetting(RunDirectory.readJson(config), settings) == null;
+    }
+
     private static Path runDirectory(Path out, RunConfig config) {
         return out.resolve("runs").resolve(Report.fileName(config.name()));
     }
@@ -234,7 +260,7 @@ public final class DemoRuns {
                 new StepSettings(request.seed(), steps.steps(), steps.batch(), steps.learningRate(),
                         request.componentNorms()),
                 new DataSettings("../../pairs/train.jsonl", "../../pairs/heldout.jsonl", sizes.ppoPrompts(),
-                        request.seed()),
+                        request.seed(), request.pairRules()),
                 DpoLossSettings.sigmoid(sizes.beta()), sizes.ppoRollout(),
                 new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
                         probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
@@ -254,7 +280,7 @@ public final class DemoRuns {
             long chunkSeed = seed * 1_000_003L + c;
             futures.add(executor.submit(() -> {
                 try (Parallel parallel = new Parallel(1)) {
-                    List<PreferencePair> pairs = OnPolicyPairs.generate(Engines.engine(start, parallel), chunk,
+                    List<PreferencePair> pairs = OnPolicyPairs.generate(Engines.engine(start, parallel), start.tokenizer(), chunk,
                             candidates, Reward.ofFullText(task::reward), chunkSeed);
                     stage.accept(done.incrementAndGet());
                     return pairs;

@@ -10,7 +10,7 @@ import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.sampling.Sampler;
 import prefdyn.reference.sampling.SamplingSettings;
-import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -39,19 +39,23 @@ public final class Evaluation {
                           List<PromptResponse> tokens) {
     }
 
-    /** Samples one continuation per prompt (temperature 1, seeded) and scores it. */
-    public static Samples sample(PolicyEngine engine, List<String> prompts, int maxTokens, ImdbTask task) {
-        List<int[]> promptTokens = ImdbTask.tokens(prompts);
-        List<int[]> responses = Sampler.generate(engine, promptTokens, SamplingSettings.sampled(1.0, maxTokens),
-                SAMPLING_SEED);
+    /**
+     * Samples one continuation per prompt (temperature 1, seeded, stopping at the tokenizer's end-of-text) and
+     * scores its text ({@link Tokenizer#decodeToEndOfText}).
+     */
+    public static Samples sample(PolicyEngine engine, Tokenizer tokenizer, List<String> prompts, int maxTokens,
+                                 ImdbTask task) {
+        List<int[]> promptTokens = ImdbTask.tokens(prompts, tokenizer, engine.config().contextLength());
+        List<int[]> responses = Sampler.generate(engine, promptTokens,
+                SamplingSettings.sampled(1.0, maxTokens, tokenizer), SAMPLING_SEED);
         List<String> promptTexts = new ArrayList<>();
         List<String> continuations = new ArrayList<>();
         List<PromptResponse> tokens = new ArrayList<>();
         double[] rewards = new double[prompts.size()];
         double[] judge = new double[prompts.size()];
         for (int i = 0; i < prompts.size(); i++) {
-            String prompt = ByteTokenizer.decode(promptTokens.get(i));
-            String continuation = ByteTokenizer.decode(responses.get(i));
+            String prompt = tokenizer.decodeToEndOfText(promptTokens.get(i));
+            String continuation = tokenizer.decodeToEndOfText(responses.get(i));
             promptTexts.add(prompt);
             continuations.add(continuation);
             tokens.add(new PromptResponse(promptTokens.get(i), responses.get(i)));
@@ -74,9 +78,10 @@ public final class Evaluation {
     }
 
     /** The evaluation of {@code policy} against the start model's samples {@code baseline} (same prompts). */
-    public static Map<String, Object> evaluate(PolicyEngine policy, PolicyEngine reference, Samples baseline,
-                                               int maxTokens, ImdbTask task, List<Map<String, Object>> sampleLines) {
-        Samples own = sample(policy, baseline.prompts(), maxTokens, task);
+    public static Map<String, Object> evaluate(PolicyEngine policy, PolicyEngine reference, Tokenizer tokenizer,
+                                               Samples baseline, int maxTokens, ImdbTask task,
+                                               List<Map<String, Object>> sampleLines) {
+        Samples own = sample(policy, tokenizer, baseline.prompts(), maxTokens, task);
         Estimate winRate = WinRate.of(own.judgeScores(), baseline.judgeScores(), BOOTSTRAP_SEED);
         Estimate reward = WinRate.meanReward(own.rewards(), BOOTSTRAP_SEED);
         Estimate judge = WinRate.meanReward(own.judgeScores(), BOOTSTRAP_SEED);

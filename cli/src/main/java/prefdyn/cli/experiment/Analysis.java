@@ -14,7 +14,8 @@ import prefdyn.reference.dynamics.DynamicsRun;
 import prefdyn.reference.dynamics.ParameterFingerprint;
 import prefdyn.reference.dynamics.Probe;
 import prefdyn.reference.engine.PolicyEngine;
-import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
+import prefdyn.reference.checkpoint.Precision;
 import prefdyn.reference.train.MetricsLog;
 
 import java.io.IOException;
@@ -77,9 +78,10 @@ public final class Analysis {
         if (trainedFinal != null) {
             checkReproduced(trainedFinal, finalParameters);
         }
-        writeFinalResponses(first.finalResponses(), runDirectory.resolve("final_responses.jsonl"));
+        writeFinalResponses(first.finalResponses(), experiment.tokenizer(), runDirectory.resolve("final_responses.jsonl"));
         try {
-            Checkpoint.save(runDirectory.resolve("final-model"), policy.config(), finalParameters);
+            Checkpoint.save(runDirectory.resolve("final-model"), policy.config(), finalParameters, Precision.FLOAT64,
+                    experiment.tokenizer());
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the final model: " + e.getMessage(), e);
         }
@@ -87,10 +89,11 @@ public final class Analysis {
         // Evaluation of θ(T) against the start model.
         Progress.Stage evaluating = progress.stage(label + "  evaluate (win rate)", 1);
         Evaluation.Samples start = baseline != null ? baseline
-                : Evaluation.sample(experiment.startEngine(), experiment.evalPrompts(), config.evaluation().tokens(),
+                : Evaluation.sample(experiment.startEngine(), experiment.tokenizer(), experiment.evalPrompts(),
+                config.evaluation().tokens(),
                 experiment.task());
         List<Map<String, Object>> sampleLines = new ArrayList<>();
-        Map<String, Object> evaluation = Evaluation.evaluate(policy, experiment.frozenReference(), start,
+        Map<String, Object> evaluation = Evaluation.evaluate(policy, experiment.frozenReference(), experiment.tokenizer(), start,
                 config.evaluation().tokens(), experiment.task(), sampleLines);
         writeJsonLines(runDirectory.resolve("samples.jsonl"), sampleLines);
         RunDirectory.writeJson(runDirectory.resolve("evaluation.json"), evaluation);
@@ -134,14 +137,14 @@ public final class Analysis {
     }
 
     /** D′ as JSON lines: token ids (what {@code FinalResponses.load} reads) and the decoded texts. */
-    static void writeFinalResponses(List<PromptResponse> targets, Path file) {
+    static void writeFinalResponses(List<PromptResponse> targets, Tokenizer tokenizer, Path file) {
         List<Map<String, Object>> lines = new ArrayList<>();
         for (PromptResponse target : targets) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("prompt_ids", target.prompt());
             line.put("response_ids", target.response());
-            line.put("prompt", ByteTokenizer.decode(target.prompt()));
-            line.put("response", ByteTokenizer.decode(target.response()));
+            line.put("prompt", tokenizer.decodeToEndOfText(target.prompt()));
+            line.put("response", tokenizer.decodeToEndOfText(target.response()));
             lines.add(line);
         }
         writeJsonLines(file, lines);

@@ -1,12 +1,15 @@
 package prefdyn.cli.experiment;
 
+import prefdyn.cli.base.FileProblems;
+import prefdyn.cli.base.TextFiles;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.cli.run.Objective;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.datasets.MalformedLineException;
-import prefdyn.datasets.OnPolicyPairs;
+import prefdyn.datasets.PairEncoder;
+import prefdyn.datasets.PairRules;
 import prefdyn.datasets.PairFile;
 import prefdyn.datasets.PreferencePair;
 import prefdyn.datasets.TrainImdbSft;
@@ -32,6 +35,7 @@ import prefdyn.reference.sampling.SamplingSettings;
 import prefdyn.reference.sft.SftTrainer;
 import prefdyn.reference.train.Trainer;
 import prefdyn.reference.train.TrainingSettings;
+import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
@@ -58,8 +62,11 @@ public final class Experiment implements AutoCloseable {
     private final Parallel parallel;
     private final LoadedCheckpoint start;
     private final ImdbTask task;
+    private final Tokenizer tokenizer;
     private final List<PreferenceExample> trainPairs;
     private final List<PreferenceExample> heldoutPairs;
+    private final Map<String, Object> pairCounts = new LinkedHashMap<>();
+    private final List<String> pairSummaries = new ArrayList<>();
     private final List<int[]> ppoPrompts;
     private final List<String> heldoutPromptTexts;
     private ReferenceLogProbs trainReference;
@@ -76,19 +83,33 @@ public final class Experiment implements AutoCloseable {
         Engines.requireAvailable(kind);
         this.start = Engines.load(config.model().checkpoint());
         this.task = ImdbTask.get();
-        this.trainPairs = config.data().pairs() == null ? List.of() : readExamples(config.data().pairs(), "pairs");
-        this.heldoutPairs = config.data().heldoutPairs() == null ? List.of() : readExamples(config.data().heldoutPairs(), "held-out pairs");
+        this.tokenizer = start.tokenizer();
+        this.trainPairs = config.data().pairs() == null ? List.of() : readExamples(config.data().pairs(), "pairs", "pairs");
+        this.heldoutPairs = config.data().heldoutPairs() == null ? List.of() : readExamples(config.data().heldoutPairs(), "held-out pairs", "heldout_pairs");
         if (config.objective() == Objective.DPO && trainPairs.isEmpty()) {
             throw new UserError("the pairs file " + config.data().pairs() + " holds no usable pair");
         }
         this.ppoPrompts = config.objective() == Objective.PPO
-                ? ImdbTask.tokens(task.trainingPrompts(config.data().trainPrompts(), config.data().dataSeed())) : List.of();
+                ? ImdbTask.tokens(task.trainingPrompts(config.data().trainPrompts(), config.data().dataSeed()),
+                tokenizer, start.config().contextLength()) : List.of();
         int heldout = Math.max(config.measurement().finalPrompts(), Math.max(config.measurement().probePrompts(), config.evaluation().prompts()));
         this.heldoutPromptTexts = task.evaluationPrompts(heldout, config.data().dataSeed());
     }
 
     public RunConfig config() {
         return config;
+    }
+
+    /**
+     * A run's {@code config.json}: {@link RunConfig#toJson} and, under {@code pair_data}, what the data rules did to
+     * its pair files ({@link #pairCounts}).
+     */
+    public static Map<String, Object> configJson(RunConfig config, int threads, Experiment experiment) {
+        Map<String, Object> json = config.toJson(threads);
+        if (!experiment.pairCounts().isEmpty()) {
+            json.put("pair_data", experiment.pairCounts());
+        }
+        return json;
     }
 
     public LoadedCheckpoint start() {
@@ -107,16 +128,41 @@ public final class Experiment implements AutoCloseable {
         return trainPairs;
     }
 
-    /** Reads a TRL pair file as token pairs, with one-line errors for a missing or malformed file. */
-    public static List<PreferenceExample> readPairFile(Path file) {
-        return OnPolicyPairs.toExamples(readTextPairs(file));
+    /** The start model's tokenizer: every prompt, pair, sample and text of the run goes through it. */
+    public Tokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    /**
+     * What the data rules did to each pair file ({@link PairEncoder.Counts}), by file ({@code pairs},
+     * {@code heldout_pairs}), with the rules' name: the {@code pair_data} object of the run's config.json.
+     */
+    public Map<String, Object> pairCounts() {
+        return pairCounts;
+    }
+
+    /** The same counts as lines for the run's log, one per pair file. */
+    public List<String> pairSummaries() {
+        return pairSummaries;
+    }
+
+    /**
+     * Reads a TRL pair file as token pairs for a model with {@code tokenizer} and context {@code contextLength} by
+     * {@code rules}, with one-line errors for a missing or malformed file.
+     */
+    public static PairEncoder.Result readPairFile(Path file, Tokenizer tokenizer, int contextLength,
+                                                  PairRules rules) {
+        try {
+            return PairEncoder.encode(readTextPairs(file), tokenizer, contextLength, rules);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("pairs file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /** Reads a TRL pair file as text pairs, with one-line errors for a missing or malformed file. */
     public static List<PreferencePair> readTextPairs(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("pairs file " + file + " does not exist");
-        }
+        FileProblems.requireReadableFile(file, "pairs file");
+        TextFiles.noticeBom(file);
         try {
             return PairFile.read(file);
         } catch (MalformedLineException e) {
@@ -124,34 +170,33 @@ public final class Experiment implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new UserError("pairs file " + file + " does not exist", e);
         } catch (IOException e) {
-            throw new UserError("cannot read pairs file " + file + ": " + e.getMessage(), e);
+            throw new UserError(FileProblems.describe("cannot read pairs file " + file, e), e);
         }
     }
 
-    private List<PreferenceExample> readExamples(String path, String what) {
-        List<PreferenceExample> examples = readPairFile(RunConfig.resolve(runDirectory, path));
-        List<PreferenceExample> fitting = new ArrayList<>();
-        int contextLength = start.config().contextLength();
-        for (PreferenceExample example : examples) {
-            if (example.prompt().length < contextLength) {
-                fitting.add(example);
-            }
+    private List<PreferenceExample> readExamples(String path, String what, String field) {
+        PairEncoder.Result result = readPairFile(RunConfig.resolve(runDirectory, path), tokenizer,
+                start.config().contextLength(), config.data().pairRules());
+        pairCounts.put(field, result.counts().toJson());
+        pairSummaries.add(config.name() + ": " + what + " under the " + config.data().pairRules().kind().cliName()
+                + " data rules: " + result.counts().summary());
+        if (result.examples().isEmpty()) {
+            throw new UserError(what + " file " + path + ": no pair is left under the "
+                    + config.data().pairRules().kind().cliName() + " data rules (" + result.counts().summary() + ")");
         }
-        if (fitting.isEmpty()) {
-            throw new UserError(what + " file " + path + ": no pair has a prompt shorter than the model's context ("
-                    + contextLength + " tokens)");
-        }
-        return fitting;
+        return result.examples();
     }
 
-    /** The held-out prompts of D′, in byte tokens. */
+    /** The held-out prompts of D′, in the start model's tokens. */
     public List<int[]> finalPrompts() {
-        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.measurement().finalPrompts()));
+        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.measurement().finalPrompts()), tokenizer,
+                start.config().contextLength());
     }
 
     /** The held-out prompts the sample probe continues. */
     public List<int[]> probePrompts() {
-        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.measurement().probePrompts()));
+        return ImdbTask.tokens(heldoutPromptTexts.subList(0, config.measurement().probePrompts()), tokenizer,
+                start.config().contextLength());
     }
 
     /** The held-out prompts of the final evaluation (texts). */
@@ -197,7 +242,7 @@ public final class Experiment implements AutoCloseable {
     public Trainer newTrainer() {
         if (config.objective() == Objective.SFT) {
             TrainingSettings training = config.steps().training();
-            List<PromptResponse> windows = TrainImdbSft.corpusWindows(start.config().contextLength());
+            List<PromptResponse> windows = TrainImdbSft.corpusWindows(tokenizer, start.config().contextLength());
             return new SftTrainer(startEngine(), windows, training);
         }
         return newDecomposedTrainer();
@@ -213,15 +258,16 @@ public final class Experiment implements AutoCloseable {
                 DpoTrainer trainer = new DpoTrainer(startEngine(), trainPairs, trainReference(), dpo, training);
                 if (variant == DpoVariant.COORDINATED) {
                     trainer.coordinatedBy(new CoordinationController(
-                            CoordinationController.Settings.defaults(probePrompts())));
+                            CoordinationController.Settings.defaults(probePrompts(), tokenizer)));
                 }
                 yield trainer;
             }
             case PPO -> {
-                PpoConfig ppo = config.ppo().config(config.variant(), config.steps());
+                PpoConfig ppo = config.ppo().config(config.variant(), config.steps()).toBuilder()
+                        .stopTokenId(tokenizer.endOfText()).build();
                 yield new PpoTrainer(startEngine(), startEngine(),
                         register(Engines.critic(kind, start, config.steps().seed() + 101, parallel)),
-                        task.rewardFunction(), ppoPrompts, ppo);
+                        task.rewardFunction(tokenizer), ppoPrompts, ppo);
             }
             case SFT -> throw new UserError("G is measured for DPO and PPO runs; an SFT run has no positive/negative "
                     + "decomposition");
@@ -249,9 +295,9 @@ public final class Experiment implements AutoCloseable {
             probes.add(new PairLikelihoodProbe("heldout", pairs, heldoutReference, config.steps().batch()));
         }
         Map<String, RewardFunction> scorers = new LinkedHashMap<>();
-        scorers.put("reward", task.rewardFunction());
-        scorers.put("judge", task.judgeFunction());
-        probes.add(new SampleProbe(probePrompts(), SamplingSettings.sampled(1.0, config.measurement().probeTokens()), PROBE_SEED,
+        scorers.put("reward", task.rewardFunction(tokenizer));
+        scorers.put("judge", task.judgeFunction(tokenizer));
+        probes.add(new SampleProbe(probePrompts(), SamplingSettings.sampled(1.0, config.measurement().probeTokens(), tokenizer), PROBE_SEED,
                 frozenReference(), scorers));
         return probes;
     }
@@ -259,7 +305,7 @@ public final class Experiment implements AutoCloseable {
     /** The settings of the two-pass replay: T, k, D′'s prompts and decoding, how G's gradients are computed. */
     public DynamicsRun.Settings dynamicsSettings() {
         return new DynamicsRun.Settings(config.steps().steps(), config.measurement().measureEvery(), finalPrompts(),
-                SamplingSettings.greedy(config.measurement().finalTokens()), 0, GradientAlignment.TargetAverage.PER_SEQUENCE,
+                SamplingSettings.greedy(config.measurement().finalTokens(), tokenizer), 0, GradientAlignment.TargetAverage.PER_SEQUENCE,
                 Math.max(1, config.measurement().finalPrompts()), config.measurement().gPasses());
     }
 }

@@ -18,7 +18,8 @@ import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.TensorView;
-import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.dpo.DpoLossType;
+import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.util.Json;
 import prefdyn.reference.util.Parallel;
 
@@ -36,10 +37,10 @@ import java.util.Map;
  * file.
  *
  * <p>The batch is all pairs of the file, in file order, laid out as TRL concatenates them: rows 0..P−1 are
- * (x, y⁺_i) and rows P..2P−1 are (x, y⁻_i), right-padded with end-of-text; responses longer than the context are
+ * (x, y⁺_i) and rows P..2P−1 are (x, y⁻_i), right-padded ({@code TokenBatch.PADDING_ID}); responses longer than the context are
  * cut at the end. Tensors:
  * <pre>
- *   input_ids                [2P, W] I64   byte-level token ids (256 = end-of-text, also the padding)
+ *   input_ids                [2P, W] I64   the policy's tokenizer's ids (padding: id 0)
  *   attention_mask           [2P, W] I32   1 on real tokens, 0 on padding
  *   response_mask            [2P, W] I32   1 on response tokens (the ones summed into lp), 0 on prompt and padding
  *   policy_logps             [2P]    F64   lp(y|x) = Σ_t response_mask·log π(token_t | tokens_&lt;t)
@@ -60,7 +61,7 @@ public final class GradDump {
     /** Everything computed, in memory. */
     public record Result(PairBatch batch, double[] policyLogProbs, double[] referenceLogProbs,
                          double[][] policyTokenLogProbs, DpoTerms terms, double[] gradient, double[] positive,
-                         double[] negative, PolicyEngine policy) {
+                         double[] negative, PolicyEngine policy, Tokenizer tokenizer) {
     }
 
     private GradDump() {
@@ -71,6 +72,10 @@ public final class GradDump {
                                  List<PreferenceExample> pairs, DpoSettings settings, Parallel parallel) {
         if (policyCheckpoint.config().vocabSize() != referenceCheckpoint.config().vocabSize()) {
             throw new UserError("the policy and reference checkpoints have different vocabularies");
+        }
+        if (!policyCheckpoint.tokenizer().name().equals(referenceCheckpoint.tokenizer().name())) {
+            throw new UserError("the policy and reference checkpoints use different tokenizers ("
+                    + policyCheckpoint.tokenizer().name() + ", " + referenceCheckpoint.tokenizer().name() + ")");
         }
         PolicyEngine policy = Engines.engine(policyCheckpoint, parallel);
         PolicyEngine reference = Engines.engine(referenceCheckpoint, parallel);
@@ -96,7 +101,7 @@ public final class GradDump {
         double[] positive = backward(policy, batch.seeds(terms.chosenCoefficient(), new double[pairCount]));
         double[] negative = backward(policy, batch.seeds(new double[pairCount], terms.rejectedCoefficient()));
         return new Result(batch, policyLogProbs, referenceLogProbs, tokenLogProbs, terms, gradient, positive, negative,
-                policy);
+                policy, policyCheckpoint.tokenizer());
     }
 
     private static double[] backward(PolicyEngine engine, BackwardSeeds seeds) {
@@ -147,10 +152,16 @@ public final class GradDump {
         metadata.put("variant", settings.variant().name().toLowerCase(Locale.ROOT).replace('_', '-'));
         metadata.put("beta", Double.toString(settings.beta()));
         metadata.put("pairs", Integer.toString(result.batch().pairCount()));
-        metadata.put("tokenizer", ByteTokenizer.NAME);
+        metadata.put("tokenizer", result.tokenizer().name());
         metadata.put("layout", "rows 0..P-1 are prompt+chosen, rows P..2P-1 prompt+rejected (TRL's concatenation); "
                 + "right-padded with end-of-text (256)");
-        metadata.put("loss", "mean over pairs of -log sigmoid(beta*((lp_c - ref_c) - (lp_r - ref_r)))");
+        metadata.put("loss", settings.lossType() == DpoLossType.SIGMOID
+                ? "mean over pairs of -log sigmoid(beta*((lp_c - ref_c) - (lp_r - ref_r)))"
+                : "mean over pairs of DpoLoss's " + settings.lossType().name().toLowerCase(Locale.ROOT)
+                + " loss of h = (lp_c - ref_c) - (lp_r - ref_r) (docs/paper-map.md, the DPO family)");
+        if (settings.lossType() == DpoLossType.CONSERVATIVE) {
+            metadata.put("label_smoothing", Double.toString(settings.labelSmoothing()));
+        }
         metadata.put("config", Json.write(prefdyn.reference.checkpoint.ConfigJson.toJson(result.policy().config(),
                 prefdyn.reference.checkpoint.Precision.FLOAT64)));
         metadata.putAll(extraMetadata);

@@ -66,6 +66,21 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
     }
 
     /** The config as a JSON object, with prefdyn's version and the thread count for the record. */
+    /**
+     * The first setting in which two {@code config.json} objects differ, or null when they describe the same run
+     * (the thread count and prefdyn's version are not settings: results are identical for any).
+     */
+    public static String differingSetting(Map<String, Object> saved, Map<String, Object> requested) {
+        for (Map.Entry<String, Object> entry : requested.entrySet()) {
+            String key = entry.getKey();
+            if (!key.equals("threads") && !key.equals("prefdyn_version")
+                    && !String.valueOf(saved.get(key)).equals(String.valueOf(entry.getValue()))) {
+                return key;
+            }
+        }
+        return null;
+    }
+
     public Map<String, Object> toJson(int threads) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("prefdyn_version", Version.get());
@@ -84,6 +99,7 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         json.put("checkpoint", model.checkpoint());
         json.put("pairs", data.pairs());
         json.put("heldout_pairs", data.heldoutPairs());
+        DataRules.put(json, data.pairRules());
         json.put("ppo_epochs", ppo.epochs());
         json.put("ppo_minibatches", ppo.miniBatches());
         json.put("response_tokens", ppo.responseTokens());
@@ -117,7 +133,8 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
                     new StepSettings(integer(json, "seed"), (int) integer(json, "steps"), (int) integer(json, "batch"),
                             number(json, "learning_rate"), ComponentNorms.fromConfig(json.get(ComponentNorms.FIELD))),
                     new DataSettings(optionalString(json, "pairs"), optionalString(json, "heldout_pairs"),
-                            (int) integer(json, "train_prompts"), integer(json, "data_seed")),
+                            (int) integer(json, "train_prompts"), integer(json, "data_seed"),
+                            DataRules.fromConfig(json)),
                     new DpoLossSettings(DpoLossType.valueOf(string(json, "loss_type").toUpperCase(Locale.ROOT)),
                             number(json, "beta"),
                             json.containsKey("label_smoothing") ? number(json, "label_smoothing") : 0),

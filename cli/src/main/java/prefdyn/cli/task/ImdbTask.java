@@ -7,6 +7,7 @@ import prefdyn.datasets.ImdbSplit;
 import prefdyn.datasets.NaiveBayesSentiment;
 import prefdyn.datasets.Prompts;
 import prefdyn.reference.ppo.RewardFunction;
+import prefdyn.reference.tokenizer.Tokenizer;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -57,14 +58,14 @@ public final class ImdbTask {
         return judge.score(text);
     }
 
-    /** The training reward as PPO's score function, on prompt + response. */
-    public RewardFunction rewardFunction() {
-        return RewardFunction.ofText((prompt, response) -> reward.score(prompt + response));
+    /** The training reward as PPO's score function, on prompt + response decoded by the policy's tokenizer. */
+    public RewardFunction rewardFunction(Tokenizer tokenizer) {
+        return RewardFunction.ofText(tokenizer, (prompt, response) -> reward.score(prompt + response));
     }
 
     /** The judge as a score function, on prompt + response (for probes only, never for training). */
-    public RewardFunction judgeFunction() {
-        return RewardFunction.ofText((prompt, response) -> judge.score(prompt + response));
+    public RewardFunction judgeFunction(Tokenizer tokenizer) {
+        return RewardFunction.ofText(tokenizer, (prompt, response) -> judge.score(prompt + response));
     }
 
     /** {@code count} training prompts (half A openings). */
@@ -77,11 +78,15 @@ public final class ImdbTask {
         return Prompts.evaluation(split, count, seed);
     }
 
-    /** Prompts as byte tokens, cut to {@link ImdbModels#MAX_PROMPT_BYTES}. */
-    public static List<int[]> tokens(List<String> prompts) {
+    /**
+     * Prompts in a model's tokens, each cut to {@link ImdbModels#promptBudget} of its context.
+     *
+     * @param contextLength the model's T
+     */
+    public static List<int[]> tokens(List<String> prompts, Tokenizer tokenizer, int contextLength) {
         List<int[]> tokens = new ArrayList<>();
         for (String prompt : prompts) {
-            tokens.add(ImdbModels.promptTokens(prompt));
+            tokens.add(ImdbModels.promptTokens(tokenizer, prompt, contextLength));
         }
         return tokens;
     }

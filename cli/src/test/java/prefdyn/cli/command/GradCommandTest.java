@@ -2,7 +2,12 @@ package prefdyn.cli.command;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import prefdyn.datasets.OnPolicyPairs;
+import prefdyn.datasets.PairEncoder;
+import prefdyn.datasets.PairRules;
+import prefdyn.reference.dpo.DpoLossType;
+import prefdyn.reference.tokenizer.ByteTokenizer;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import prefdyn.datasets.PairFile;
 import prefdyn.reference.checkpoint.Checkpoint;
 import prefdyn.reference.checkpoint.DType;
@@ -36,8 +41,11 @@ class GradCommandTest {
     @TempDir
     Path dir;
 
-    @Test
-    void theDumpMatchesTheInProcessDpoStepExactly() throws IOException {
+    /** Every loss the trainer has, by {@code --loss-type} (TRL's names), with the conservative loss's ε. */
+    @ParameterizedTest
+    @EnumSource(DpoLossType.class)
+    void theDumpMatchesTheInProcessDpoStepExactly(DpoLossType lossType) throws IOException {
+        double smoothing = lossType == DpoLossType.CONSERVATIVE ? 0.1 : 0.0;
         Path policyDir = Cli.smallCheckpoint(dir.resolve("policy"));
         Path referenceDir = dir.resolve("reference");
         LoadedCheckpoint policyCheckpoint = Checkpoint.load(policyDir);
@@ -51,20 +59,23 @@ class GradCommandTest {
         double beta = 0.25;
 
         Cli.Result result = Cli.run("grad", "--checkpoint", policyDir.toString(), "--reference", referenceDir.toString(),
-                "--pairs", pairs.toString(), "--objective", "dpo", "--beta", Double.toString(beta), "--out",
+                "--pairs", pairs.toString(), "--objective", "dpo", "--beta", Double.toString(beta),
+                "--loss-type", lossType.name().toLowerCase(java.util.Locale.ROOT), "--label-smoothing",
+                Double.toString(smoothing), "--out",
                 out.toString(), "--threads", "2");
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).contains("4 of 4 pairs");
 
         // The same step, computed here from the reference's parts.
-        List<PreferenceExample> examples = OnPolicyPairs.toExamples(PairFile.read(pairs));
+        List<PreferenceExample> examples = PairEncoder.encode(PairFile.read(pairs), ByteTokenizer.asTokenizer(),
+                Cli.SMALL.contextLength(), PairRules.trl()).examples();
         ReferenceEngine policy = engine(policyCheckpoint.parameters());
         ReferenceEngine reference = engine(shifted);
         PairBatch batch = new PairBatch(examples, Cli.SMALL.contextLength());
         double[] referenceLogProbs = reference.forward(batch.batch()).sequenceLogProbs().clone();
         ForwardResult forward = policy.forward(batch.batch());
         double[] policyLogProbs = forward.sequenceLogProbs().clone();
-        DpoSettings settings = DpoSettings.of(beta, DpoVariant.STANDARD, 1);
+        DpoSettings settings = DpoSettings.of(beta, DpoVariant.STANDARD, 1).withLossType(lossType, smoothing);
         DpoTerms terms = DpoLoss.compute(settings, 0, batch.chosen(policyLogProbs), batch.rejected(policyLogProbs),
                 batch.chosen(referenceLogProbs), batch.rejected(referenceLogProbs), batch.chosenLengths(),
                 batch.rejectedLengths());
@@ -96,7 +107,8 @@ class GradCommandTest {
         assertThat(tensors.get("omega").doubles()).containsExactly(terms.omega());
         assertThat(tensors.get("loss").shape()).isEmpty();
         assertThat(tensors.get("loss").doubles()).containsExactly(terms.loss());
-        assertThat(terms.loss()).isNotCloseTo(Math.log(2), within(1e-6));
+        assertThat(terms.loss()).isNotCloseTo(DpoLoss.compute(settings, 0, new double[4], new double[4],
+                new double[4], new double[4], batch.chosenLengths(), batch.rejectedLengths()).loss(), within(1e-6));
 
         int tensorsChecked = 0;
         for (TensorView view : policy.layout().tensors()) {
@@ -125,7 +137,7 @@ class GradCommandTest {
         }
 
         assertThat(contents.metadata()).containsEntry("objective", "dpo").containsEntry("beta", "0.25")
-                .containsEntry("loss_type", "sigmoid").containsEntry("tokenizer", "prefdyn-byte-level-v1")
+                .containsEntry("loss_type", lossType.name().toLowerCase(java.util.Locale.ROOT)).containsEntry("tokenizer", "prefdyn-byte-level-v1")
                 .containsEntry("pairs", "4").containsKey("layout").containsKey("prefdyn.version");
     }
 

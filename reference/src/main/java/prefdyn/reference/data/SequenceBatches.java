@@ -1,7 +1,6 @@
 package prefdyn.reference.data;
 
 import prefdyn.reference.engine.TokenBatch;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 
 import java.util.List;
 
@@ -12,7 +11,7 @@ public final class SequenceBatches {
     }
 
     /**
-     * Lays the sequences out as rows {@code prompt ++ response}, right-padded with end-of-text to the longest row;
+     * Lays the sequences out as rows {@code prompt ++ response}, right-padded with {@link TokenBatch#PADDING_ID} to the longest row;
      * the response positions form the response mask.
      *
      * @param sequences     [B] the rows, in order
@@ -38,7 +37,7 @@ public final class SequenceBatches {
         for (int b = 0; b < sequences.size(); b++) {
             int[] prompt = sequences.get(b).prompt();
             int[] response = sequences.get(b).response();
-            java.util.Arrays.fill(tokens[b], ByteTokenizer.END_OF_TEXT);
+            java.util.Arrays.fill(tokens[b], TokenBatch.PADDING_ID);
             System.arraycopy(prompt, 0, tokens[b], 0, prompt.length);
             System.arraycopy(response, 0, tokens[b], prompt.length, response.length);
             for (int t = prompt.length; t < prompt.length + response.length; t++) {

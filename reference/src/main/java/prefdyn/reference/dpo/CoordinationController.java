@@ -6,7 +6,11 @@ import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.sampling.SamplingSettings;
 
+import prefdyn.reference.train.Trainer;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * prefdyn's "coordinated" DPO (the paper only proposes coordinating the components in real time; this rule is
@@ -41,9 +45,17 @@ public final class CoordinationController {
      * @param smoothing     ρ ∈ [0, 1)
      * @param minWeight     lower clip of each λ
      * @param maxWeight     upper clip of each λ
+     * @param endOfText     the policy's tokenizer's end-of-text, where a response of D″ stops
      */
     public record Settings(List<int[]> probePrompts, int refreshEvery, int maxNewTokens, double gain,
-                           double smoothing, double minWeight, double maxWeight) {
+                           double smoothing, double minWeight, double maxWeight, int endOfText) {
+
+        /** Settings for a policy with the byte-level tokenizer. */
+        public Settings(List<int[]> probePrompts, int refreshEvery, int maxNewTokens, double gain, double smoothing,
+                        double minWeight, double maxWeight) {
+            this(probePrompts, refreshEvery, maxNewTokens, gain, smoothing, minWeight, maxWeight,
+                    prefdyn.reference.tokenizer.ByteTokenizer.END_OF_TEXT);
+        }
 
         public Settings {
             if (probePrompts.isEmpty()) {
@@ -67,6 +79,11 @@ public final class CoordinationController {
         public static Settings defaults(List<int[]> probePrompts) {
             return new Settings(probePrompts, 10, 16, DEFAULT_GAIN, 0.5, 0.25, 1.75);
         }
+
+        /** The defaults for a policy whose tokenizer is {@code tokenizer}. */
+        public static Settings defaults(List<int[]> probePrompts, prefdyn.reference.tokenizer.Tokenizer tokenizer) {
+            return new Settings(probePrompts, 10, 16, DEFAULT_GAIN, 0.5, 0.25, 1.75, tokenizer.endOfText());
+        }
     }
 
     private final Settings settings;
@@ -88,7 +105,7 @@ public final class CoordinationController {
             return;
         }
         List<PromptResponse> moving = FinalResponses.generate(policy, settings.probePrompts(),
-                SamplingSettings.greedy(settings.maxNewTokens()), 0);
+                new SamplingSettings(0.0, settings.maxNewTokens(), true, settings.endOfText()), 0);
         probeGradient = GradientAlignment.targetGradient(policy, moving, GradientAlignment.TargetAverage.PER_SEQUENCE,
                 moving.size()).gradient();
         refreshedAt = step;
@@ -112,6 +129,32 @@ public final class CoordinationController {
             lambdaNegative = settings.smoothing() * lambdaNegative + (1 - settings.smoothing()) * targetNegative;
         }
         return new double[] {lambdaPositive, lambdaNegative};
+    }
+
+    /** The controller's state after a step, for a resume point: λ±, the step of the last refresh, and g″. */
+    public Trainer.State state() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("coordination/refreshed_at", refreshedAt);
+        Map<String, double[]> arrays = new LinkedHashMap<>();
+        arrays.put("coordination/lambda", new double[] {lambdaPositive, lambdaNegative});
+        if (probeGradient != null) {
+            arrays.put("coordination/probe_gradient", probeGradient.clone());
+        }
+        return new Trainer.State(values, arrays);
+    }
+
+    /** Restores {@link #state()}'s values (resuming a run). */
+    public void restore(Trainer.State state) {
+        double[] lambda = state.arrays().get("coordination/lambda");
+        Object refreshed = state.values().get("coordination/refreshed_at");
+        if (lambda == null || lambda.length != 2 || !(refreshed instanceof Number)) {
+            throw new IllegalArgumentException("the resume point holds no coordination state");
+        }
+        lambdaPositive = lambda[0];
+        lambdaNegative = lambda[1];
+        refreshedAt = ((Number) refreshed).longValue();
+        double[] gradient = state.arrays().get("coordination/probe_gradient");
+        probeGradient = gradient == null ? null : gradient.clone();
     }
 
     /** g″ [P], the gradient of the moving target's NLL (null before the first refresh). */

@@ -19,7 +19,18 @@ import prefdyn.reference.util.Tertiles;
  *   HINGE         ℓ = max(0, 1 − h)                         ω = 1[h &lt; 1]
  *   CONSERVATIVE  ℓ = (1−ε)·softplus(−h) + ε·softplus(h)    ω = (1−ε)·σ(−h) − ε·σ(h)
  *   IPO           ℓ = (Δ̄ − 1/(2β))²,  Δ̄ = lr⁺/|y⁺| − lr⁻/|y⁻|   ω = −2(Δ̄ − 1/(2β))/β,  λ± = 1/|y±|
+ *   ROBUST        ℓ = [(1−ε)·softplus(−h) − ε·softplus(h)]/(1−2ε)   ω = [(1−ε)·σ(−h) + ε·σ(h)]/(1−2ε)
+ *   SIMPO         h = β·(lp⁺/|y⁺| − lp⁻/|y⁻|) − γ (no reference), ℓ = softplus(−h)   ω = σ(−h),  λ± = 1/|y±|
  * </pre>
+ * Two losses are sums of a y⁺ term and a y⁻ term rather than functions of one margin; with c = β·lr⁺, r = β·lr⁻,
+ * ∂ℓ/∂lp⁺ = −β·w⁺ and ∂ℓ/∂lp⁻ = +β·w⁻:
+ * <pre>
+ *   APO_ZERO      ℓ = 1 − σ(c) + σ(r)                           w⁺ = σ(c)·σ(−c),       w⁻ = σ(r)·σ(−r)
+ *   NCA_PAIR      ℓ = softplus(−c) + ½·softplus(c) + ½·softplus(r)   w⁺ = σ(−c) − ½·σ(c),  w⁻ = ½·σ(r)
+ * </pre>
+ * For these prefdyn takes the pair's weight as ω = (|w⁺| + |w⁻|)/2 and λ± = w±/ω (λ± = 1 when ω = 0), so ω ≥ 0
+ * ranks the pairs by how hard they push (the ω tertiles) and λ± keep each side's share; NCA's λ⁺ turns negative
+ * once σ(−c) &lt; ½·σ(c) (y⁺ is then pushed down toward NCA's finite optimum). This is a choice, not the papers'.
  * A {@link DpoVariant} then replaces ω by a constant (UNWEIGHTED) or multiplies λ⁺, λ⁻ by its weights.
  */
 public final class DpoLoss {
@@ -58,9 +69,11 @@ public final class DpoLoss {
         double[] rejectedRewards = new double[pairs];
         double loss = 0;
         for (int i = 0; i < pairs; i++) {
-            double chosenRatio = chosen[i] - referenceChosen[i];
-            double rejectedRatio = rejected[i] - referenceRejected[i];
-            double h = beta * (chosenRatio - rejectedRatio);
+            boolean referenceFree = settings.lossType() == DpoLossType.SIMPO;
+            double chosenRatio = referenceFree ? chosen[i] / chosenLengths[i] : chosen[i] - referenceChosen[i];
+            double rejectedRatio = referenceFree ? rejected[i] / rejectedLengths[i]
+                    : rejected[i] - referenceRejected[i];
+            double h = beta * (chosenRatio - rejectedRatio) - (referenceFree ? settings.simpoGamma() : 0.0);
             if (!Double.isFinite(h)) {
                 throw new NonFiniteValueException("non-finite DPO margin at step " + step + ", pair " + i
                         + " (lp+ " + chosen[i] + ", lp- " + rejected[i] + ", ref+ " + referenceChosen[i]
@@ -93,8 +106,8 @@ public final class DpoLoss {
      * switch expression, so a loss type without its math does not compile.
      *
      * @param h             β·Δ, the pair's margin
-     * @param chosenRatio   lr⁺ = lp(y⁺) − lp_ref(y⁺)
-     * @param rejectedRatio lr⁻ = lp(y⁻) − lp_ref(y⁻)
+     * @param chosenRatio   lr⁺ = lp(y⁺) − lp_ref(y⁺) (SimPO: lp(y⁺)/|y⁺|)
+     * @param rejectedRatio lr⁻ = lp(y⁻) − lp_ref(y⁻) (SimPO: lp(y⁻)/|y⁻|)
      */
     static PairLoss pairLoss(DpoLossType type, double h, double beta, double epsilon, double chosenRatio,
                              double rejectedRatio, int chosenLength, int rejectedLength) {
@@ -108,7 +121,31 @@ public final class DpoLoss {
                 double gap = normalisedMargin - 1.0 / (2.0 * beta);
                 yield new PairLoss(gap * gap, -2.0 * gap / beta, 1.0 / chosenLength, 1.0 / rejectedLength);
             }
+            case ROBUST -> new PairLoss(((1 - epsilon) * Stable.softplus(-h) - epsilon * Stable.softplus(h))
+                    / (1 - 2 * epsilon), ((1 - epsilon) * Stable.sigmoid(-h) + epsilon * Stable.sigmoid(h))
+                    / (1 - 2 * epsilon), 1.0, 1.0);
+            case SIMPO -> new PairLoss(Stable.softplus(-h), Stable.sigmoid(-h), 1.0 / chosenLength,
+                    1.0 / rejectedLength);
+            case APO_ZERO -> {
+                double c = beta * chosenRatio;
+                double r = beta * rejectedRatio;
+                yield separable(1 - Stable.sigmoid(c) + Stable.sigmoid(r), Stable.sigmoid(c) * Stable.sigmoid(-c),
+                        Stable.sigmoid(r) * Stable.sigmoid(-r));
+            }
+            case NCA_PAIR -> {
+                double c = beta * chosenRatio;
+                double r = beta * rejectedRatio;
+                yield separable(Stable.softplus(-c) + 0.5 * Stable.softplus(c) + 0.5 * Stable.softplus(r),
+                        Stable.sigmoid(-c) - 0.5 * Stable.sigmoid(c), 0.5 * Stable.sigmoid(r));
+            }
         };
+    }
+
+    /** ℓ with ∂ℓ/∂lp⁺ = −β·w⁺ and ∂ℓ/∂lp⁻ = +β·w⁻ as (ω, λ±): ω = (|w⁺| + |w⁻|)/2, λ± = w±/ω (class comment). */
+    private static PairLoss separable(double loss, double chosenWeight, double rejectedWeight) {
+        double omega = 0.5 * (Math.abs(chosenWeight) + Math.abs(rejectedWeight));
+        return omega == 0 ? new PairLoss(loss, 0.0, 1.0, 1.0)
+                : new PairLoss(loss, omega, chosenWeight / omega, rejectedWeight / omega);
     }
 
     /** ℓ_i, ω_i and the per-loss length scales of λ⁺_i, λ⁻_i (1 except for IPO's 1/|y±|). */

@@ -5,16 +5,23 @@ package prefdyn.reference.dpo;
  *
  * @param beta             β &gt; 0, the strength of the implicit KL constraint (TRL default 0.1)
  * @param lossType         the per-pair loss
- * @param labelSmoothing   ε ∈ [0, 0.5) for {@link DpoLossType#CONSERVATIVE}; must be 0 for the others
+ * @param labelSmoothing   ε ∈ [0, 0.5) for {@link DpoLossType#CONSERVATIVE} and {@link DpoLossType#ROBUST}
+ *                         (TRL's {@code label_smoothing}); must be 0 for the others
  * @param variant          the ablation of (ω, λ⁺, λ⁻)
  * @param unweightedOmega  the constant ω of {@link DpoVariant#UNWEIGHTED} (default ½)
  * @param schedule         the λ schedule of {@link DpoVariant#CONTROLLED}; null for the other variants
  * @param switchFraction   for {@link DpoVariant#HARD_SWITCH}: steps below switchFraction·totalSteps are
  *                         positive-only, the rest negative-only
  * @param totalSteps       the planned number of training steps (used by the schedules)
+ * @param simpoGamma       γ ≥ 0, SimPO's target reward margin ({@code CPOConfig.simpo_gamma} = 0.5); read only by
+ *                         {@link DpoLossType#SIMPO}
  */
 public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothing, DpoVariant variant,
-                          double unweightedOmega, LambdaSchedule schedule, double switchFraction, int totalSteps) {
+                          double unweightedOmega, LambdaSchedule schedule, double switchFraction, int totalSteps,
+                          double simpoGamma) {
+
+    /** SimPO's default target margin γ (TRL's {@code simpo_gamma}). */
+    public static final double DEFAULT_SIMPO_GAMMA = 0.5;
 
     public DpoSettings {
         if (!(beta > 0) || Double.isInfinite(beta)) {
@@ -26,9 +33,13 @@ public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothi
         if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
             throw new IllegalArgumentException("labelSmoothing must be in [0, 0.5), got " + labelSmoothing);
         }
-        if (labelSmoothing != 0 && lossType != DpoLossType.CONSERVATIVE) {
-            throw new IllegalArgumentException("labelSmoothing only applies to the CONSERVATIVE loss, got "
+        if (labelSmoothing != 0 && lossType != DpoLossType.CONSERVATIVE && lossType != DpoLossType.ROBUST) {
+            throw new IllegalArgumentException("labelSmoothing only applies to the CONSERVATIVE and ROBUST losses, got "
                     + labelSmoothing + " with " + lossType);
+        }
+        if (!(simpoGamma >= 0) || Double.isInfinite(simpoGamma)) {
+            throw new IllegalArgumentException("simpoGamma (SimPO's target margin γ) must be finite and >= 0, got "
+                    + simpoGamma);
         }
         if (!Double.isFinite(unweightedOmega)) {
             throw new IllegalArgumentException("unweightedOmega must be finite, got " + unweightedOmega);
@@ -53,11 +64,18 @@ public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothi
     public static DpoSettings of(double beta, DpoVariant variant, int totalSteps) {
         return new DpoSettings(beta, DpoLossType.SIGMOID, 0.0, variant, 0.5,
                 variant == DpoVariant.CONTROLLED ? LambdaSchedule.defaultControlled(totalSteps) : null, 0.5,
-                totalSteps);
+                totalSteps, DEFAULT_SIMPO_GAMMA);
     }
 
     public DpoSettings withLossType(DpoLossType type, double smoothing) {
-        return new DpoSettings(beta, type, smoothing, variant, unweightedOmega, schedule, switchFraction, totalSteps);
+        return new DpoSettings(beta, type, smoothing, variant, unweightedOmega, schedule, switchFraction, totalSteps,
+                simpoGamma);
+    }
+
+    /** The same settings with SimPO's target margin γ. */
+    public DpoSettings withSimpoGamma(double gamma) {
+        return new DpoSettings(beta, lossType, labelSmoothing, variant, unweightedOmega, schedule, switchFraction,
+                totalSteps, gamma);
     }
 
     /**

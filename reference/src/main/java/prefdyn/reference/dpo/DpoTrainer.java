@@ -99,6 +99,20 @@ public final class DpoTrainer implements DecomposedObjective {
         return policy;
     }
 
+    /** The coordination controller's λ± and g″ (the COORDINATED variant); nothing otherwise. */
+    @Override
+    public State state() {
+        return coordination == null ? State.NONE : coordination.state();
+    }
+
+    @Override
+    public void resumeAt(long resumedStep, State state) {
+        if (coordination != null) {
+            coordination.restore(state);
+        }
+        step = resumedStep;
+    }
+
     public DpoSettings dpoSettings() {
         return dpo;
     }
@@ -260,7 +274,8 @@ public final class DpoTrainer implements DecomposedObjective {
         metrics.put("rewards/accuracies", accuracy / pairCount);
         metrics.put("logps/chosen", chosenLogProbs / pairCount);
         metrics.put("logps/rejected", rejectedLogProbs / pairCount);
-        metrics.put("entropy", meanChosenEntropy(evaluated));
+        metrics.put("entropy", meanResponseEntropy(evaluated, true));
+        metrics.put("entropy/chosen", meanResponseEntropy(evaluated, false));
         metrics.put("omega/mean", omega / pairCount);
         metrics.put("lambda/positive", lambdaPositive / pairCount);
         metrics.put("lambda/negative", lambdaNegative / pairCount);
@@ -276,18 +291,26 @@ public final class DpoTrainer implements DecomposedObjective {
         return metrics;
     }
 
-    /** TRL's {@code entropy}: the token-weighted mean entropy over the chosen responses' tokens. */
-    private static double meanChosenEntropy(Evaluated evaluated) {
+    /**
+     * The token-weighted mean entropy of π(·|prefix) over response tokens ({@code docs/paper-map.md}, "entropy"):
+     * with {@code rejectedToo}, over the chosen and the rejected responses' tokens together, TRL's DPO
+     * {@code entropy} (the sum of per-token entropies under the completion mask of the concatenated batch divided
+     * by the number of completion tokens); without, over the chosen responses' tokens only ({@code entropy/chosen},
+     * what prefdyn logged as {@code entropy} before).
+     */
+    private static double meanResponseEntropy(Evaluated evaluated, boolean rejectedToo) {
         double sum = 0;
         int count = 0;
         PairBatch batch = evaluated.batch();
         for (int i = 0; i < batch.pairCount(); i++) {
-            int row = batch.chosenRow(i);
-            boolean[] mask = batch.batch().responseMask()[row];
-            for (int t = 0; t < mask.length; t++) {
-                if (mask[t]) {
-                    sum += evaluated.forward().entropies()[row][t];
-                    count++;
+            int[] rows = rejectedToo ? new int[] {batch.chosenRow(i), batch.rejectedRow(i)} : new int[] {batch.chosenRow(i)};
+            for (int row : rows) {
+                boolean[] mask = batch.batch().responseMask()[row];
+                for (int t = 0; t < mask.length; t++) {
+                    if (mask[t]) {
+                        sum += evaluated.forward().entropies()[row][t];
+                        count++;
+                    }
                 }
             }
         }

@@ -1,6 +1,5 @@
 package prefdyn.reference.engine;
 
-import prefdyn.reference.tokenizer.ByteTokenizer;
 
 import java.util.Arrays;
 import java.util.List;
@@ -27,7 +26,7 @@ public final class RecomputingSession extends AbstractSamplingSession {
     }
 
     /**
-     * The batch of one step: row k holds {@code sequences[rows[k]]}, right-padded with end-of-text to the longest
+     * The batch of one step: row k holds {@code sequences[rows[k]]}, right-padded with {@link TokenBatch#PADDING_ID} to the longest
      * of them, with no response mask.
      *
      * @param sequences [S][·] token ids of every row
@@ -43,7 +42,7 @@ public final class RecomputingSession extends AbstractSamplingSession {
         boolean[][] mask = new boolean[rows.length][width];
         for (int k = 0; k < rows.length; k++) {
             int[] sequence = sequences[rows[k]];
-            Arrays.fill(tokens[k], ByteTokenizer.END_OF_TEXT);
+            Arrays.fill(tokens[k], TokenBatch.PADDING_ID);
             System.arraycopy(sequence, 0, tokens[k], 0, sequence.length);
             lengths[k] = sequence.length;
         }

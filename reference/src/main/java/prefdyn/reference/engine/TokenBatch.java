@@ -9,11 +9,18 @@ package prefdyn.reference.engine;
  * lengths[b]} are padding: the model never reads them for real positions (attention is causal and padding is on the
  * right) and every per-token output there is 0.
  *
- * @param tokens       [B][W] token ids in [0, V); padding positions may hold any valid id (by convention EOT)
+ * @param tokens       [B][W] token ids in [0, V); padding positions may hold any valid id (by convention
+ *                     {@link #PADDING_ID}, which every vocabulary has)
  * @param lengths      [B] number of real tokens of each sequence, 1 ≤ lengths[b] ≤ W
  * @param responseMask [B][W] true where the token is part of the response (counted in the sequence log-prob)
  */
 public record TokenBatch(int[][] tokens, int[] lengths, boolean[][] responseMask) {
+
+    /**
+     * The id written at padding positions: 0, a valid id of every tokenizer, and never read for a real position
+     * (TRL pads with the tokenizer's pad token, for GPT-2 its end-of-text; the value cannot change a result).
+     */
+    public static final int PADDING_ID = 0;
 
     public TokenBatch {
         if (tokens.length != lengths.length || tokens.length != responseMask.length) {

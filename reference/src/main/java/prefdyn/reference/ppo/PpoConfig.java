@@ -1,5 +1,6 @@
 package prefdyn.reference.ppo;
 
+import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.optim.AdamWSettings;
 
 import java.util.Objects;
@@ -30,6 +31,9 @@ import java.util.Objects;
  *                         {@link RolloutCollector})
  * @param responseLength   most new tokens per response ({@code response_length} = 53)
  * @param stopAtEndOfText  end a response at end-of-text (TRL's {@code stop_token = "eos"}; prefdyn default true)
+ * @param stopTokenId      the end-of-text id of the policy's tokenizer (TRL's {@code stop_token_id}; default the
+ *                         byte-level tokenizer's {@value ByteTokenizer#END_OF_TEXT}): where a response stops, and
+ *                         what the {@code val/num_eos_tokens} metric counts
  * @param learningRate     AdamW learning rate of policy and critic ({@code learning_rate} = 3e-6)
  * @param maxGradNorm      global gradient-norm clip, applied to policy and critic separately
  *                         ({@code max_grad_norm} = 1.0); {@code Double.POSITIVE_INFINITY} disables it
@@ -46,7 +50,7 @@ import java.util.Objects;
 public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, double cliprange,
                         double cliprangeValue, double vfCoef, double gamma, double lambda, double klCoef,
                         KlEstimator klEstimator, boolean adaptiveKl, double klTarget, double klHorizon,
-                        double temperature, int responseLength, boolean stopAtEndOfText, double learningRate,
+                        double temperature, int responseLength, boolean stopAtEndOfText, int stopTokenId, double learningRate,
                         double maxGradNorm, AdamWSettings adamW, long totalSteps, PpoObjective objective, long seed,
                         boolean componentNorms) {
 
@@ -78,6 +82,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
                     + "compare a distribution that did not generate the tokens");
         }
         requireAtLeast("responseLength", responseLength, 1);
+        requireAtLeast("stopTokenId", stopTokenId, 0);
         requirePositive("learningRate", learningRate);
         if (!(maxGradNorm > 0)) {
             throw new IllegalArgumentException("maxGradNorm must be > 0 (infinity disables clipping), got "
@@ -117,6 +122,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         b.temperature = temperature;
         b.responseLength = responseLength;
         b.stopAtEndOfText = stopAtEndOfText;
+        b.stopTokenId = stopTokenId;
         b.learningRate = learningRate;
         b.maxGradNorm = maxGradNorm;
         b.adamW = adamW;
@@ -173,6 +179,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         private double temperature = 1.0;
         private int responseLength = 53;
         private boolean stopAtEndOfText = true;
+        private int stopTokenId = ByteTokenizer.END_OF_TEXT;
         private double learningRate = 3e-6;
         private double maxGradNorm = 1.0;
         private AdamWSettings adamW = AdamWSettings.defaults();
@@ -200,6 +207,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         public Builder temperature(double value) { temperature = value; return this; }
         public Builder responseLength(int value) { responseLength = value; return this; }
         public Builder stopAtEndOfText(boolean value) { stopAtEndOfText = value; return this; }
+        public Builder stopTokenId(int value) { stopTokenId = value; return this; }
         public Builder learningRate(double value) { learningRate = value; return this; }
         public Builder maxGradNorm(double value) { maxGradNorm = value; return this; }
         public Builder adamW(AdamWSettings value) { adamW = value; return this; }
@@ -211,7 +219,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         public PpoConfig build() {
             return new PpoConfig(numPpoEpochs, numMiniBatches, batchSize, cliprange, cliprangeValue, vfCoef, gamma,
                     lambda, klCoef, klEstimator, adaptiveKl, klTarget, klHorizon, temperature, responseLength,
-                    stopAtEndOfText, learningRate, maxGradNorm, adamW, totalSteps, objective, seed,
+                    stopAtEndOfText, stopTokenId, learningRate, maxGradNorm, adamW, totalSteps, objective, seed,
                     componentNorms);
         }
     }

@@ -9,7 +9,6 @@ import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.NonFiniteValueException;
 import prefdyn.reference.sampling.SamplingSettings;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.train.ComponentGradients;
 import prefdyn.reference.train.DataOrder;
 
@@ -109,7 +108,8 @@ public final class PpoTrainer implements DecomposedObjective {
                       RewardFunction rewardFunction, List<int[]> prompts, PpoConfig config) {
         this.config = Objects.requireNonNull(config, "config");
         this.collector = new RolloutCollector(policy, reference, valueModel, rewardFunction,
-                new SamplingSettings(config.temperature(), config.responseLength(), config.stopAtEndOfText()));
+                new SamplingSettings(config.temperature(), config.responseLength(), config.stopAtEndOfText(),
+                        config.stopTokenId()));
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("the prompt dataset is empty");
         }
@@ -316,7 +316,7 @@ public final class PpoTrainer implements DecomposedObjective {
         int endOfTextTokens = 0;
         for (PromptResponse sequence : rollout.sequences()) {
             for (int token : sequence.response()) {
-                if (token == ByteTokenizer.END_OF_TEXT) {
+                if (token == config.stopTokenId()) {
                     endOfTextTokens++;
                 }
             }
@@ -490,6 +490,33 @@ public final class PpoTrainer implements DecomposedObjective {
 
     public KlController klController() {
         return klController;
+    }
+
+    /** The policy and the value model, both trained by AdamW. */
+    @Override
+    public Map<String, PolicyEngine> trainedEngines() {
+        Map<String, PolicyEngine> engines = new LinkedHashMap<>();
+        engines.put("policy", policy);
+        engines.put("value_model", valueModel);
+        return engines;
+    }
+
+    /** β_kl after the steps so far (the adaptive controller changes it each step). */
+    @Override
+    public State state() {
+        return new State(Map.of(), Map.of("kl_coef", new double[] {klController.coefficient()}));
+    }
+
+    @Override
+    public void resumeAt(long resumedStep, State state) {
+        double[] coefficient = state.arrays().get("kl_coef");
+        if (coefficient == null || coefficient.length != 1) {
+            throw new IllegalArgumentException("the resume point holds no KL coefficient");
+        }
+        klController.restoreCoefficient(coefficient[0]);
+        step = resumedStep;
+        pendingExperience = null;
+        pendingStep = -1;
     }
 
     public RolloutCollector collector() {

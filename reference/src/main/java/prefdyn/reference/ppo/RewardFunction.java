@@ -1,7 +1,7 @@
 package prefdyn.reference.ppo;
 
 import prefdyn.reference.data.PromptResponse;
-import prefdyn.reference.tokenizer.ByteTokenizer;
+import prefdyn.reference.tokenizer.Tokenizer;
 
 import java.util.List;
 import java.util.function.ToDoubleBiFunction;
@@ -28,15 +28,17 @@ public interface RewardFunction {
 
     /**
      * A reward computed from the decoded text: {@code score.applyAsDouble(promptText, responseText)}, both decoded
-     * by {@link ByteTokenizer#decode} (which stops at the first end-of-text).
+     * by the policy's {@code tokenizer} up to their first end-of-text ({@link Tokenizer#decodeToEndOfText}), which is
+     * not part of the text (as TRL's {@code batch_decode(..., skip_special_tokens=True)} of a response truncated at its stop
+     * token).
      */
-    static RewardFunction ofText(ToDoubleBiFunction<String, String> score) {
+    static RewardFunction ofText(Tokenizer tokenizer, ToDoubleBiFunction<String, String> score) {
         return sequences -> {
             double[] scores = new double[sequences.size()];
             for (int i = 0; i < scores.length; i++) {
                 PromptResponse sequence = sequences.get(i);
-                scores[i] = score.applyAsDouble(ByteTokenizer.decode(sequence.prompt()),
-                        ByteTokenizer.decode(sequence.response()));
+                scores[i] = score.applyAsDouble(tokenizer.decodeToEndOfText(sequence.prompt()),
+                        tokenizer.decodeToEndOfText(sequence.response()));
             }
             return scores;
         };

@@ -38,15 +38,29 @@ public final class RolloutCollector {
     private final SamplingSettings sampling;
 
     /**
+     * A collector with no critic (GRPO, RLOO): the rollout's {@code oldValues} are all 0.
+     *
+     * @throws IllegalArgumentException as the full constructor, for the policy and the reference
+     */
+    public static RolloutCollector withoutCritic(PolicyEngine policy, PolicyEngine reference,
+                                                 RewardFunction rewardFunction, SamplingSettings sampling) {
+        return new RolloutCollector(policy, reference, null, rewardFunction, sampling, false);
+    }
+
+    /**
      * @throws IllegalArgumentException when the reference or the critic is the policy object itself, the critic is
      *                                  the reference, the critic has no value head, the vocabularies differ, a
      *                                  model has a shorter context than the policy, or the temperature is not 1
      */
     public RolloutCollector(PolicyEngine policy, PolicyEngine reference, PolicyEngine valueModel,
                             RewardFunction rewardFunction, SamplingSettings sampling) {
+        this(policy, reference, Objects.requireNonNull(valueModel, "valueModel"), rewardFunction, sampling, true);
+    }
+
+    private RolloutCollector(PolicyEngine policy, PolicyEngine reference, PolicyEngine valueModel,
+                             RewardFunction rewardFunction, SamplingSettings sampling, boolean withCritic) {
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(reference, "reference");
-        Objects.requireNonNull(valueModel, "valueModel");
         Objects.requireNonNull(rewardFunction, "rewardFunction");
         Objects.requireNonNull(sampling, "sampling");
         if (reference == policy) {
@@ -54,20 +68,22 @@ public final class RolloutCollector {
                     + "needs a separate, frozen copy of the initial policy (e.g. a second engine with the same "
                     + "parameters)");
         }
-        if (valueModel == policy) {
+        if (withCritic && valueModel == policy) {
             throw new IllegalArgumentException("the value model is the policy object itself: prefdyn's PPO uses a "
                     + "separate critic engine (with a value head) so that the policy gradient holds only the policy loss");
         }
-        if (valueModel == reference) {
+        if (withCritic && valueModel == reference) {
             throw new IllegalArgumentException("the value model is the reference object: the critic is trained, the "
                     + "reference must stay frozen; pass two separate engines");
         }
-        if (!valueModel.config().valueHead()) {
+        if (withCritic && !valueModel.config().valueHead()) {
             throw new IllegalArgumentException("the value model needs a value head (GptConfig.valueHead), but its "
                     + "config has none: " + valueModel.config());
         }
         requireCompatible("reference", reference, policy);
-        requireCompatible("value model", valueModel, policy);
+        if (withCritic) {
+            requireCompatible("value model", valueModel, policy);
+        }
         if (sampling.temperature() != 1.0) {
             throw new IllegalArgumentException("PPO samples at temperature 1.0 only, got " + sampling.temperature()
                     + ": the engine's log-probs are at temperature 1, so any other sampling temperature would make "
@@ -115,7 +131,11 @@ public final class RolloutCollector {
         boolean[][] mask = batch.responseMask();
         ForwardResult policyResult = policy.forward(batch);
         ForwardResult referenceResult = reference.forward(batch);
-        ForwardResult valueResult = valueModel.forward(batch);
+        double[][] oldValues = valueModel == null ? new double[mask.length][]
+                : ValueAlignment.stateValues(valueModel.forward(batch).values(), mask);
+        for (int b = 0; valueModel == null && b < mask.length; b++) {
+            oldValues[b] = new double[mask[b].length];
+        }
         double[] scores = rewardFunction.score(sequences);
         if (scores == null || scores.length != sequences.size()) {
             throw new IllegalArgumentException("the reward function returned " + (scores == null ? "null"
@@ -129,7 +149,7 @@ public final class RolloutCollector {
         }
         return new Rollout(sequences, batch, masked(policyResult.tokenLogProbs(), mask),
                 masked(referenceResult.tokenLogProbs(), mask), masked(policyResult.entropies(), mask),
-                ValueAlignment.stateValues(valueResult.values(), mask), scores);
+                oldValues, scores);
     }
 
     public SamplingSettings sampling() {

@@ -2,7 +2,6 @@ package prefdyn.reference.sampling;
 
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.SamplingSession;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,7 +69,7 @@ public final class Sampler {
                         : draw(nextLogProbs[k], settings.temperature(), streams.get(i).nextDouble());
                 session.append(i, token);
                 generated.set(i, append(generated.get(i), token));
-                boolean stop = settings.stopAtEndOfText() && token == ByteTokenizer.END_OF_TEXT;
+                boolean stop = settings.stopAtEndOfText() && token == settings.endOfText();
                 if (stop || generated.get(i).length >= limits[i]) {
                     finished[i] = true;
                 }

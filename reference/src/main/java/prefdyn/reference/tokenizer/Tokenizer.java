@@ -28,4 +28,20 @@ public interface Tokenizer {
      * @throws IllegalArgumentException for an id outside [0, V)
      */
     String decode(int[] ids);
+
+    /**
+     * The text of {@code ids} before their first end-of-text (all of them when there is none): how a sampled
+     * response reads, since sampling keeps the end-of-text that stopped it. Both tokenizers give the same text for
+     * the same ids: the byte-level one's {@link #decode} stops there too, GPT-2's BPE would write
+     * {@code <|endoftext|>}.
+     *
+     * @param ids [n] token ids in [0, V)
+     */
+    default String decodeToEndOfText(int[] ids) {
+        int end = 0;
+        while (end < ids.length && ids[end] != endOfText()) {
+            end++;
+        }
+        return decode(end == ids.length ? ids : java.util.Arrays.copyOf(ids, end));
+    }
 }

@@ -2,7 +2,6 @@ package prefdyn.reference.data;
 
 import org.junit.jupiter.api.Test;
 import prefdyn.reference.engine.TokenBatch;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 
 import java.util.List;
 
@@ -18,8 +17,7 @@ class SequenceBatchesTest {
                 new PromptResponse(new int[] {1, 2}, new int[] {3}),
                 new PromptResponse(new int[] {4}, new int[] {5, 6, 7})), 8);
 
-        int eot = ByteTokenizer.END_OF_TEXT;
-        assertThat(batch.tokens()[0]).containsExactly(1, 2, 3, eot);
+        assertThat(batch.tokens()[0]).containsExactly(1, 2, 3, TokenBatch.PADDING_ID);
         assertThat(batch.tokens()[1]).containsExactly(4, 5, 6, 7);
         assertThat(batch.lengths()).containsExactly(3, 4);
         assertThat(batch.responseMask()[0]).containsExactly(false, false, true, false);

@@ -45,7 +45,7 @@ class DpoLossTest {
                 double[] refChosen = randomLogProbs(random, 4);
                 double[] refRejected = randomLogProbs(random, 4);
                 DpoSettings settings = DpoSettings.standard(0.3, 10)
-                        .withLossType(type, type == DpoLossType.CONSERVATIVE ? 0.1 : 0.0);
+                        .withLossType(type, type == DpoLossType.CONSERVATIVE || type == DpoLossType.ROBUST ? 0.1 : 0.0);
                 DpoTerms terms = DpoLoss.compute(settings, 0, chosen, rejected, refChosen, refRejected,
                         LENGTHS_4, LENGTHS_4);
                 for (int i = 0; i < 4; i++) {
@@ -128,6 +128,10 @@ class DpoLossTest {
         assertThatThrownBy(() -> DpoSettings.standard(-1, 10)).hasMessageContaining("beta");
         assertThatThrownBy(() -> DpoSettings.standard(0.1, 10).withLossType(DpoLossType.SIGMOID, 0.1))
                 .hasMessageContaining("labelSmoothing");
+        assertThatThrownBy(() -> DpoSettings.standard(0.1, 10).withSimpoGamma(-0.5)).hasMessageContaining("simpoGamma");
+        assertThatThrownBy(() -> DpoLossType.parse("apo_up")).hasMessageStartingWith("unknown DPO loss type 'apo_up'")
+                .hasMessageNotContaining("\n");
+        assertThat(DpoLossType.parse("nca_pair")).isEqualTo(DpoLossType.NCA_PAIR);
         assertThatThrownBy(() -> DpoLoss.compute(DpoSettings.standard(0.1, 10), 7, new double[] {-1, Double.NaN},
                 new double[] {-1, -1}, new double[] {-1, -1}, new double[] {-1, -1}, new int[] {1, 1}, new int[] {1, 1}))
                 .isInstanceOf(NonFiniteValueException.class).hasMessageContaining("step 7").hasMessageContaining("pair 1");

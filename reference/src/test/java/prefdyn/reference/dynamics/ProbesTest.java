@@ -43,7 +43,7 @@ class ProbesTest {
         ReferenceEngine policy = ReferenceEngine.initialized(CONFIG, 5, Parallel.sequential());
         ReferenceEngine reference = ReferenceEngine.initialized(CONFIG, 5, Parallel.sequential());
         SampleProbe probe = new SampleProbe(List.of(ByteTokenizer.encode("x"), ByteTokenizer.encode("yz")),
-                SamplingSettings.sampled(1.0, 5), 9, reference, Map.of("constant", RewardFunction.ofText((p, r) -> 2.5)));
+                SamplingSettings.sampled(1.0, 5), 9, reference, Map.of("constant", RewardFunction.ofText(prefdyn.reference.tokenizer.ByteTokenizer.asTokenizer(), (p, r) -> 2.5)));
 
         Map<String, Double> values = probe.measure(policy);
 

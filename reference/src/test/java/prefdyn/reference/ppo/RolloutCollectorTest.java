@@ -126,7 +126,7 @@ class RolloutCollectorTest {
 
     @Test
     void textRewardDecodesPromptAndResponse() {
-        RewardFunction containsGreat = RewardFunction.ofText((prompt, response) ->
+        RewardFunction containsGreat = RewardFunction.ofText(prefdyn.reference.tokenizer.ByteTokenizer.asTokenizer(), (prompt, response) ->
                 (prompt + response).contains("great") ? 1.0 : 0.0);
         List<PromptResponse> sequences = List.of(
                 new PromptResponse(ByteTokenizer.encode("so gr"), ByteTokenizer.encode("eat!")),
