@@ -71,6 +71,34 @@ def load_checkpoint(directory, dtype, device):
     return config, params
 
 
+def seeded_model(shape, dtype, device):
+    """(config dict, params) of a GPT-2 of --shape C,L,H,T (V = 257 bytes) with GPT-2's N(0, 0.02) weights,
+    LayerNorm gains 1 and zero biases, seeded: for --bench, where the weights do not change the work."""
+    C, L, H, T = (int(part) for part in shape.split(","))
+    V = 257
+    config = {"vocab_size": V, "n_positions": T, "n_embd": C, "n_layer": L, "n_head": H}
+    generator = torch.Generator().manual_seed(1)
+    shapes = {"wte.weight": (V, C), "wpe.weight": (T, C)}
+    for l in range(L):
+        q = f"h.{l}."
+        shapes.update({q + "ln_1.weight": (C,), q + "ln_1.bias": (C,), q + "attn.c_attn.weight": (C, 3 * C),
+                       q + "attn.c_attn.bias": (3 * C,), q + "attn.c_proj.weight": (C, C),
+                       q + "attn.c_proj.bias": (C,), q + "ln_2.weight": (C,), q + "ln_2.bias": (C,),
+                       q + "mlp.c_fc.weight": (C, 4 * C), q + "mlp.c_fc.bias": (4 * C,),
+                       q + "mlp.c_proj.weight": (4 * C, C), q + "mlp.c_proj.bias": (C,)})
+    shapes.update({"ln_f.weight": (C,), "ln_f.bias": (C,)})
+    params = {}
+    for name, size in shapes.items():
+        if len(size) == 2:
+            value = 0.02 * torch.randn(size, generator=generator, dtype=torch.float64)
+        elif name.endswith("ln_1.weight") or name.endswith("ln_2.weight") or name == "ln_f.weight":
+            value = torch.ones(size, dtype=torch.float64)
+        else:
+            value = torch.zeros(size, dtype=torch.float64)
+        params[name] = value.to(dtype=dtype, device=device).requires_grad_(True)
+    return config, params
+
+
 def layer_norm(x, weight, bias):
     return torch.nn.functional.layer_norm(x, (x.shape[-1],), weight, bias, LAYER_NORM_EPS)
 
@@ -194,8 +222,11 @@ def dtype_name(dtype):
 def bench(args, device, dtype):
     if args.checkpoint:
         config, params = load_checkpoint(args.checkpoint, dtype, device)
+    elif args.shape:
+        config, params = seeded_model(args.shape, dtype, device)
     else:
-        raise SystemExit("--bench needs --checkpoint (e.g. the committed SFT model; see bench/pytorch/README.md)")
+        raise SystemExit("--bench needs --checkpoint (e.g. the committed SFT model; see bench/pytorch/README.md) "
+                         "or --shape C,L,H,T")
     T = config["n_positions"]
     V = config["vocab_size"]
     B = args.batch
@@ -257,7 +288,9 @@ def bench(args, device, dtype):
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--checkpoint", required=True, help="prefdyn checkpoint directory (model.safetensors + config.json)")
+    parser.add_argument("--checkpoint", help="prefdyn checkpoint directory (model.safetensors + config.json)")
+    parser.add_argument("--shape", help="--bench without a checkpoint: a seeded GPT-2 of C,L,H,T (V = 257), e.g. "
+                        "128,2,8,64 (prefdyn bench --size 4x)")
     parser.add_argument("--reference", help="reference checkpoint for --dump (default: --checkpoint, as `prefdyn grad`)")
     parser.add_argument("--dump", help="a `prefdyn grad` safetensors file to recompute and compare")
     parser.add_argument("--bench", action="store_true", help="time eager DPO steps instead")
@@ -279,6 +312,8 @@ def main(argv=None):
     dtype = torch.float64 if args.dtype == "float64" else torch.float32
     if args.bench == (args.dump is not None):
         parser.error("give exactly one of --dump FILE and --bench")
+    if args.dump is not None and not args.checkpoint:
+        parser.error("--dump needs --checkpoint")
     return bench(args, device, dtype) if args.bench else compare_with_dump(args, device, dtype)
 
 

@@ -143,7 +143,7 @@ class GradientAlignmentDifferentialTest {
      * Compares the values whose names pass {@code filter} as one quantity, so the tolerance scales with the largest
      * of them: G of the total can be small where its positive and negative parts cancel.
      */
-    private static void compareFamily(String quantity, Map<String, Double> expected, Map<String, Double> actual,
+    static void compareFamily(String quantity, Map<String, Double> expected, Map<String, Double> actual,
                                       Predicate<String> filter, Tolerance tolerance) {
         List<String> names = expected.keySet().stream().filter(filter).toList();
         assertThat(names).as(quantity).isNotEmpty();

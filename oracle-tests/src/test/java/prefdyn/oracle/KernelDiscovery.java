@@ -101,6 +101,32 @@ final class KernelDiscovery {
         return methods;
     }
 
+    /**
+     * Reference kernels the vector engine has no counterpart of, by name, with the reason: {@code dot}, because G
+     * runs on {@code double[]} copies of the gradient ({@code PolicyEngine.copyGradientsTo}) and the engine keeps
+     * no dot product of its own.
+     */
+    static final Set<String> ABSENT_FROM_VECTOR = Set.of("dot");
+
+    /**
+     * The vector engine's layer methods by name: every public static method of every public class of
+     * {@code prefdyn.vector.layers} and {@code prefdyn.vector.optim}.
+     */
+    static Map<String, Method> vectorMethods() {
+        Map<String, Method> methods = new TreeMap<>();
+        for (Class<?> anchor : List.of(prefdyn.vector.layers.Linear.class, prefdyn.vector.optim.AdamW.class)) {
+            for (Class<?> layer : publicClassesOf(anchor.getPackageName(), anchor)) {
+                for (Method method : layer.getDeclaredMethods()) {
+                    int modifiers = method.getModifiers();
+                    if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers)) {
+                        putUnique(methods, method);
+                    }
+                }
+            }
+        }
+        return methods;
+    }
+
     /** Names of the OpenCL work-item bodies. */
     static Set<String> deviceBodyNames() {
         Set<String> names = new TreeSet<>();

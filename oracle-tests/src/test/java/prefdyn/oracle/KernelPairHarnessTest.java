@@ -40,7 +40,8 @@ class KernelPairHarnessTest {
         for (Map.Entry<String, Method> pair : reference.entrySet()) {
             String name = pair.getKey();
             Random random = new Random(seed ^ name.hashCode());
-            checkPair(name, pair.getValue(), twins.get(name), KernelCases.build(name, shape, random));
+            checkPair(name, pair.getValue(), twins.get(name), KernelCases.build(name, shape, random),
+                    Tolerances.kernel(name), null);
             checked++;
         }
         assertThat(checked).as("pairs checked").isEqualTo(KernelInventoryTest.EXPECTED_PAIRS);
@@ -60,22 +61,28 @@ class KernelPairHarnessTest {
                 .as(KernelCases.Shape::new);
     }
 
-    private static void checkPair(String name, Method reference, Method twin, KernelCases.Invocation call)
-            throws Exception {
+    /**
+     * Runs one pair on the same arguments and compares every array argument, every extra and the result.
+     *
+     * @param parallel the threads the float32 side runs on, in place of the reference's {@code Parallel}
+     *                 argument; null for a side that takes none (the twin)
+     */
+    static void checkPair(String name, Method reference, Method twin, KernelCases.Invocation call,
+                          Tolerance tolerance, Parallel parallel) throws Exception {
         boolean derived = call.twin() == null;
-        Object[] twinArguments = derived ? derive(call.reference()) : call.twin();
+        Object[] twinArguments = derived ? derive(call.reference(), parallel) : call.twin();
         Object referenceResult = invoke(reference, call.receiver(), call.reference());
         Object twinResult = invoke(twin, null, twinArguments);
-        Tolerance tolerance = Tolerances.kernel(name);
 
         if (derived) {
             int j = 0;
             for (Object argument : call.reference()) {
-                if (argument instanceof Parallel) {
+                if (argument instanceof Parallel && parallel == null) {
                     continue;
                 }
                 if (argument instanceof double[] values) {
-                    Differences.assertClose(name + ": argument " + j + " (see Twins." + name + ")", values,
+                    Differences.assertClose(name + ": argument " + j + " (see "
+                            + twin.getDeclaringClass().getSimpleName() + "." + twin.getName() + ")", values,
                             (float[]) twinArguments[j], tolerance);
                 }
                 j++;
@@ -89,11 +96,17 @@ class KernelPairHarnessTest {
         }
     }
 
-    /** The twin's arguments: the reference's without the Parallel, with float copies of every double array. */
-    private static Object[] derive(Object[] reference) {
+    /**
+     * The float32 side's arguments: the reference's with float copies of every double array, and its Parallel
+     * replaced by {@code parallel}, or dropped when that is null.
+     */
+    private static Object[] derive(Object[] reference, Parallel parallel) {
         List<Object> arguments = new ArrayList<>();
         for (Object argument : reference) {
             if (argument instanceof Parallel) {
+                if (parallel != null) {
+                    arguments.add(parallel);
+                }
                 continue;
             }
             if (argument instanceof double[] values) {

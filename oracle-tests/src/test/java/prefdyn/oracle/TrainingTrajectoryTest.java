@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.within;
 class TrainingTrajectoryTest {
 
     private static final GptConfig CONFIG = new GptConfig(13, 10, 2, 2, 8, false, false);
-    private static final int STEPS = 6;
+    static final int STEPS = 6;
     /**
      * Fractions of discrete events (argmax hits, chosen beating rejected, ratios beyond the clip range, tokens with
      * a positive advantage): one event within rounding of its threshold may count on one side only, so they are
@@ -156,7 +156,7 @@ class TrainingTrajectoryTest {
         }
     }
 
-    private static void compareTrajectories(String run, Trainer reference, Trainer twin, Tolerance tolerance) {
+    static void compareTrajectories(String run, Trainer reference, Trainer twin, Tolerance tolerance) {
         List<Map<String, Object>> referenceMetrics = new ArrayList<>();
         List<Map<String, Object>> twinMetrics = new ArrayList<>();
         for (int step = 0; step < STEPS; step++) {
@@ -177,7 +177,7 @@ class TrainingTrajectoryTest {
         }
     }
 
-    private static void assertSameParameters(String quantity, PolicyEngine reference, PolicyEngine twin,
+    static void assertSameParameters(String quantity, PolicyEngine reference, PolicyEngine twin,
                                              Tolerance tolerance) {
         double[] expected = new double[reference.layout().size()];
         double[] actual = new double[expected.length];

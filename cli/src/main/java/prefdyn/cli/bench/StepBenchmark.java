@@ -269,7 +269,7 @@ public final class StepBenchmark {
         try {
             Map<Item, Timing> timings = benchmark.all();
             double launchSeconds = benchmark.engines.get(0).launchOverheadSeconds(LAUNCH_PROBES);
-            return new Run(label, kind, kind == Engines.Kind.REFERENCE ? parallel.threads() : 0, timings,
+            return new Run(label, kind, kind == Engines.Kind.ACCELERATED ? 0 : parallel.threads(), timings,
                     launchSeconds);
         } finally {
             for (MeteredEngine engine : benchmark.engines) {

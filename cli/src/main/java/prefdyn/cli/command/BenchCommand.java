@@ -70,13 +70,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Mixin
     CommonOptions common;
 
-    @Option(names = "--engine", defaultValue = "reference", description = "reference or accelerated. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "reference", description = "reference, accelerated (also times the "
+            + "OpenCL twin) or vector (also times the float32 Vector API engine at --threads). Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
             description = "Model shape and weights to time (a directory, or committed-sft). Default: the tiny default "
                     + "shape (C=64, L=2, H=4, T=64), seeded GPT-2 init.")
     String checkpoint;
+
+    @Option(names = "--size", paramLabel = "NAME",
+            description = "Without --checkpoint, the shape to time with seeded GPT-2 init: default (C=64, L=2, H=4, "
+                    + "T=64), 4x (C=128, H=8) or gpt2-block (one block at GPT-2 small's width: C=768, L=1, H=12, "
+                    + "T=256). Default: default.")
+    String size;
+
+    @Option(names = "--skip-reference",
+            description = "Time only --engine's own run (vector or accelerated), not the float64 reference (for shapes "
+                    + "where it would take minutes); the ratios against it are left out.")
+    boolean skipReference;
 
     @Option(names = "--batch", defaultValue = "8",
             description = "B: sequences of forward+backward, SFT and PPO; pairs of DPO (2B rows). At least 2. "
@@ -124,11 +136,14 @@ public final class BenchCommand implements Callable<Integer> {
         GptConfig config;
         double[] parameters;
         if (checkpoint != null) {
+            if (size != null) {
+                throw new UserError("give --checkpoint or --size, not both");
+            }
             LoadedCheckpoint loaded = Engines.load(checkpoint);
             config = loaded.config();
             parameters = loaded.parameters();
         } else {
-            config = GptConfig.tinyDefault().withValueHead(false);
+            config = sizedConfig(size == null ? "default" : size);
             parameters = new double[new ParameterLayout(config).size()];
             GptInitializer.initialize(new ParameterLayout(config), parameters, 1);
         }
@@ -136,6 +151,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new UserError("the model's context length " + config.contextLength() + " is too short to bench");
         }
         int maxThreads = Threads.resolve(threads);
+        if (skipReference && kind == Engines.Kind.REFERENCE) {
+            throw new UserError("--skip-reference needs --engine vector or accelerated: there is nothing else to time");
+        }
         if (!(warmUpSeconds >= 0)) {
             throw new UserError("--warm-up-seconds must be >= 0, got " + warmUpSeconds);
         }
@@ -145,11 +163,16 @@ public final class BenchCommand implements Callable<Integer> {
 
         printHeader(out, config, settings, device);
         List<Run> runs = new ArrayList<>();
-        int[] threadCounts = maxThreads == 1 ? new int[] {1} : new int[] {1, maxThreads};
+        int[] threadCounts = skipReference ? new int[0] : maxThreads == 1 ? new int[] {1} : new int[] {1, maxThreads};
         for (int threadCount : threadCounts) {
             try (Parallel parallel = new Parallel(threadCount)) {
                 runs.add(StepBenchmark.run("reference threads=" + threadCount, Engines.Kind.REFERENCE, parallel,
                         settings));
+            }
+        }
+        if (kind == Engines.Kind.VECTOR) {
+            try (Parallel parallel = new Parallel(maxThreads)) {
+                runs.add(StepBenchmark.run("vector threads=" + maxThreads, Engines.Kind.VECTOR, parallel, settings));
             }
         }
         if (kind == Engines.Kind.ACCELERATED) {
@@ -166,6 +189,16 @@ public final class BenchCommand implements Callable<Integer> {
             out.println("recorded in " + record + " (commit " + line.get("commit") + ")");
         }
         return ExitCode.OK;
+    }
+
+    /** The shape {@code --size} names, without heads. */
+    private static GptConfig sizedConfig(String name) {
+        return switch (name) {
+            case "default" -> GptConfig.tinyDefault().withValueHead(false);
+            case "4x" -> new GptConfig(257, 64, 2, 8, 128, false, false);
+            case "gpt2-block" -> new GptConfig(257, 256, 1, 12, 768, false, false);
+            default -> throw new UserError("unknown --size '" + name + "'; expected default, 4x or gpt2-block");
+        };
     }
 
     private void printHeader(PrintWriter out, GptConfig config, StepBenchmark.Settings settings, String device) {
@@ -210,14 +243,25 @@ public final class BenchCommand implements Callable<Integer> {
         Map<String, Object> ratios = new LinkedHashMap<>();
         Run single = runs.get(0);
         Run bestReference = runs.stream().filter(run -> run.kind() == Engines.Kind.REFERENCE)
-                .reduce((first, second) -> second).orElseThrow();
+                .reduce((first, second) -> second).orElse(null);
         out.println("ratios in this run (time of the first / time of the second, by medians; > 1: the first is slower):");
-        if (bestReference != single) {
-            ratios.put("reference_threads_1_over_threads_" + bestReference.threads(), speedups(out, single, bestReference));
-        }
         Run twin = runs.stream().filter(run -> run.kind() == Engines.Kind.ACCELERATED).findFirst().orElse(null);
-        if (twin != null) {
-            ratios.put("reference_threads_" + bestReference.threads() + "_over_twin", speedups(out, bestReference, twin));
+        Run vector = runs.stream().filter(run -> run.kind() == Engines.Kind.VECTOR).findFirst().orElse(null);
+        if (bestReference == null) {
+            out.println("  (the reference was not timed: --skip-reference)");
+        } else {
+            if (bestReference != single) {
+                ratios.put("reference_threads_1_over_threads_" + bestReference.threads(),
+                        speedups(out, single, bestReference));
+            }
+            if (twin != null) {
+                ratios.put("reference_threads_" + bestReference.threads() + "_over_twin",
+                        speedups(out, bestReference, twin));
+            }
+            if (vector != null) {
+                ratios.put("reference_threads_" + bestReference.threads() + "_over_vector",
+                        speedups(out, bestReference, vector));
+            }
         }
         out.printf(Locale.ROOT, "analysis overhead, G cost / step cost (goal: one G measurement costs at most %.0f "
                 + "training steps):%n", G_GOAL_STEPS);
@@ -256,7 +300,7 @@ public final class BenchCommand implements Callable<Integer> {
             passes.put(run.label(), pair);
         }
         ratios.put("two_passes_over_one", passes);
-        if (twin != null && twin.timed(Item.DPO_STEP)) {
+        if (twin != null && bestReference != null && twin.timed(Item.DPO_STEP)) {
             double dpoSpeedup = ratio(bestReference, twin, Item.DPO_STEP);
             boolean gpu = OpenClDevices.bestIsGpu();
             out.printf(Locale.ROOT, "GPU goals (docs/benchmarks.md, at --batch 64 on an NVIDIA GPU): twin DPO step >= %.0fx the "
@@ -350,7 +394,7 @@ public final class BenchCommand implements Callable<Integer> {
         line.put("machine", machine);
         line.put("accelerator", device);
         Map<String, Object> settingsJson = new LinkedHashMap<>();
-        settingsJson.put("model", checkpoint == null ? "seeded-init" : checkpoint);
+        settingsJson.put("model", checkpoint == null ? "seeded-init" + (size == null ? "" : " " + size) : checkpoint);
         settingsJson.put("C", config.channels());
         settingsJson.put("L", config.numLayers());
         settingsJson.put("H", config.numHeads());

@@ -78,8 +78,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Runs trained side by side. Default: the number of cores.")
     Integer jobs;
 
-    @Option(names = "--engine", defaultValue = "reference",
-            description = "reference (float64) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "vector",
+            description = "vector (float32 Vector API, CPU; about 3x faster than the reference here), reference "
+                    + "(the float64 reference) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--g-passes", defaultValue = GPasses.EVERY, paramLabel = "every|linear",
@@ -101,7 +102,7 @@ public final class DemoCommand implements Callable<Integer> {
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         ComponentPasses passes = GPasses.parse(gPasses);
         PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
-        String command = "prefdyn demo --size " + size + " --seed " + seed
+        String command = "prefdyn demo --size " + size + " --seed " + seed + " --engine " + engine
                 + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
                 + ComponentNorms.commandSuffix(componentNorms) + DataRules.commandSuffix(rules);
         DemoRuns.Request request = new DemoRuns.Request(out, force, resume, DemoSize.of(size), seed, checkpoint,

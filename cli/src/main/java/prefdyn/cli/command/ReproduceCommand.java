@@ -92,8 +92,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--jobs", description = "Runs trained side by side. Default: the number of cores.")
     Integer jobs;
 
-    @Option(names = "--engine", defaultValue = "reference",
-            description = "reference (float64) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--engine", defaultValue = "vector",
+            description = "vector (float32 Vector API, CPU; about 3x faster than the reference here), reference "
+                    + "(the float64 reference) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--g-passes", defaultValue = GPasses.EVERY, paramLabel = "every|linear",

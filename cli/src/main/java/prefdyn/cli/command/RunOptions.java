@@ -48,7 +48,8 @@ public final class RunOptions {
     double beta;
 
     @Option(names = "--engine", defaultValue = "reference",
-            description = "reference (float64) or accelerated (float32 OpenCL twin). Default: ${DEFAULT-VALUE}.")
+            description = "reference (float64), accelerated (float32 OpenCL twin) or vector (float32 Vector API, CPU). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String engine;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of data order and sampling. Default: ${DEFAULT-VALUE}.")

@@ -17,6 +17,7 @@ import prefdyn.reference.model.GptModel;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.model.TensorView;
 import prefdyn.reference.util.Parallel;
+import prefdyn.vector.VectorEngine;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -49,20 +50,21 @@ public final class Engines {
 
     /** Which engine runs the model. */
     public enum Kind {
-        REFERENCE, ACCELERATED;
+        REFERENCE, ACCELERATED, VECTOR;
 
         public static Kind parse(String name) {
             try {
                 return valueOf(name.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
-                throw new UserError("unknown engine '" + name + "'; expected reference or accelerated");
+                throw new UserError("unknown engine '" + name + "'; expected reference, accelerated or vector");
             }
         }
     }
 
     /**
      * Refuses an engine that cannot run here: the float32 twin needs an OpenCL device (a GPU, or PoCL on the CPU);
-     * it is never silently replaced by Aparapi's Java fallback.
+     * it is never silently replaced by Aparapi's Java fallback; the vector engine needs the incubator module
+     * jdk.incubator.vector in the boot layer (--add-modules).
      */
     public static void requireAvailable(Kind kind) {
         if (kind == Kind.ACCELERATED && !OpenClDevices.available()) {
@@ -70,13 +72,22 @@ public final class Engines {
                     + OpenClDevices.describe(OpenClDevices.best()) + "); install one, e.g. PoCL: "
                     + OpenClDevices.INSTALL_COMMAND + ", or use --engine reference");
         }
+        if (kind == Kind.VECTOR && ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) {
+            throw new UserError("--engine vector needs the JVM option --add-modules jdk.incubator.vector (the prefdyn "
+                    + "launcher passes it; add it to a plain java command), or use --engine reference");
+        }
     }
 
     /**
      * An engine of the given kind holding a copy of {@code parameters}: the float64 reference on {@code parallel},
-     * or the float32 OpenCL twin (which fails rather than fall back to Java threads). Close it after use.
+     * the float32 OpenCL twin (which fails rather than fall back to Java threads), or the float32 Vector API engine
+     * on {@code parallel}. Close it after use.
      */
     public static PolicyEngine engine(Kind kind, GptConfig config, double[] parameters, Parallel parallel) {
+        if (kind == Kind.VECTOR) {
+            requireAvailable(kind);
+            return new VectorEngine(config, parameters, parallel);
+        }
         if (kind == Kind.ACCELERATED) {
             try {
                 return new AcceleratedEngine(config, parameters, FallbackPolicy.FAIL_FAST);

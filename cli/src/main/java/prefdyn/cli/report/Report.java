@@ -146,6 +146,7 @@ public final class Report {
                     + ": " + Html.escape(String.join(", ", parts)) + ".</p>\n");
             }
         }
+        html.raw("<p>" + Html.escape(engineSentence(runs.get(0).setting("engine"))) + "</p>\n");
         html.raw("<p>Model: start checkpoint <code>" + Html.escape(runs.get(0).setting("checkpoint"))
                 + "</code> (also the frozen reference). Training reward: " + Html.escape(ImdbTask.REWARD_NAME)
                 + ". Judge: " + Html.escape(ImdbTask.JUDGE_NAME) + ".</p>\n");
@@ -499,5 +500,17 @@ public final class Report {
                 footer { margin-top: 2em; color: #777; font-size: 0.85em; }
                 code { background: #f4f6f8; padding: 0 3px; }
                 """;
+    }
+
+    /** The engine the runs ran on, in words, and the flag that selects the float64 reference. */
+    static String engineSentence(String engine) {
+        return switch (engine) {
+            case "vector" -> "Engine: vector (float32 on the CPU, Java Vector API); its numbers differ from the "
+                    + "float64 reference's by float32 rounding. --engine reference runs the float64 reference.";
+            case "accelerated" -> "Engine: accelerated (the float32 OpenCL twin). --engine reference runs the float64 "
+                    + "reference.";
+            case "reference" -> "Engine: reference (float64).";
+            default -> "Engine: " + engine + ".";
+        };
     }
 }

@@ -72,6 +72,9 @@ class DemoReportTest {
             RunConfig config = RunConfig.fromJson(RunDirectory.readJson(runDirectory.resolve("config.json")), run);
             assertThat(config.name()).isEqualTo(run);
             List<String> lines = Files.readAllLines(runDirectory.resolve("dynamics.jsonl"));
+            // G = G⁺ + G⁻ is exact up to float64 rounding on the reference; a float32 engine (the demo's default,
+            // vector) computes the three from separate float32 backward passes: measured 4.9e-8 of the scale
+            double linearity = "reference".equals(config.model().engine()) ? 1e-10 : 1e-5;
             int expected = (config.steps().steps() + config.measurement().measureEvery() - 1) / config.measurement().measureEvery() + 1;
             assertThat(lines).as(run).hasSize(expected);
             for (String line : lines) {
@@ -80,7 +83,7 @@ class DemoReportTest {
                 double positive = (double) values.get("G/positive");
                 double negative = (double) values.get("G/negative");
                 double scale = Math.max(1e-300, Math.max(Math.abs(positive), Math.abs(negative)));
-                assertThat(positive + negative).isCloseTo(total, within(1e-10 * scale));
+                assertThat(positive + negative).isCloseTo(total, within(linearity * scale));
                 assertThat(values).containsKeys("samples/reward", "samples/judge", "samples/kl", "train/logps/chosen",
                         "heldout/logps/rejected", "G/tertile/top", "G/cosine/total");
             }
