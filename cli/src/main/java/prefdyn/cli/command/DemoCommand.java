@@ -65,8 +65,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "1", description = "Seed of everything. Default: ${DEFAULT-VALUE}.")
     long seed;
 
-    @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
-            description = "Start model and reference. Default: the committed IMDb SFT model (${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Start model and reference. Default: the size's committed model (default: committed-start, "
+                    + "the BPE start model that writes English; tiny: committed-sft, the byte-level model).")
     String checkpoint;
 
     @Option(names = "--runs", split = ",", paramLabel = "RUN",
@@ -96,6 +97,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (checkpoint == null) {
+            checkpoint = DemoSize.of(size).startModel();
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         long started = System.nanoTime();
         List<String> selected = runs == null || runs.isEmpty() ? RUNS : runs;

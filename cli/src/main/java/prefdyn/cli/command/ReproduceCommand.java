@@ -85,8 +85,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                     + "reported as not tested.")
     List<String> runs;
 
-    @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
-            description = "Start model and reference. Default: the committed IMDb SFT model (${DEFAULT-VALUE}).")
+    @Option(names = "--checkpoint", paramLabel = "DIR",
+            description = "Start model and reference. Default: the size's committed model (default: committed-start, "
+                    + "the BPE start model that writes English; tiny: committed-sft, the byte-level model).")
     String checkpoint;
 
     @Option(names = "--jobs", description = "Runs trained side by side. Default: the number of cores.")
@@ -111,6 +112,9 @@ public final class ReproduceCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (checkpoint == null) {
+            checkpoint = DemoSize.of(size).startModel();
+        }
         PrintWriter stdout = spec.commandLine().getOut();
         long started = System.nanoTime();
         if (seeds < 1) {

@@ -13,6 +13,7 @@ import java.util.Map;
  * prints these numbers so nobody mistakes it for one.
  *
  * @param name       the preset's name ({@code --size})
+ * @param startModel the start model when {@code --checkpoint} is not given: a committed model's name
  * @param pairs      the on-policy pairs
  * @param beta       DPO's β
  * @param dpo        the DPO runs' steps
@@ -22,7 +23,7 @@ import java.util.Map;
  * @param probes     D′ and the probes
  * @param evaluation the final win rate's prompts and sample length
  */
-public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps ppo, PpoSettings ppoRollout,
+public record DemoSize(String name, String startModel, Pairs pairs, double beta, Steps dpo, Steps ppo, PpoSettings ppoRollout,
                        int ppoPrompts, Probes probes, EvaluationSettings evaluation) {
 
     /**
@@ -87,7 +88,7 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
      * The demo a newcomer runs: the committed BPE start model ({@code committed-start}) on the float32 vector
      * engine, about five minutes on a two-core machine (README, "What ./prefdyn demo does", has the measured times).
      */
-    public static final DemoSize DEFAULT = new DemoSize("default",
+    public static final DemoSize DEFAULT = new DemoSize("default", "committed-start",
             new Pairs(Source.HUMAN, 256, 64, 0), // human pairs: at most 256 (half A; the sample holds 118), 64 held-out
             0.1,                             // beta
             new Steps(40, 8, 5e-4, 4),       // DPO: 40 steps of 8 pairs, lr 5e-4, G every 4 steps (11 points)
@@ -98,7 +99,7 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
             new EvaluationSettings(300, 40)); // win rate over 300 prompts of 40 tokens
 
     /** Seconds; for tests and pipeline checks. */
-    public static final DemoSize TINY = new DemoSize("tiny",
+    public static final DemoSize TINY = new DemoSize("tiny", "committed-sft",
             new Pairs(6, 4, 2),             // 6 train prompts, 4 held-out prompts, 2 candidates each
             0.1,                            // beta
             new Steps(4, 2, 1e-3, 2),       // DPO: 4 steps of 2 pairs, lr 1e-3, G every 2 steps
