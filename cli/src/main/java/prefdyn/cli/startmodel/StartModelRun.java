@@ -1,5 +1,6 @@
 package prefdyn.cli.startmodel;
 
+import prefdyn.cli.base.GitCommit;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
@@ -156,6 +157,9 @@ public final class StartModelRun {
             samples = samples(engine, tokenizer, sample, request.training().seed());
             Map<String, Object> record = new LinkedHashMap<>();
             record.put("command", request.command());
+            record.put("commit", GitCommit.describe());
+            record.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
+                    + ", Java " + System.getProperty("java.version") + ", " + request.threads() + " threads");
             record.putAll(result.record());
             record.put("samples", samples);
             record.put("train_seconds_this_session", Math.round((System.nanoTime() - started) / 1e9));
