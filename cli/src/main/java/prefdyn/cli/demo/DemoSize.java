@@ -21,9 +21,20 @@ import java.util.Map;
  * @param ppoPrompts PPO's prompt set size
  * @param probes     D′ and the probes
  * @param evaluation the final win rate's prompts and sample length
+ * @param group      the GRPO and RLOO runs' steps (batch: completions per step) and group size G; their prompts
+ *                   and rollout length are PPO's
  */
 public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps ppo, PpoSettings ppoRollout,
-                       int ppoPrompts, Probes probes, EvaluationSettings evaluation) {
+                       int ppoPrompts, Probes probes, EvaluationSettings evaluation, Group group) {
+
+    /**
+     * The group objectives' steps.
+     *
+     * @param steps          optimizer steps, completions per step ({@code batch}), learning rate, G every k steps
+     * @param numGenerations G, completions per prompt
+     */
+    public record Group(Steps steps, int numGenerations) {
+    }
 
     /**
      * On-policy pairs from the start model.
@@ -67,7 +78,8 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
             new PpoSettings(2, 2, 24, 0.05), // 2 epochs x 2 minibatches, rollouts of 24 tokens, KL coef 0.05
             64,                             // PPO's prompt set
             new Probes(8, 24, 8, 24, 12),   // |D'| 8 x 24 tokens, sample probe 8 x 24 tokens, 12 probe pairs
-            new EvaluationSettings(40, 24)); // win rate over 40 prompts of 24 tokens
+            new EvaluationSettings(40, 24), // win rate over 40 prompts of 24 tokens
+            new Group(new Steps(12, 16, 2e-4, 3), 4)); // GRPO/RLOO: 12 steps of 4 prompts x 4 completions
 
     /** Seconds; for tests and pipeline checks. */
     public static final DemoSize TINY = new DemoSize("tiny",
@@ -78,7 +90,8 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
             new PpoSettings(1, 1, 8, 0.05), // 1 epoch x 1 minibatch, rollouts of 8 tokens, KL coef 0.05
             6,                              // PPO's prompt set
             new Probes(2, 8, 2, 8, 4),      // |D'| 2 x 8 tokens, sample probe 2 x 8 tokens, 4 probe pairs
-            new EvaluationSettings(6, 8));  // win rate over 6 prompts of 8 tokens
+            new EvaluationSettings(6, 8),   // win rate over 6 prompts of 8 tokens
+            new Group(new Steps(3, 4, 1e-3, 2), 2)); // GRPO/RLOO: 3 steps of 2 prompts x 2 completions
 
     /** The preset named {@code name} ({@code --size}). */
     public static DemoSize of(String name) {
@@ -105,7 +118,10 @@ public record DemoSize(String name, Pairs pairs, double beta, Steps dpo, Steps p
                 + ", " + ppoRollout.epochs() + " x " + ppoRollout.miniBatches() + ", " + plain(ppo.learningRate())
                 + ", " + plain(ppoRollout.klCoef()));
         json.put("PPO prompt set, rollout tokens", ppoPrompts + ", " + ppoRollout.responseTokens());
-        json.put("G measured every k steps (DPO, PPO)", dpo.measureEvery() + ", " + ppo.measureEvery());
+        json.put("GRPO/RLOO steps x completions per step (G per prompt), lr", group.steps().steps() + " x "
+                + group.steps().batch() + " (" + group.numGenerations() + "), " + plain(group.steps().learningRate()));
+        json.put("G measured every k steps (DPO, PPO, GRPO/RLOO)", dpo.measureEvery() + ", " + ppo.measureEvery()
+                + ", " + group.steps().measureEvery());
         json.put("|D'| prompts x tokens (greedy)", probes.finalPrompts() + " x " + probes.finalTokens());
         json.put("sample probe prompts x tokens", probes.probePrompts() + " x " + probes.probeTokens());
         json.put("likelihood probe pairs (train, held-out)", probes.probePairs());
