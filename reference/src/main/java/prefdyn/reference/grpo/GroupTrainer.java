@@ -203,7 +203,9 @@ public abstract sealed class GroupTrainer implements DecomposedObjective permits
         metrics.put("group/lambda_negative", settings.objective().negativeWeight(t, settings.totalSteps()));
         metrics.put("clip/low", clipLow / iterations);
         metrics.put("clip/high", clipHigh / iterations);
-        metrics.put("clip/positive_share", share / iterations);
+        if (settings.adaptiveClipping() != null) {
+            metrics.put("clip/positive_share", share / iterations); // BAPO's P/(P+N); undefined without BAPO
+        }
         putObjectiveMetrics(metrics, experience);
         metrics.put("episode", (double) ((t + 1) * settings.generationBatchSize()));
         return metrics;

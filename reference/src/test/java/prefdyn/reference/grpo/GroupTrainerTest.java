@@ -58,6 +58,9 @@ class GroupTrainerTest {
             assertThat((double) metrics.get("completions/mean_length")).isEqualTo(2.0);
             assertThat((double) metrics.get("entropy")).isGreaterThan(3.0);
             assertThat(metrics.get("episode")).isEqualTo(12.0);
+            assertThat(metrics).as("BAPO's share exists only with BAPO").doesNotContainKey("clip/positive_share");
+            assertThat(metrics.values()).as("every value finite, as MetricsLog requires")
+                    .allMatch(value -> Double.isFinite(((Number) value).doubleValue()));
         }
     }
 
