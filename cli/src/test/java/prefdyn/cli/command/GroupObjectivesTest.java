@@ -117,6 +117,29 @@ class GroupObjectivesTest {
         return section;
     }
 
+    /** {@code reproduce} (and so the demo) runs the group objectives at the demo's sizes, and reports them. */
+    @Test
+    void reproduceIncludesGrpoAndRloo() throws IOException {
+        Path out = dir.resolve("reproduce");
+        Cli.Result result = Cli.run("reproduce", "--size", "tiny", "--seeds", "2", "--runs",
+                "dpo/standard,grpo/standard,rloo/standard", "--out", out.toString(), "--jobs", "2", "--quiet");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(out.resolve("findings.md")).isNotEmptyFile();
+        for (String seed : List.of("seed-1", "seed-2")) {
+            for (String run : List.of("grpo-standard", "rloo-standard")) {
+                Path runDirectory = out.resolve(seed).resolve("runs").resolve(run);
+                Map<String, Object> config = RunDirectory.readJson(runDirectory.resolve("config.json"));
+                assertThat(config).containsEntry("num_generations", 2L).containsEntry("batch", 4L);
+                assertThat(Files.readAllLines(runDirectory.resolve("metrics.jsonl"))).hasSize(3);
+                assertThat(Files.readAllLines(runDirectory.resolve("dynamics.jsonl"))).hasSize(3);
+            }
+            String html = Files.readString(out.resolve(seed).resolve("report.html"));
+            String section = html.substring(html.indexOf("<section id=\"group\">"));
+            section = section.substring(0, section.indexOf("</section>"));
+            assertThat(section).contains("grpo/standard").contains("rloo/standard");
+        }
+    }
+
     @Test
     void badGroupSettingsAreOneLineErrors() {
         Path out = dir.resolve("never");
