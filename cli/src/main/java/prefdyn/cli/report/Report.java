@@ -320,8 +320,8 @@ public final class Report {
                 + "the mean of the other G − 1 (docs/paper-map.md, \"GRPO and RLOO\"). Tokens with Â &gt; 0 are "
                 + "positive learning, as for PPO: their G, tertiles, reward and KL are in the sections above and "
                 + "below. Means over the training steps of TRL's metrics in <code>metrics.jsonl</code>: "
-                + "<code>frac_reward_zero_std</code> (groups whose completions all scored alike: their advantages are 0, "
-                + "so they teach nothing but the KL term), <code>clip_ratio/region_mean</code>, and prefdyn's "
+                + "<code>frac_reward_zero_std</code> (groups whose completions all scored alike: GRPO gives their "
+                + "tokens advantage 0), <code>clip_ratio/region_mean</code>, and prefdyn's "
                 + "<code>group/positive_token_fraction</code>.</p>\n");
         html.raw("<table>\n<tr><th>run</th><th>G</th><th>loss</th><th>β<sub>KL</sub></th><th>ε, ε<sub>high</sub>"
                 + "</th><th>reward first → last</th><th>frac_reward_zero_std</th><th>clip_ratio/region_mean</th>"
