@@ -5,6 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
+import prefdyn.cli.base.CommandScope;
+import prefdyn.cli.base.FileProblems;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
 import prefdyn.cli.command.AnalyzeCommand;
@@ -66,6 +68,7 @@ public final class Main implements Runnable {
     /** Runs the command line in-process and returns the exit code (tests call this). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
         boolean verbose = Arrays.asList(args).contains("--verbose");
+        boolean[] refused = {false};
         CommandLine commandLine = new CommandLine(new Main());
         commandLine.setOut(out);
         commandLine.setErr(err);
@@ -83,9 +86,13 @@ public final class Main implements Runnable {
             String name = command.getCommandSpec().qualifiedName();
             Throwable cause = unwrap(exception);
             int code;
-            if (cause instanceof UserError || cause instanceof IOException || cause instanceof UncheckedIOException
-                    || cause instanceof IllegalArgumentException) {
+            IOException io = ioCause(cause);
+            if (io != null) { // a file that cannot be read or written: the file and the cause, in one line
+                err.println(name + ": error: " + oneLine(ioMessage(cause, io)));
+                code = EXIT_USER_ERROR;
+            } else if (cause instanceof UserError || cause instanceof IllegalArgumentException) {
                 err.println(name + ": error: " + oneLine(cause.getMessage()));
+                refused[0] = true;
                 code = EXIT_USER_ERROR;
             } else if (cause instanceof OutOfMemoryError) {
                 err.println(name + ": error: out of memory; use smaller sizes or a larger heap (JAVA_OPTS=-Xmx8g)");
@@ -102,7 +109,41 @@ public final class Main implements Runnable {
             err.flush();
             return code;
         });
-        return commandLine.execute(args);
+        CommandScope.open(Arrays.asList(args), err);
+        int code = EXIT_INTERNAL;
+        try {
+            code = commandLine.execute(args);
+        } finally {
+            CommandScope.close(refused[0] || code == EXIT_USAGE);
+        }
+        return code;
+    }
+
+    /** The I/O failure behind {@code cause}, if that is what it is. */
+    private static IOException ioCause(Throwable cause) {
+        if (cause instanceof IOException io) {
+            return io;
+        }
+        if (cause instanceof UncheckedIOException unchecked) {
+            return unchecked.getCause();
+        }
+        Throwable inner = cause.getCause();
+        return cause instanceof UserError && inner instanceof IOException io && FileProblems.reason(io) != null
+                && !cause.getMessage().contains(FileProblems.reason(io)) ? io : null;
+    }
+
+    /** The failure's own message, with the cause spelt out where Java gave only the file's name. */
+    private static String ioMessage(Throwable cause, IOException io) {
+        String message = String.valueOf(cause.getMessage());
+        String reason = FileProblems.reason(io);
+        if (reason == null || message.contains(reason)) {
+            return message;
+        }
+        String file = io instanceof java.nio.file.FileSystemException fs ? fs.getFile() : null;
+        if (file != null && message.endsWith(": " + file)) {
+            message = message.substring(0, message.length() - file.length() - 2);
+        }
+        return message + ": " + (file != null && !message.contains(file) ? file + ": " : "") + reason;
     }
 
     private static Throwable unwrap(Throwable exception) {

@@ -38,6 +38,9 @@ public final class JsonLines {
     private JsonLines() {
     }
 
+    /** U+FEFF, which some editors put at the start of a UTF-8 file; skipped at the start of the first line. */
+    public static final String BYTE_ORDER_MARK = "\uFEFF";
+
     /** Turns one parsed JSON object into a value; throws {@link IllegalArgumentException} saying what is wrong. */
     @FunctionalInterface
     public interface ObjectParser<T> {
@@ -81,6 +84,9 @@ public final class JsonLines {
                 line = strictUtf8.decode(ByteBuffer.wrap(lineBytes.toByteArray())).toString();
             } catch (CharacterCodingException e) {
                 throw new MalformedLineException(source, lineNumber, "expected UTF-8 text, found invalid bytes", e);
+            }
+            if (lineNumber == 1 && line.startsWith(BYTE_ORDER_MARK)) {
+                line = line.substring(1); // skipped, as Python's utf-8-sig and most tools do
             }
             if (!line.isBlank()) {
                 values.add(parseLine(line, source, lineNumber, parser));

@@ -51,8 +51,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Run directory to write. Default: ${DEFAULT-VALUE}.")
     Path out;
 
-    @Option(names = "--force", description = "Replace an existing or interrupted demo directory.")
+    @Option(names = "--force", description = "Replace an existing or interrupted demo directory (never one in use).")
     boolean force;
+
+    @Option(names = "--resume", description = "Continue an interrupted demo: runs already complete with the same "
+            + "settings are kept, the others computed again (with the same bytes).")
+    boolean resume;
 
     @Option(names = "--size", defaultValue = "default",
             description = "default (under 5 minutes on 2 cores) or tiny (seconds; for tests). Default: ${DEFAULT-VALUE}.")
@@ -101,8 +105,8 @@ public final class DemoCommand implements Callable<Integer> {
         String command = "prefdyn demo --size " + size + " --seed " + seed
                 + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
                 + ComponentNorms.commandSuffix(componentNorms) + DataRules.commandSuffix(rules);
-        DemoRuns.Request request = new DemoRuns.Request(out, force, DemoSize.of(size), seed, checkpoint, selected,
-                parallelJobs, engine, passes, componentNorms, rules, command);
+        DemoRuns.Request request = new DemoRuns.Request(out, force, resume, DemoSize.of(size), seed, checkpoint,
+                selected, parallelJobs, engine, passes, componentNorms, rules, command);
         Path report = DemoRuns.run(request, new Progress(stdout, common.quiet));
         printSummary(stdout, Report.loadRuns(out));
         stdout.printf(Locale.ROOT, "demo finished in %.0f s; report: %s%n", DemoRuns.seconds(started),

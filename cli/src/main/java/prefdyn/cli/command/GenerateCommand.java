@@ -6,8 +6,11 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import prefdyn.cli.base.OutputPaths;
+import prefdyn.cli.base.TextFiles;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
+import prefdyn.cli.engine.MemoryBudget;
 import prefdyn.cli.experiment.Analysis;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.datasets.ImdbModels;
@@ -19,7 +22,6 @@ import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -72,6 +74,9 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "FILE", description = "Also write {prompt, continuation, reward, judge} JSONL.")
     Path out;
 
+    @Option(names = "--force", description = "Replace the --out file if it exists.")
+    boolean force;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -89,10 +94,7 @@ public final class GenerateCommand implements Callable<Integer> {
             texts.addAll(prompts);
         }
         if (promptsFile != null) {
-            if (!Files.isRegularFile(promptsFile)) {
-                throw new UserError("prompts file " + promptsFile + " does not exist");
-            }
-            for (String line : Files.readAllLines(promptsFile, StandardCharsets.UTF_8)) {
+            for (String line : TextFiles.readLines(promptsFile, "prompts file")) {
                 if (!line.isBlank()) {
                     texts.add(line);
                 }
@@ -108,7 +110,17 @@ public final class GenerateCommand implements Callable<Integer> {
         if (texts.isEmpty()) {
             throw new UserError("no prompt: give --prompt TEXT, --prompts-file FILE or --imdb N");
         }
+        if (out != null) {
+            Map<String, Path> inputs = new LinkedHashMap<>();
+            inputs.put("--prompts-file", promptsFile);
+            inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+            OutputPaths.refuseOverlap(out, "--out", inputs);
+            OutputPaths.requireNewFile(out, "--out", force);
+        }
         LoadedCheckpoint loaded = Engines.load(checkpoint);
+        MemoryBudget.require("--samples " + samples + " on " + texts.size() + " prompts",
+                MemoryBudget.parameterArrays(loaded.config(), 2) + MemoryBudget.samplingBytes(loaded.config(),
+                        (long) texts.size() * samples, loaded.config().contextLength()));
         List<int[]> tokens = new ArrayList<>();
         for (String text : texts) {
             int[] ids = ImdbModels.promptTokens(loaded.tokenizer(), text, loaded.config().contextLength());

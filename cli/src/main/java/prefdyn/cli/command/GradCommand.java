@@ -11,6 +11,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import prefdyn.cli.base.OutputPaths;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.cli.experiment.Experiment;
@@ -91,6 +92,9 @@ public final class GradCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "FILE.safetensors", description = "Output file.")
     Path out;
 
+    @Option(names = "--force", description = "Replace the --out file if it exists.")
+    boolean force;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -103,6 +107,13 @@ public final class GradCommand implements Callable<Integer> {
         if (maxPairs < 1) {
             throw new UserError("--max-pairs must be at least 1, got " + maxPairs);
         }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--pairs", pairs);
+        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        inputs.put("--reference", reference == null || Engines.COMMITTED_SFT.equals(reference) ? null
+                : Path.of(reference));
+        OutputPaths.refuseOverlap(out, "--out", inputs);
+        OutputPaths.requireNewFile(out, "--out", force);
         LoadedCheckpoint policy = Engines.load(checkpoint);
         LoadedCheckpoint ref = Engines.load(reference == null ? checkpoint : reference);
         PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();

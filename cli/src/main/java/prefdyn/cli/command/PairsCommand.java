@@ -7,6 +7,8 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import prefdyn.cli.base.Progress;
+import prefdyn.cli.base.CommandScope;
+import prefdyn.cli.base.OutputPaths;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.engine.Engines;
@@ -18,7 +20,9 @@ import prefdyn.reference.checkpoint.LoadedCheckpoint;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -61,6 +65,9 @@ public final class PairsCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads. Default: all cores.")
     Integer threads;
 
+    @Option(names = "--force", description = "Replace an output file that exists.")
+    boolean force;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
@@ -69,6 +76,21 @@ public final class PairsCommand implements Callable<Integer> {
         }
         if (prompts < 1 || candidates < 2) {
             throw new UserError("--prompts must be at least 1 and --candidates at least 2");
+        }
+        if (onPolicy != null && human != null && OutputPaths.sameFile(onPolicy, human)) {
+            throw new UserError("--on-policy and --human name the same file " + onPolicy + "; give two files");
+        }
+        Map<String, Path> inputs = new LinkedHashMap<>();
+        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        for (Path output : new Path[] {onPolicy, human}) {
+            if (output != null) {
+                OutputPaths.refuseOverlap(output, output == onPolicy ? "--on-policy" : "--human", inputs);
+                OutputPaths.requireNewFile(output, output == onPolicy ? "--on-policy" : "--human", force);
+            }
+        }
+        if (human != null && onPolicy == null && spec.commandLine().getParseResult().hasMatchedOption("--prompts")) {
+            CommandScope.notice("--prompts applies to --on-policy only; --human pairs every review opening of the "
+                    + "committed sample's half A");
         }
         ImdbTask task = ImdbTask.get();
         if (onPolicy != null) {

@@ -121,7 +121,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         // Checks every setting before anything is written (DemoRuns.Request validates runs and jobs).
         ComponentPasses passes = GPasses.parse(gPasses);
         PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
-        new DemoRuns.Request(out, force, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
+        new DemoRuns.Request(out, force, false, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
                 componentNorms, rules, "check");
         Engines.requireAvailable(Engines.Kind.parse(engine));
         Progress progress = new Progress(stdout, common.quiet);
@@ -154,8 +154,9 @@ public final class ReproduceCommand implements Callable<Integer> {
                 continue;
             }
             progress.note("seed " + seed + ": " + selected.size() + " runs");
-            DemoRuns.run(new DemoRuns.Request(directory, true, sizes, seed, checkpoint, selected, parallelJobs,
-                    engine, passes, componentNorms, rules, command), progress);
+            boolean ours = Files.isRegularFile(directory.resolve(RunDirectory.MANIFEST));
+            DemoRuns.run(new DemoRuns.Request(directory, force || !ours, !force && ours, sizes, seed, checkpoint,
+                    selected, parallelJobs, engine, passes, componentNorms, rules, command), progress);
         }
 
         Path findingsFile = findings != null ? findings : out.resolve("findings.md");
@@ -200,7 +201,7 @@ public final class ReproduceCommand implements Callable<Integer> {
         try (var entries = Files.list(directory)) {
             return entries.map(entry -> entry.getFileName().toString())
                     .allMatch(name -> name.matches("seed-\\d+|config\\.json|findings\\.(md|html)|images|"
-                            + RunDirectory.MARKER));
+                            + RunDirectory.MARKER + "|" + RunDirectory.MANIFEST + "|\\" + RunDirectory.LOCK));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
         }

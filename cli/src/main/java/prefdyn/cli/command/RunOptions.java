@@ -3,6 +3,7 @@ package prefdyn.cli.command;
 import picocli.CommandLine.Option;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
+import prefdyn.cli.engine.MemoryBudget;
 import prefdyn.cli.run.DataRules;
 import prefdyn.cli.run.DataSettings;
 import prefdyn.datasets.PairRules;
@@ -17,6 +18,8 @@ import prefdyn.cli.run.PpoSettings;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.StepSettings;
 import prefdyn.cli.run.ComponentNorms;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.model.GptConfig;
 
 import java.nio.file.Path;
 
@@ -236,5 +239,30 @@ public final class RunOptions {
                 new MeasurementSettings(measureEvery, GPasses.parse(gPasses), finalPrompts, finalTokens, probePrompts,
                         probeTokens, probePairs),
                 new EvaluationSettings(evalPrompts, evalTokens), group);
+    }
+
+    /** Every input this run reads, by option, so the run directory can be kept apart from them. */
+    java.util.Map<String, Path> inputs() {
+        java.util.Map<String, Path> inputs = new java.util.LinkedHashMap<>();
+        inputs.put("--checkpoint", Engines.COMMITTED_SFT.equals(checkpoint) ? null : Path.of(checkpoint));
+        inputs.put("--pairs", pairs);
+        inputs.put("--heldout-pairs", heldoutPairs);
+        return inputs;
+    }
+
+    /**
+     * Refuses a {@code --batch} (or PPO rollout, or D′ size) whose training step cannot fit the heap, before
+     * anything is written ({@link MemoryBudget}): DPO forwards 2·batch rows, PPO batch rows of prompt + response;
+     * the trained engines hold θ, ∂L/∂θ and two moments each, the frozen ones θ and a gradient.
+     */
+    void requireMemory(Objective parsed, LoadedCheckpoint start) {
+        GptConfig config = start.config();
+        long width = config.contextLength();
+        long rows = parsed == Objective.DPO ? 2L * batch : batch;
+        int arrays = parsed == Objective.PPO ? 4 + 4 + 2 : parsed == Objective.DPO || parsed.isGroup() ? 4 + 2 : 4;
+        MemoryBudget.require("--batch " + batch, MemoryBudget.parameterArrays(config, arrays)
+                + MemoryBudget.passBytes(config, rows, width));
+        MemoryBudget.require("--final-prompts " + finalPrompts, MemoryBudget.parameterArrays(config, arrays)
+                + MemoryBudget.passBytes(config, finalPrompts, width));
     }
 }

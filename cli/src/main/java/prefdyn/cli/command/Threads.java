@@ -1,8 +1,12 @@
 package prefdyn.cli.command;
 
+import prefdyn.cli.base.CommandScope;
 import prefdyn.cli.base.UserError;
 
-/** The {@code --threads} option: the reference's results are bit-identical for any thread count. */
+/**
+ * The {@code --threads} option: the reference's results are bit-identical for any thread count; more threads than
+ * cores get a notice (they run, only slower).
+ */
 final class Threads {
 
     private Threads() {
@@ -14,6 +18,11 @@ final class Threads {
         }
         if (threads < 1) {
             throw new UserError("--threads must be at least 1, got " + threads);
+        }
+        int cores = Runtime.getRuntime().availableProcessors();
+        if (threads > cores) {
+            CommandScope.notice("--threads " + threads + " is above the " + cores + " cores here: the results are "
+                    + "identical, only slower than with --threads " + cores);
         }
         return threads;
     }

@@ -31,6 +31,7 @@ import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Parallel;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -76,6 +77,8 @@ public final class DemoRuns {
      *
      * @param out        the demo directory to write
      * @param force      replace an existing or interrupted directory
+     * @param resume     continue an interrupted directory: every run already complete with the same settings is
+     *                   kept, the others are computed again (each run is deterministic, so the files are the same)
      * @param sizes      steps, batches and probe sizes
      * @param seed       seed of everything
      * @param checkpoint start model and frozen reference
@@ -86,9 +89,9 @@ public final class DemoRuns {
      * @param componentNorms each update as two backward passes with their norms logged (recorded likewise)
      * @param command    the command line recorded in config.json
      */
-    public record Request(Path out, boolean force, DemoSize sizes, long seed, String checkpoint, List<String> runs, int jobs,
-                   String engine, ComponentPasses gPasses, boolean componentNorms, PairRules pairRules,
-                          String command) {
+    public record Request(Path out, boolean force, boolean resume, DemoSize sizes, long seed, String checkpoint,
+                          List<String> runs, int jobs, String engine, ComponentPasses gPasses, boolean componentNorms,
+                          PairRules pairRules, String command) {
 
         public Request {
             runs = List.copyOf(runs);
@@ -119,7 +122,11 @@ public final class DemoRuns {
         long seed = request.seed();
         Path out = request.out();
         Engines.requireAvailable(Engines.Kind.parse(request.engine()));
-        RunDirectory directory = RunDirectory.create(out, request.force(), request.command());
+        if (request.force() && request.resume()) {
+            throw new UserError("--force (start clean) and --resume (continue) exclude each other; choose one");
+        }
+        RunDirectory directory = request.resume() ? RunDirectory.resume(out, request.command())
+                : RunDirectory.create(out, request.force(), request.command());
         Map<String, Object> top = new LinkedHashMap<>();
         top.put("kind", "demo");
         top.put("prefdyn_version", Version.get());
@@ -193,6 +200,11 @@ public final class DemoRuns {
             int threadsPerJob = Math.max(1, Runtime.getRuntime().availableProcessors() / request.jobs());
             List<Future<?>> futures = new ArrayList<>();
             for (RunConfig config : order) {
+                Path existing = runDirectory(out, config);
+                if (request.resume() && complete(existing, config.toJson(threadsPerJob))) {
+                    progress.note(config.name() + ": complete with the same settings, kept");
+                    continue;
+                }
                 futures.add(executor.submit(() -> {
                     Path runDirectory = runDirectory(out, config);
                     try (Parallel parallel = new Parallel(threadsPerJob);
@@ -232,6 +244,13 @@ public final class DemoRuns {
         RunDirectory.writeJson(directory.resolve("config.json"), top);
         directory.finish();
         return report;
+    }
+
+    /** Whether a run's analysis finished (its last file, dynamics.jsonl, is there) with these settings. */
+    static boolean complete(Path runDirectory, Map<String, Object> settings) {
+        Path config = runDirectory.resolve("config.json");
+        return Files.isRegularFile(runDirectory.resolve("dynamics.jsonl")) && Files.isRegularFile(config)
+                && RunConfig.differingSetting(RunDirectory.readJson(config), settings) == null;
     }
 
     private static Path runDirectory(Path out, RunConfig config) {

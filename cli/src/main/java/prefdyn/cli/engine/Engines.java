@@ -4,6 +4,7 @@ import prefdyn.accelerated.AcceleratedEngine;
 import prefdyn.accelerated.kernels.FallbackPolicy;
 import prefdyn.accelerated.kernels.KernelFallbackException;
 import prefdyn.accelerated.kernels.OpenClDevices;
+import prefdyn.cli.base.FileProblems;
 import prefdyn.cli.base.UserError;
 import prefdyn.datasets.ImdbModels;
 import prefdyn.reference.checkpoint.Checkpoint;
@@ -19,7 +20,6 @@ import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Map;
@@ -97,11 +97,15 @@ public final class Engines {
             }
         } else {
             Path directory = Path.of(name);
-            if (!Files.isDirectory(directory)) {
-                throw new UserError("checkpoint directory " + directory + " does not exist");
-            }
+            FileProblems.requireReadableDirectory(directory, "checkpoint directory");
             try {
+                GptConfig config = Checkpoint.readConfig(directory);
+                Checkpoint.requireWeightsFit(directory, config);
+                // the weights as read, the flat parameters, and an engine's copy of them
+                MemoryBudget.require("checkpoint " + directory + " (" + config.parameterCount() + " parameters)",
+                        MemoryBudget.parameterArrays(config, 3));
                 loaded = Checkpoint.load(directory);
+                Checkpoint.requireFinite(directory, loaded);
             } catch (IOException e) {
                 throw new UserError("cannot load checkpoint " + directory + ": " + e.getMessage(), e);
             }

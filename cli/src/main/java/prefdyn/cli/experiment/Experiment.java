@@ -1,5 +1,7 @@
 package prefdyn.cli.experiment;
 
+import prefdyn.cli.base.FileProblems;
+import prefdyn.cli.base.TextFiles;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.cli.run.Objective;
@@ -161,9 +163,8 @@ public final class Experiment implements AutoCloseable {
 
     /** Reads a TRL pair file as text pairs, with one-line errors for a missing or malformed file. */
     public static List<PreferencePair> readTextPairs(Path file) {
-        if (!Files.isRegularFile(file)) {
-            throw new UserError("pairs file " + file + " does not exist");
-        }
+        FileProblems.requireReadableFile(file, "pairs file");
+        TextFiles.noticeBom(file);
         try {
             return PairFile.read(file);
         } catch (MalformedLineException e) {
@@ -171,7 +172,7 @@ public final class Experiment implements AutoCloseable {
         } catch (NoSuchFileException e) {
             throw new UserError("pairs file " + file + " does not exist", e);
         } catch (IOException e) {
-            throw new UserError("cannot read pairs file " + file + ": " + e.getMessage(), e);
+            throw new UserError(FileProblems.describe("cannot read pairs file " + file, e), e);
         }
     }
 

@@ -77,6 +77,21 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
     }
 
     /** The config as a JSON object, with prefdyn's version and the thread count for the record. */
+    /**
+     * The first setting in which two {@code config.json} objects differ, or null when they describe the same run
+     * (the thread count and prefdyn's version are not settings: results are identical for any).
+     */
+    public static String differingSetting(Map<String, Object> saved, Map<String, Object> requested) {
+        for (Map.Entry<String, Object> entry : requested.entrySet()) {
+            String key = entry.getKey();
+            if (!key.equals("threads") && !key.equals("prefdyn_version")
+                    && !String.valueOf(saved.get(key)).equals(String.valueOf(entry.getValue()))) {
+                return key;
+            }
+        }
+        return null;
+    }
+
     public Map<String, Object> toJson(int threads) {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("prefdyn_version", Version.get());

@@ -161,18 +161,20 @@ class CliParsingTest {
     void anInterruptedRunDirectoryAsksForForce() throws IOException {
         Path run = dir.resolve("demo");
         Files.createDirectories(run);
-        Files.writeString(run.resolve(RunDirectory.MARKER), "{\"command\":\"prefdyn demo\",\"started\":\"then\"}\n");
+        Files.writeString(run.resolve(RunDirectory.MARKER), "{\"command\":\"prefdyn demo\",\"started\":\"then\","
+                + "\"arguments\":\"prefdyn demo --out X\"}\n");
+        Files.writeString(run.resolve(RunDirectory.MANIFEST), "{\"format\":\"prefdyn-run\",\"version\":1}\n");
         Files.writeString(run.resolve("config.json"), "{}\n");
         Cli.Result result = Cli.run("demo", "--size", "tiny", "--out", run.toString());
         assertUserError(result, 1, "interrupted run");
-        assertThat(result.err()).contains("--force").contains("resuming is not supported yet");
+        assertThat(result.err()).contains("--force").contains("`prefdyn demo --out X --resume`");
 
         Path full = dir.resolve("full");
         Files.createDirectories(full);
         Files.writeString(full.resolve("notes.txt"), "mine");
         assertUserError(Cli.run("demo", "--size", "tiny", "--out", full.toString()), 1, "is not empty");
         assertUserError(Cli.run("demo", "--size", "tiny", "--out", full.toString(), "--force"), 1,
-                "does not look like a prefdyn run directory");
+                "not a prefdyn run directory");
         assertThat(full.resolve("notes.txt")).exists();
     }
 

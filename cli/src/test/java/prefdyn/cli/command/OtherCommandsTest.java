@@ -32,7 +32,15 @@ class OtherCommandsTest {
         assertThat(first.code()).as(first.err()).isZero();
         assertThat(first.out()).contains("This movie|").contains("I liked|").contains("judge");
         assertThat(Files.readAllLines(dir.resolve("gen.jsonl"))).hasSize(2);
-        assertThat(Cli.run(args).out()).isEqualTo(first.out());
+        CliParsingTest.assertUserError(Cli.run(args), 1, "already exists; pass --force");
+        Cli.Result again = Cli.run(concat(args, "--force"));
+        assertThat(again.out()).isEqualTo(first.out());
+    }
+
+    private static String[] concat(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
     }
 
     @Test

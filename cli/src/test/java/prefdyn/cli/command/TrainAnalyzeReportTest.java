@@ -130,7 +130,7 @@ class TrainAnalyzeReportTest {
         String[] args = {"train", "--checkpoint", checkpoint.toString(), "--pairs", pairs.toString(), "--steps", "1",
                 "--batch", "2", "--out", run.toString(), "--quiet"};
         assertThat(Cli.run(args).code()).isZero();
-        CliParsingTest.assertUserError(Cli.run(args), 1, "is not empty");
+        CliParsingTest.assertUserError(Cli.run(args), 1, "already holds a finished run");
         assertThat(Cli.run(concat(args, new String[] {"--force"})).code()).isZero();
     }
 

@@ -6,6 +6,7 @@ import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.sft.SftTrainer;
 import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.train.CosineLearningRate;
+import prefdyn.reference.train.ResumePoint;
 import prefdyn.reference.train.TrainingSettings;
 import prefdyn.reference.util.Json;
 

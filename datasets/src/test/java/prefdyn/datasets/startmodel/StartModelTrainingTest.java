@@ -8,6 +8,7 @@ import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.tokenizer.Tokenizer;
+import prefdyn.reference.train.ResumePoint;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;

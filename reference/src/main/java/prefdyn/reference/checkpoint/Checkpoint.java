@@ -115,13 +115,16 @@ public final class Checkpoint {
                     + " tokens");
         }
         Path modelFile = directory.resolve(MODEL_FILE);
+        if (!Files.exists(modelFile)) {
+            throw new CheckpointException(modelFile, "not found (missing " + MODEL_FILE + ")");
+        }
         SafeTensors.Contents contents = SafeTensors.read(modelFile);
+        requireSizeFits(modelFile, config);
         checkSavedConfig(directory, modelFile, contents.metadata(), config);
 
         ParameterLayout layout = new ParameterLayout(config);
         checkTensorNames(modelFile, layout, contents.tensors());
-        double[] parameters = new double[layout.size()];
-        for (TensorView view : layout.tensors()) {
+        for (TensorView view : layout.tensors()) { // every shape and dtype before the parameters are allocated
             TensorData tensor = contents.tensors().get(view.name());
             if (!Arrays.equals(tensor.shape(), view.shape())) {
                 throw new CheckpointException(modelFile, "tensor '" + view.name() + "' has shape "
@@ -132,7 +135,10 @@ public final class Checkpoint {
                 throw new CheckpointException(modelFile, "tensor '" + view.name() + "' has dtype " + tensor.dtype()
                         + " but model parameters must be F64 or F32");
             }
-            System.arraycopy(tensor.doubles(), 0, parameters, view.offset(), view.size());
+        }
+        double[] parameters = new double[layout.size()];
+        for (TensorView view : layout.tensors()) {
+            System.arraycopy(contents.tensors().get(view.name()).doubles(), 0, parameters, view.offset(), view.size());
         }
         return new LoadedCheckpoint(config, parameters, tokenizer);
     }
@@ -188,6 +194,51 @@ public final class Checkpoint {
             arrays.put(tensor.getKey(), tensor.getValue().doubles());
         }
         return arrays;
+    }
+
+    /**
+     * Before anything is allocated: the weights file must be at least as long as the configuration's parameters
+     * take in F32 (its smallest floating-point dtype), and the model must fit one flat Java array. {@link #load}
+     * checks this; a caller can check it before estimating memory.
+     */
+    public static void requireWeightsFit(Path directory, GptConfig config) throws IOException {
+        Path modelFile = directory.resolve(MODEL_FILE);
+        if (!Files.isRegularFile(modelFile)) {
+            throw new CheckpointException(modelFile, Files.exists(modelFile) ? "is not a regular file"
+                    : "not found (missing " + MODEL_FILE + ")");
+        }
+        requireSizeFits(modelFile, config);
+    }
+
+    private static void requireSizeFits(Path modelFile, GptConfig config) throws IOException {
+        long count = config.parameterCount();
+        long length = Files.size(modelFile);
+        if (length < count * 4) {
+            throw new CheckpointException(modelFile, "config.json describes " + count + " parameters (at least "
+                    + count * 4 + " bytes as F32) but the file holds only " + length + " bytes");
+        }
+        if (count > Integer.MAX_VALUE - 8) {
+            throw new CheckpointException(modelFile, "config.json describes " + count + " parameters, more than one "
+                    + "Java array holds");
+        }
+    }
+
+    /**
+     * Refuses a loaded model holding NaN or ±∞, naming the file, the tensor and its first such element (row-major
+     * index), so a damaged checkpoint fails at load rather than as a non-finite loss steps later. {@link #load}
+     * itself is lossless for any value; the command line and resume points load through this check.
+     */
+    public static void requireFinite(Path directory, LoadedCheckpoint loaded) throws CheckpointException {
+        double[] parameters = loaded.parameters();
+        for (TensorView view : new ParameterLayout(loaded.config()).tensors()) {
+            for (int i = 0; i < view.size(); i++) {
+                double value = parameters[view.offset() + i];
+                if (!Double.isFinite(value)) {
+                    throw new CheckpointException(directory.resolve(MODEL_FILE), "tensor '" + view.name() + "' holds "
+                            + value + " at index " + i + " (of " + view.size() + "); a checkpoint must be finite");
+                }
+            }
+        }
     }
 
     /** Every layout tensor present and nothing else, or one message naming all that are missing or unexpected. */

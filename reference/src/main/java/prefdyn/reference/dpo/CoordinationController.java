@@ -6,7 +6,11 @@ import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.sampling.SamplingSettings;
 
+import prefdyn.reference.train.Trainer;
+
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * prefdyn's "coordinated" DPO (the paper only proposes coordinating the components in real time; this rule is
@@ -125,6 +129,32 @@ public final class CoordinationController {
             lambdaNegative = settings.smoothing() * lambdaNegative + (1 - settings.smoothing()) * targetNegative;
         }
         return new double[] {lambdaPositive, lambdaNegative};
+    }
+
+    /** The controller's state after a step, for a resume point: λ±, the step of the last refresh, and g″. */
+    public Trainer.State state() {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("coordination/refreshed_at", refreshedAt);
+        Map<String, double[]> arrays = new LinkedHashMap<>();
+        arrays.put("coordination/lambda", new double[] {lambdaPositive, lambdaNegative});
+        if (probeGradient != null) {
+            arrays.put("coordination/probe_gradient", probeGradient.clone());
+        }
+        return new Trainer.State(values, arrays);
+    }
+
+    /** Restores {@link #state()}'s values (resuming a run). */
+    public void restore(Trainer.State state) {
+        double[] lambda = state.arrays().get("coordination/lambda");
+        Object refreshed = state.values().get("coordination/refreshed_at");
+        if (lambda == null || lambda.length != 2 || !(refreshed instanceof Number)) {
+            throw new IllegalArgumentException("the resume point holds no coordination state");
+        }
+        lambdaPositive = lambda[0];
+        lambdaNegative = lambda[1];
+        refreshedAt = ((Number) refreshed).longValue();
+        double[] gradient = state.arrays().get("coordination/probe_gradient");
+        probeGradient = gradient == null ? null : gradient.clone();
     }
 
     /** g″ [P], the gradient of the moving target's NLL (null before the first refresh). */

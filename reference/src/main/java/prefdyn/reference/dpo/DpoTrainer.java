@@ -99,6 +99,20 @@ public final class DpoTrainer implements DecomposedObjective {
         return policy;
     }
 
+    /** The coordination controller's λ± and g″ (the COORDINATED variant); nothing otherwise. */
+    @Override
+    public State state() {
+        return coordination == null ? State.NONE : coordination.state();
+    }
+
+    @Override
+    public void resumeAt(long resumedStep, State state) {
+        if (coordination != null) {
+            coordination.restore(state);
+        }
+        step = resumedStep;
+    }
+
     public DpoSettings dpoSettings() {
         return dpo;
     }

@@ -40,6 +40,17 @@ public record GptConfig(int vocabSize, int contextLength, int numLayers, int num
         return new GptConfig(257, 64, 2, 4, 64, true, false);
     }
 
+    /**
+     * The number of parameters of this shape, in 64-bit arithmetic (so a garbled {@code config.json} gives a large
+     * number, not an overflow): V·C + T·C + L·(12C² + 13C) + 2C, plus C + 1 for the value head and C for the reward
+     * head, the tensors of {@link ParameterLayout}.
+     */
+    public long parameterCount() {
+        long c = channels;
+        long count = (long) vocabSize * c + (long) contextLength * c + numLayers * (12 * c * c + 13 * c) + 2 * c;
+        return count + (valueHead ? c + 1 : 0) + (rewardHead ? c : 0);
+    }
+
     /** C / H, the width of one attention head. */
     public int headSize() {
         return channels / numHeads;

@@ -46,6 +46,14 @@ public final class AdaptiveKlController implements KlController {
         coefficient *= multiplier;
     }
 
+    @Override
+    public void restoreCoefficient(double restored) {
+        if (!(restored >= 0) || Double.isInfinite(restored)) {
+            throw new IllegalArgumentException("a restored KL coefficient must be finite and >= 0, got " + restored);
+        }
+        coefficient = restored;
+    }
+
     public double target() {
         return target;
     }

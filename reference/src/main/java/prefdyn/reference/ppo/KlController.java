@@ -17,6 +17,17 @@ public interface KlController {
      */
     void update(double currentKl, long numSteps);
 
+    /**
+     * Sets β_kl to a value {@link #coefficient()} returned earlier in the same run (resuming it). A fixed controller
+     * only accepts its own value.
+     */
+    default void restoreCoefficient(double coefficient) {
+        if (Double.compare(coefficient, coefficient()) != 0) {
+            throw new IllegalArgumentException("a fixed KL coefficient " + coefficient() + " cannot be resumed at "
+                    + coefficient);
+        }
+    }
+
     /** A constant β_kl (current TRL: {@code kl_coef} = 0.05, no controller). */
     static KlController fixed(double coefficient) {
         return new FixedKlController(coefficient);

@@ -492,6 +492,33 @@ public final class PpoTrainer implements DecomposedObjective {
         return klController;
     }
 
+    /** The policy and the value model, both trained by AdamW. */
+    @Override
+    public Map<String, PolicyEngine> trainedEngines() {
+        Map<String, PolicyEngine> engines = new LinkedHashMap<>();
+        engines.put("policy", policy);
+        engines.put("value_model", valueModel);
+        return engines;
+    }
+
+    /** β_kl after the steps so far (the adaptive controller changes it each step). */
+    @Override
+    public State state() {
+        return new State(Map.of(), Map.of("kl_coef", new double[] {klController.coefficient()}));
+    }
+
+    @Override
+    public void resumeAt(long resumedStep, State state) {
+        double[] coefficient = state.arrays().get("kl_coef");
+        if (coefficient == null || coefficient.length != 1) {
+            throw new IllegalArgumentException("the resume point holds no KL coefficient");
+        }
+        klController.restoreCoefficient(coefficient[0]);
+        step = resumedStep;
+        pendingExperience = null;
+        pendingStep = -1;
+    }
+
     public RolloutCollector collector() {
         return collector;
     }

@@ -94,6 +94,12 @@ public final class SftTrainer implements Trainer {
         return step;
     }
 
+    /** Nothing beyond θ, AdamW's state and the step: the data order and learning rate are functions of t. */
+    @Override
+    public void resumeAt(long resumedStep, State state) {
+        continueAt(resumedStep);
+    }
+
     /**
      * Continues a run at step {@code t}: the next {@link #step()} trains on the batch of step t with its learning
      * rate. The data order and the schedule are pure functions of t, so with θ and AdamW's state restored into the

@@ -60,6 +60,50 @@ public final class MetricsLog implements AutoCloseable {
         }
     }
 
+    /**
+     * Cuts {@code file} back to its whole lines whose {@code "step"} is below {@code step} (resuming at that step):
+     * the lines a killed run wrote after its resume point, and a final line cut short, go. A missing file stays
+     * missing.
+     */
+    public static void truncateBefore(Path file, long step) throws IOException {
+        if (!Files.exists(file)) {
+            return;
+        }
+        byte[] bytes = Files.readAllBytes(file);
+        int keep = 0;
+        int lineStart = 0;
+        for (int i = 0; i < bytes.length; i++) {
+            if (bytes[i] == '\n') {
+                String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
+                Object lineStep;
+                try {
+                    lineStep = Json.parseObject(line).get("step");
+                } catch (IllegalArgumentException e) {
+                    throw new IOException(file + ": line " + lineNumber(bytes, lineStart) + " is not a JSON object ("
+                            + e.getMessage() + ")", e);
+                }
+                if (!(lineStep instanceof Number n) || n.longValue() >= step) {
+                    break;
+                }
+                keep = i + 1;
+                lineStart = i + 1;
+            }
+        }
+        if (keep != bytes.length) {
+            try (var channel = java.nio.channels.FileChannel.open(file, StandardOpenOption.WRITE)) {
+                channel.truncate(keep);
+            }
+        }
+    }
+
+    private static int lineNumber(byte[] bytes, int offset) {
+        int line = 1;
+        for (int i = 0; i < offset; i++) {
+            line += bytes[i] == '\n' ? 1 : 0;
+        }
+        return line;
+    }
+
     /** Writes one line {@code {"step": step, ...metrics}} and flushes it. */
     public void write(long step, Map<String, ?> metrics) {
         Map<String, Object> line = new LinkedHashMap<>();
