@@ -11,6 +11,9 @@ import prefdyn.reference.dpo.DpoTrainer;
 import prefdyn.reference.dpo.PreferenceExample;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.grpo.GroupSettings;
+import prefdyn.reference.grpo.GrpoConfig;
+import prefdyn.reference.grpo.GrpoTrainer;
 import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
@@ -31,7 +34,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * N training steps with the real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer}, unchanged) on
+ * N training steps with the real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer},
+ * {@code GrpoTrainer}, unchanged) on
  * the reference engine and on the twin, from the same parameters: every numeric metric of every step, and the
  * parameters at the end. AdamW's normalised update makes the two runs drift apart slowly (a gradient element that is
  * nearly zero can get a different sign in float32 and then moves its parameter the other way by up to 2·lr), which the
@@ -48,7 +52,8 @@ class TrainingTrajectoryTest {
      * not compared. Counts (Integer metrics) are not compared either.
      */
     private static final Set<String> DISCRETE_METRICS = Set.of("mean_token_accuracy", "rewards/accuracies",
-            "policy/clipfrac", "val/clipfrac", "ppo/positive_token_fraction");
+            "policy/clipfrac", "val/clipfrac", "ppo/positive_token_fraction", "clip_ratio/low_mean",
+            "clip_ratio/high_mean", "clip_ratio/region_mean", "group/positive_token_fraction");
 
     @Example
     void sftStepsFollowTheReferenceTrajectory() {
@@ -116,6 +121,35 @@ class TrainingTrajectoryTest {
                     Tolerances.PPO_PARAMETERS);
             assertThat(twinPolicy.kernelsRunOnOpenCl()).as("%s", twinPolicy.kernelExecutions()).isTrue();
             assertThat(twinCritic.kernelsRunOnOpenCl()).as("%s", twinCritic.kernelExecutions()).isTrue();
+            assertThat(twinFrozen.kernelsRunOnOpenCl()).as("%s", twinFrozen.kernelExecutions()).isTrue();
+        }
+    }
+
+    /**
+     * GRPO with the real trainer (no critic): groups of 4 completions per prompt sampled through
+     * {@code nextTokenLogProbs} (the same seeded draws on both engines), group-normalised advantages, the k3 KL term
+     * against the frozen reference (β 0.04), and 2 updates per generation batch, so the second update's ratios differ
+     * from 1 and the clipped surrogate is exercised off policy. The same tolerances as PPO's.
+     */
+    @Example
+    void grpoStepsFollowTheReferenceTrajectory() {
+        GptConfig config = new GptConfig(16, 8, 1, 2, 8, false, false);
+        List<int[]> prompts = List.of(new int[] {1, 2}, new int[] {3}, new int[] {4, 7, 2}, new int[] {9, 9});
+        RewardFunction firstTokenIsFive = sequences -> sequences.stream()
+                .mapToDouble(sequence -> sequence.response()[0] == 5 ? 1.0 : 0.0).toArray();
+        GrpoConfig grpo = GrpoConfig.of(GroupSettings.grpoDefaults().numGenerations(4).generationBatchSize(8)
+                .maxCompletionLength(3).numIterations(2).learningRate(3e-3).seed(6015).build()).withBeta(0.04);
+        double[] policyParams = RandomParameters.initializedWithNoise(config, 6015, 0.2);
+        ReferenceEngine policy = Fixtures.referenceEngine(config, policyParams);
+        try (AcceleratedEngine twinPolicy = Fixtures.twinEngine(config, policyParams);
+             AcceleratedEngine twinFrozen = Fixtures.twinEngine(config, policyParams)) {
+            GrpoTrainer referenceTrainer = new GrpoTrainer(policy, Fixtures.referenceEngine(config, policyParams),
+                    firstTokenIsFive, prompts, grpo);
+            GrpoTrainer twinTrainer = new GrpoTrainer(twinPolicy, twinFrozen, firstTokenIsFive, prompts, grpo);
+            compareTrajectories("grpo", referenceTrainer, twinTrainer, Tolerances.PPO_METRICS);
+            assertSameParameters("grpo: parameters after " + STEPS + " steps", policy, twinPolicy,
+                    Tolerances.PPO_PARAMETERS);
+            assertThat(twinPolicy.kernelsRunOnOpenCl()).as("%s", twinPolicy.kernelExecutions()).isTrue();
             assertThat(twinFrozen.kernelsRunOnOpenCl()).as("%s", twinFrozen.kernelExecutions()).isTrue();
         }
     }

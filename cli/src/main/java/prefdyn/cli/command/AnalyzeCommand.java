@@ -63,7 +63,7 @@ public final class AnalyzeCommand implements Callable<Integer> {
         }
         RunConfig config = RunConfig.fromJson(RunDirectory.readJson(configFile), configFile.toString());
         if (config.objective() == Objective.SFT) {
-            throw new UserError("G is measured for DPO and PPO runs; " + runDirectory + " is an SFT run");
+            throw new UserError("G is measured for DPO, PPO, GRPO and RLOO runs; " + runDirectory + " is an SFT run");
         }
         Engines.requireAvailable(Engines.Kind.parse(config.model().engine()));
         RunDirectory directory = RunDirectory.existing(runDirectory, force || resume, "prefdyn analyze", false);

@@ -1,6 +1,7 @@
 package prefdyn.cli.command;
 
 import prefdyn.cli.run.DataRules;
+import prefdyn.cli.run.DpoLossSettings;
 import prefdyn.datasets.PairEncoder;
 import prefdyn.datasets.PairRules;
 import prefdyn.reference.dpo.DpoLossType;
@@ -69,8 +70,13 @@ public final class GradCommand implements Callable<Integer> {
     DpoLossType lossType;
 
     @Option(names = "--label-smoothing", defaultValue = "0",
-            description = "conservative loss: the label-smoothing ε in [0, 0.5). Default: ${DEFAULT-VALUE}.")
+            description = "conservative and robust losses: the label-smoothing ε in [0, 0.5). "
+                    + "Default: ${DEFAULT-VALUE}.")
     double labelSmoothing;
+
+    @Option(names = "--simpo-gamma", paramLabel = "GAMMA",
+            description = "SimPO's target reward margin (TRL's simpo_gamma), for --loss-type simpo. Default: 0.5.")
+    Double simpoGamma;
 
     @Option(names = DataRules.OPTION, defaultValue = "trl", paramLabel = "trl|prefdyn-v1",
             description = DataRules.DESCRIPTION)
@@ -118,9 +124,11 @@ public final class GradCommand implements Callable<Integer> {
             throw new UserError(pairs + " holds no usable pair (" + encoded.counts().summary() + ")");
         }
         List<PreferenceExample> used = all.subList(0, Math.min(maxPairs, all.size()));
+        DpoLossSettings loss = DpoLossSettings.fromOptions(lossType.trlName(), beta, labelSmoothing, simpoGamma);
         DpoSettings settings;
         try {
-            settings = GradDump.settings(beta).withLossType(lossType, labelSmoothing);
+            settings = GradDump.settings(beta).withLossType(loss.lossType(), loss.labelSmoothing())
+                    .withSimpoGamma(loss.simpoGamma());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
@@ -139,23 +147,19 @@ public final class GradCommand implements Callable<Integer> {
         return ExitCode.OK;
     }
 
-    /** {@code --loss-type}: a {@link DpoLossType} by its lower-case name, with a one-line error naming the choices. */
+    /** {@code --loss-type}: a {@link DpoLossType} by TRL's name, with a one-line error naming the choices. */
     static final class LossTypeConverter implements picocli.CommandLine.ITypeConverter<DpoLossType> {
 
         @Override
         public DpoLossType convert(String value) {
-            try {
-                return DpoLossType.valueOf(value.toUpperCase(Locale.ROOT));
-            } catch (IllegalArgumentException e) {
-                throw new UserError("unknown --loss-type '" + value + "'; expected one of " + new Names());
-            }
+            return DpoLossSettings.parseLossType(value);
         }
 
         /** The lower-case names of every loss type. */
         static final class Names extends java.util.ArrayList<String> {
             Names() {
                 for (DpoLossType type : DpoLossType.values()) {
-                    add(type.name().toLowerCase(Locale.ROOT));
+                    add(type.trlName());
                 }
             }
         }

@@ -81,8 +81,8 @@ public final class ReproduceCommand implements Callable<Integer> {
     @Option(names = "--runs", split = ",", paramLabel = "RUN",
             description = "Runs per seed (comma-separated). Default: all of dpo/standard, dpo/positive-only, "
                     + "dpo/negative-only, dpo/unweighted, dpo/controlled, dpo/coordinated, ppo/standard, "
-                    + "ppo/positive-only, ppo/negative-only, ppo/controlled. Claims whose runs are missing are "
-                    + "reported as not tested.")
+                    + "ppo/positive-only, ppo/negative-only, ppo/controlled; grpo/standard and rloo/standard may be "
+                    + "added. Claims whose runs are missing are reported as not tested.")
     List<String> runs;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
@@ -121,7 +121,7 @@ public final class ReproduceCommand implements Callable<Integer> {
             throw new UserError("--seeds must be at least 1, got " + seeds);
         }
         DemoSize sizes = DemoSize.of(size);
-        List<String> selected = runs == null || runs.isEmpty() ? DemoRuns.AVAILABLE : runs;
+        List<String> selected = runs == null || runs.isEmpty() ? DemoRuns.PAPER_RUNS : runs;
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         // Checks every setting before anything is written (DemoRuns.Request validates runs and jobs).
         ComponentPasses passes = GPasses.parse(gPasses);

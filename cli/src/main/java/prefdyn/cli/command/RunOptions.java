@@ -10,6 +10,7 @@ import prefdyn.datasets.PairRules;
 import prefdyn.cli.run.DpoLossSettings;
 import prefdyn.cli.run.EvaluationSettings;
 import prefdyn.cli.run.GPasses;
+import prefdyn.cli.run.GroupObjectiveSettings;
 import prefdyn.cli.run.MeasurementSettings;
 import prefdyn.cli.run.ModelSettings;
 import prefdyn.cli.run.Objective;
@@ -18,31 +19,36 @@ import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.StepSettings;
 import prefdyn.cli.run.ComponentNorms;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
-import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.model.GptConfig;
 
 import java.nio.file.Path;
-import java.util.Locale;
 
 /** The settings of one training run, as flags ({@code train}); see {@link RunConfig} for their meaning. */
 public final class RunOptions {
 
-    @Option(names = "--objective", defaultValue = "dpo", description = "sft, dpo or ppo. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--objective", defaultValue = "dpo",
+            description = "sft, dpo, ppo, grpo or rloo. Default: ${DEFAULT-VALUE}.")
     String objective;
 
     @Option(names = "--variant", defaultValue = "standard",
             description = "DPO: standard, positive-only, negative-only, unweighted, controlled, hard-switch, "
                     + "coordinated. PPO: standard, positive-only, negative-only, unweighted, controlled, top-tertile, "
-                    + "middle-tertile, bottom-tertile. Default: ${DEFAULT-VALUE}.")
+                    + "middle-tertile, bottom-tertile. GRPO and RLOO: PPO's. Default: ${DEFAULT-VALUE}.")
     String variant;
 
-    @Option(names = "--loss-type", defaultValue = "sigmoid",
-            description = "DPO loss: sigmoid, hinge, ipo, conservative. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--loss-type", defaultValue = "sigmoid", paramLabel = "TYPE",
+            description = "DPO loss (TRL's loss_type names): sigmoid, hinge, ipo, conservative, robust, simpo, "
+                    + "apo_zero, nca_pair. Default: ${DEFAULT-VALUE}.")
     String lossType;
 
     @Option(names = "--label-smoothing", defaultValue = "0",
-            description = "The conservative DPO loss's label smoothing, in [0, 0.5). Default: ${DEFAULT-VALUE}.")
+            description = "The conservative and robust DPO losses' label smoothing, in [0, 0.5). "
+                    + "Default: ${DEFAULT-VALUE}.")
     double labelSmoothing;
+
+    @Option(names = "--simpo-gamma", paramLabel = "GAMMA",
+            description = "SimPO's target reward margin (TRL's simpo_gamma), for --loss-type simpo. Default: 0.5.")
+    Double simpoGamma;
 
     @Option(names = "--beta", defaultValue = "0.1", description = "DPO's beta. Default: ${DEFAULT-VALUE}.")
     double beta;
@@ -59,7 +65,9 @@ public final class RunOptions {
     int steps;
 
     @Option(names = "--batch", defaultValue = "8",
-            description = "Pairs per DPO step, prompts per PPO step, windows per SFT step. Default: ${DEFAULT-VALUE}.")
+            description = "Pairs per DPO step, prompts per PPO step, completions per GRPO/RLOO step (TRL's "
+                    + "generation_batch_size, a multiple of --num-generations), windows per SFT step. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int batch;
 
     @Option(names = "--lr", defaultValue = "5e-4", description = "AdamW learning rate. Default: ${DEFAULT-VALUE}.")
@@ -81,7 +89,8 @@ public final class RunOptions {
     Integer threads;
 
     @Option(names = "--prompts", defaultValue = "64",
-            description = "IMDb training prompts: for on-policy DPO pairs, or PPO's prompt set. Default: ${DEFAULT-VALUE}.")
+            description = "IMDb training prompts: for on-policy DPO pairs, or the prompt set of PPO, GRPO and RLOO. "
+                    + "Default: ${DEFAULT-VALUE}.")
     int prompts;
 
     @Option(names = "--candidates", defaultValue = "4",
@@ -99,8 +108,48 @@ public final class RunOptions {
     int ppoMiniBatches;
 
     @Option(names = "--response-tokens", defaultValue = "32",
-            description = "PPO rollout length in byte tokens. Default: ${DEFAULT-VALUE}.")
+            description = "PPO/GRPO/RLOO rollout length in tokens (GRPO's max_completion_length). "
+                    + "Default: ${DEFAULT-VALUE}.")
     int responseTokens;
+
+    @Option(names = "--num-generations", paramLabel = "G",
+            description = "GRPO/RLOO: completions per prompt, at least 2 (TRL's num_generations). Default: 8 for "
+                    + "GRPO, 2 for RLOO (TRL's).")
+    Integer numGenerations;
+
+    @Option(names = "--grpo-loss-type", paramLabel = "grpo|dr_grpo|dapo",
+            description = "GRPO's loss aggregation (TRL's loss_type). Default: dapo.")
+    String grpoLossType;
+
+    @Option(names = "--scale-rewards", paramLabel = "group|batch|none",
+            description = "GRPO's advantage scaling (TRL's scale_rewards). Default: group.")
+    String scaleRewards;
+
+    @Option(names = "--kl-beta", paramLabel = "BETA",
+            description = "GRPO/RLOO: the KL coefficient β >= 0 (TRL's beta). Default: 0.0 for GRPO, 0.05 for RLOO "
+                    + "(TRL's).")
+    Double klBeta;
+
+    @Option(names = "--epsilon", defaultValue = "0.2",
+            description = "GRPO/RLOO: the lower clip 1 - epsilon (TRL's epsilon). Default: ${DEFAULT-VALUE}.")
+    double epsilon;
+
+    @Option(names = "--epsilon-high",
+            description = "GRPO/RLOO: the upper clip 1 + epsilon_high (TRL's epsilon_high). Default: --epsilon.")
+    Double epsilonHigh;
+
+    @Option(names = "--num-iterations", defaultValue = "1",
+            description = "GRPO/RLOO: updates per generation batch (TRL's num_iterations). Default: ${DEFAULT-VALUE}.")
+    int numIterations;
+
+    @Option(names = "--adaptive-clipping",
+            description = "GRPO/RLOO: BAPO's adaptive clipping bounds (the authors' defaults) instead of the fixed "
+                    + "epsilons.")
+    boolean adaptiveClipping;
+
+    @Option(names = "--normalize-advantages",
+            description = "RLOO: whiten the leave-one-out advantages over the batch (TRL's normalize_advantages).")
+    boolean normalizeAdvantages;
 
     @Option(names = "--measure-every", defaultValue = "5",
             description = "analyze: measure G every K steps. Default: ${DEFAULT-VALUE}.")
@@ -178,22 +227,19 @@ public final class RunOptions {
     }
 
     RunConfig toConfig(Objective parsed, String pairsPath, String heldoutPath) {
-        DpoLossType type;
-        try {
-            type = DpoLossType.valueOf(lossType.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new UserError("unknown --loss-type '" + lossType + "'; expected sigmoid, hinge, ipo or conservative");
-        }
+        DpoLossSettings dpo = DpoLossSettings.fromOptions(lossType, beta, labelSmoothing, simpoGamma);
         if (candidates < 2) {
             throw new UserError("--candidates must be at least 2, got " + candidates);
         }
+        GroupObjectiveSettings group = GroupObjectiveSettings.fromOptions(parsed, numGenerations, grpoLossType,
+                scaleRewards, klBeta, epsilon, epsilonHigh, numIterations, adaptiveClipping, normalizeAdvantages);
         return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, new ModelSettings(checkpoint, engine),
                 new StepSettings(seed, steps, batch, lr, componentNorms), new DataSettings(pairsPath, heldoutPath, prompts, dataSeed,
                         pairRules()),
-                new DpoLossSettings(type, beta, labelSmoothing), new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
+                dpo, new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
                 new MeasurementSettings(measureEvery, GPasses.parse(gPasses), finalPrompts, finalTokens, probePrompts,
                         probeTokens, probePairs),
-                new EvaluationSettings(evalPrompts, evalTokens));
+                new EvaluationSettings(evalPrompts, evalTokens), group);
     }
 
     /** Every input this run reads, by option, so the run directory can be kept apart from them. */
@@ -214,7 +260,7 @@ public final class RunOptions {
         GptConfig config = start.config();
         long width = config.contextLength();
         long rows = parsed == Objective.DPO ? 2L * batch : batch;
-        int arrays = parsed == Objective.PPO ? 4 + 4 + 2 : parsed == Objective.DPO ? 4 + 2 : 4;
+        int arrays = parsed == Objective.PPO ? 4 + 4 + 2 : parsed == Objective.DPO || parsed.isGroup() ? 4 + 2 : 4;
         MemoryBudget.require("--batch " + batch, MemoryBudget.parameterArrays(config, arrays)
                 + MemoryBudget.passBytes(config, rows, width));
         MemoryBudget.require("--final-prompts " + finalPrompts, MemoryBudget.parameterArrays(config, arrays)

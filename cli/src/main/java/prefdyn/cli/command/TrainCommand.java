@@ -36,15 +36,15 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
- * {@code prefdyn train}: one SFT, DPO or PPO run into a run directory: {@code config.json} (every setting, so
+ * {@code prefdyn train}: one SFT, DPO, PPO, GRPO or RLOO run into a run directory: {@code config.json} (every setting, so
  * {@code analyze} can replay it), {@code metrics.jsonl}, checkpoints of θ(t), and the pairs it trained on.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
-        description = {"Train one run (SFT, DPO or PPO, any variant) into a run directory: config.json, metrics.jsonl "
+        description = {"Train one run (SFT, DPO, PPO, GRPO or RLOO, any variant) into a run directory: config.json, metrics.jsonl "
                 + "and checkpoints/step-NNNNNNN (safetensors). Then 'prefdyn analyze DIR' measures G and "
                 + "'prefdyn report DIR' draws it.",
                 "DPO trains on --pairs FILE (TRL JSONL), or by default on on-policy IMDb pairs sampled from the start "
-                        + "model. PPO's reward is the Naive-Bayes sentiment log-odds on IMDb prompts."})
+                        + "model. The reward of PPO, GRPO and RLOO is the Naive-Bayes sentiment log-odds on IMDb prompts."})
 public final class TrainCommand implements Callable<Integer> {
 
     @Spec

@@ -10,6 +10,7 @@ import prefdyn.cli.experiment.Analysis;
 import prefdyn.cli.experiment.Experiment;
 import prefdyn.cli.report.Report;
 import prefdyn.cli.run.GPasses;
+import prefdyn.cli.run.GroupObjectiveSettings;
 import prefdyn.cli.run.Objective;
 import prefdyn.cli.run.DataSettings;
 import prefdyn.cli.run.DpoLossSettings;
@@ -57,10 +58,18 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class DemoRuns {
 
-    /** Every run a demo directory may hold, in report order (the demo's default is {@link DemoCommand#RUNS}). */
-    public static final List<String> AVAILABLE = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
+    /** The paper's runs, in report order: what {@code reproduce} runs by default. */
+    public static final List<String> PAPER_RUNS = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
             "dpo/unweighted", "dpo/controlled", "dpo/coordinated", "ppo/standard", "ppo/positive-only",
             "ppo/negative-only", "ppo/controlled");
+
+    /**
+     * Every run a demo directory may hold, in report order: the paper's and the group objectives'
+     * (the demo's default is {@link DemoCommand#RUNS}).
+     */
+    public static final List<String> AVAILABLE = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
+            "dpo/unweighted", "dpo/controlled", "dpo/coordinated", "ppo/standard", "ppo/positive-only",
+            "ppo/negative-only", "ppo/controlled", "grpo/standard", "rloo/standard");
 
     /** Prompts per chunk of on-policy pair generation (chunks run in parallel; each is seeded by its index). */
     static final int PAIR_CHUNK = 8;
@@ -137,8 +146,9 @@ public final class DemoRuns {
         top.put("runs", request.runs());
         top.put("sizes", sizes.toJson());
         top.put("size_note", "Size '" + sizes.name() + "': " + sizes.dpo().steps() + " DPO steps of " + sizes.dpo().batch()
-                + " pairs and " + sizes.ppo().steps() + " PPO steps of " + sizes.ppo().batch() + " prompts from a small "
-                + "start model, win rates over " + sizes.evaluation().prompts() + " prompts. Enough to see the dynamics, "
+                + " pairs and " + sizes.ppo().steps() + " PPO steps of " + sizes.ppo().batch() + " prompts"
+                + groupNote(request) + " from a small start model, win rates over " + sizes.evaluation().prompts()
+                + " prompts. Enough to see the dynamics, "
                 + "far too small for conclusions; see the README for full runs.");
         RunDirectory.writeJson(directory.resolve("config.json"), top);
 
@@ -192,10 +202,10 @@ public final class DemoRuns {
             Evaluation.Samples baseline = baselineFuture.get();
             timing.put("pairs_s", seconds(t0));
 
-            // 2. Every run through the two-pass analysis, side by side; PPO (the slowest) first.
+            // 2. Every run through the two-pass analysis, side by side; the on-policy ones (the slowest) first.
             long t2 = System.nanoTime();
             List<RunConfig> order = new ArrayList<>(configs);
-            order.sort((a, b) -> Boolean.compare(a.objective() != Objective.PPO, b.objective() != Objective.PPO));
+            order.sort((a, b) -> Boolean.compare(!a.objective().isOnPolicy(), !b.objective().isOnPolicy()));
             int threadsPerJob = Math.max(1, Runtime.getRuntime().availableProcessors() / request.jobs());
             List<Future<?>> futures = new ArrayList<>();
             for (RunConfig config : order) {
@@ -256,14 +266,34 @@ public final class DemoRuns {
         return out.resolve("runs").resolve(Report.fileName(config.name()));
     }
 
+    /** The group objectives' part of the size note, when the request runs one. */
+    private static String groupNote(Request request) {
+        boolean any = request.runs().stream().anyMatch(name -> Objective.parse(objectiveName(name)).isGroup());
+        DemoSize.Group group = request.sizes().group();
+        return any ? ", " + group.steps().steps() + " GRPO/RLOO steps of " + group.steps().batch() + " completions ("
+                + group.numGenerations() + " per prompt)" : "";
+    }
+
+    private static String objectiveName(String runName) {
+        return runName.substring(0, runName.indexOf('/'));
+    }
+
     /** The settings of one run of the demo: objective and variant from its name, everything else from the sizes. */
     private static RunConfig config(Request request, String name) {
         DemoSize sizes = request.sizes();
-        boolean ppo = name.startsWith("ppo/");
+        Objective objective = Objective.parse(objectiveName(name));
         String variant = name.substring(name.indexOf('/') + 1);
-        DemoSize.Steps steps = ppo ? sizes.ppo() : sizes.dpo();
+        DemoSize.Steps steps = switch (objective) {
+            case PPO -> sizes.ppo();
+            case GRPO, RLOO -> sizes.group().steps();
+            default -> sizes.dpo();
+        };
+        GroupObjectiveSettings defaults = GroupObjectiveSettings.defaults(objective);
+        GroupObjectiveSettings group = new GroupObjectiveSettings(sizes.group().numGenerations(), defaults.lossType(),
+                defaults.scaleRewards(), defaults.klBeta(), defaults.epsilon(), defaults.epsilonHigh(),
+                defaults.numIterations(), false, false);
         DemoSize.Probes probes = sizes.probes();
-        return new RunConfig(name, ppo ? Objective.PPO : Objective.DPO, variant,
+        return new RunConfig(name, objective, variant,
                 new ModelSettings(request.checkpoint(), request.engine()),
                 new StepSettings(request.seed(), steps.steps(), steps.batch(), steps.learningRate(),
                         request.componentNorms()),
@@ -272,7 +302,7 @@ public final class DemoRuns {
                 DpoLossSettings.sigmoid(sizes.beta()), sizes.ppoRollout(),
                 new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
                         probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
-                sizes.evaluation());
+                sizes.evaluation(), group);
     }
 
     /**

@@ -22,9 +22,20 @@ import java.util.Map;
  * @param ppoPrompts PPO's prompt set size
  * @param probes     D′ and the probes
  * @param evaluation the final win rate's prompts and sample length
+ * @param group      the GRPO and RLOO runs' steps (batch: completions per step) and group size G; their prompts
+ *                   and rollout length are PPO's
  */
 public record DemoSize(String name, String startModel, Pairs pairs, double beta, Steps dpo, Steps ppo, PpoSettings ppoRollout,
-                       int ppoPrompts, Probes probes, EvaluationSettings evaluation) {
+                       int ppoPrompts, Probes probes, EvaluationSettings evaluation, Group group) {
+
+    /**
+     * The group objectives' steps.
+     *
+     * @param steps          optimizer steps, completions per step ({@code batch}), learning rate, G every k steps
+     * @param numGenerations G, completions per prompt
+     */
+    public record Group(Steps steps, int numGenerations) {
+    }
 
     /**
      * The DPO runs' preference pairs, and where they come from.
@@ -96,7 +107,8 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
             new PpoSettings(2, 2, 32, 0.1),  // 2 epochs x 2 minibatches, rollouts of 32 tokens, KL coef 0.1
             128,                             // PPO's prompt set
             new Probes(8, 32, 8, 32, 12),    // |D'| 8 x 32 tokens, sample probe 8 x 32 tokens, 12 probe pairs
-            new EvaluationSettings(300, 40)); // win rate over 300 prompts of 40 tokens
+            new EvaluationSettings(300, 40), // win rate over 300 prompts of 40 tokens
+            new Group(new Steps(12, 16, 2e-4, 3), 4)); // GRPO/RLOO: 12 steps of 4 prompts x 4 completions
 
     /** Seconds; for tests and pipeline checks. */
     public static final DemoSize TINY = new DemoSize("tiny", "committed-sft",
@@ -107,7 +119,8 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
             new PpoSettings(1, 1, 8, 0.05), // 1 epoch x 1 minibatch, rollouts of 8 tokens, KL coef 0.05
             6,                              // PPO's prompt set
             new Probes(2, 8, 2, 8, 4),      // |D'| 2 x 8 tokens, sample probe 2 x 8 tokens, 4 probe pairs
-            new EvaluationSettings(6, 8));  // win rate over 6 prompts of 8 tokens
+            new EvaluationSettings(6, 8),   // win rate over 6 prompts of 8 tokens
+            new Group(new Steps(3, 4, 1e-3, 2), 2)); // GRPO/RLOO: 3 steps of 2 prompts x 2 completions
 
     /** The preset named {@code name} ({@code --size}). */
     public static DemoSize of(String name) {
@@ -139,7 +152,10 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
                 + ", " + ppoRollout.epochs() + " x " + ppoRollout.miniBatches() + ", " + plain(ppo.learningRate())
                 + ", " + plain(ppoRollout.klCoef()));
         json.put("PPO prompt set, rollout tokens", ppoPrompts + ", " + ppoRollout.responseTokens());
-        json.put("G measured every k steps (DPO, PPO)", dpo.measureEvery() + ", " + ppo.measureEvery());
+        json.put("GRPO/RLOO steps x completions per step (G per prompt), lr", group.steps().steps() + " x "
+                + group.steps().batch() + " (" + group.numGenerations() + "), " + plain(group.steps().learningRate()));
+        json.put("G measured every k steps (DPO, PPO, GRPO/RLOO)", dpo.measureEvery() + ", " + ppo.measureEvery()
+                + ", " + group.steps().measureEvery());
         json.put("|D'| prompts x tokens (greedy)", probes.finalPrompts() + " x " + probes.finalTokens());
         json.put("sample probe prompts x tokens", probes.probePrompts() + " x " + probes.probeTokens());
         json.put("likelihood probe pairs (train, held-out)", probes.probePairs());

@@ -28,6 +28,8 @@ import prefdyn.reference.dynamics.PairLikelihoodProbe;
 import prefdyn.reference.dynamics.Probe;
 import prefdyn.reference.dynamics.SampleProbe;
 import prefdyn.reference.engine.PolicyEngine;
+import prefdyn.reference.grpo.GrpoTrainer;
+import prefdyn.reference.grpo.RlooTrainer;
 import prefdyn.reference.ppo.PpoConfig;
 import prefdyn.reference.ppo.PpoTrainer;
 import prefdyn.reference.ppo.RewardFunction;
@@ -89,7 +91,7 @@ public final class Experiment implements AutoCloseable {
         if (config.objective() == Objective.DPO && trainPairs.isEmpty()) {
             throw new UserError("the pairs file " + config.data().pairs() + " holds no usable pair");
         }
-        this.ppoPrompts = config.objective() == Objective.PPO
+        this.ppoPrompts = config.objective().isOnPolicy()
                 ? ImdbTask.tokens(task.trainingPrompts(config.data().trainPrompts(), config.data().dataSeed()),
                 tokenizer, start.config().contextLength()) : List.of();
         int heldout = Math.max(config.measurement().finalPrompts(), Math.max(config.measurement().probePrompts(), config.evaluation().prompts()));
@@ -248,7 +250,10 @@ public final class Experiment implements AutoCloseable {
         return newDecomposedTrainer();
     }
 
-    /** A fresh DPO or PPO trainer at step 0: every call gives one that trains bit-identically. */
+    /**
+     * A fresh DPO, PPO, GRPO or RLOO trainer at step 0: every call gives one that trains bit-identically. The
+     * on-policy ones sample completions that stop at the start model's tokenizer's end-of-text.
+     */
     public DecomposedObjective newDecomposedTrainer() {
         return switch (config.objective()) {
             case DPO -> {
@@ -269,8 +274,14 @@ public final class Experiment implements AutoCloseable {
                         register(Engines.critic(kind, start, config.steps().seed() + 101, parallel)),
                         task.rewardFunction(tokenizer), ppoPrompts, ppo);
             }
-            case SFT -> throw new UserError("G is measured for DPO and PPO runs; an SFT run has no positive/negative "
-                    + "decomposition");
+            case GRPO -> new GrpoTrainer(startEngine(), startEngine(), task.rewardFunction(tokenizer), ppoPrompts,
+                    config.group().grpo(config.variant(), config.steps(), config.ppo().responseTokens(),
+                            tokenizer.endOfText()));
+            case RLOO -> new RlooTrainer(startEngine(), startEngine(), task.rewardFunction(tokenizer), ppoPrompts,
+                    config.group().rloo(config.variant(), config.steps(), config.ppo().responseTokens(),
+                            tokenizer.endOfText()));
+            case SFT -> throw new UserError("G is measured for DPO, PPO, GRPO and RLOO runs; an SFT run has no "
+                    + "positive/negative decomposition");
         };
     }
 

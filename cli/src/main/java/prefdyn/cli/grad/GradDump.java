@@ -159,8 +159,11 @@ public final class GradDump {
                 ? "mean over pairs of -log sigmoid(beta*((lp_c - ref_c) - (lp_r - ref_r)))"
                 : "mean over pairs of DpoLoss's " + settings.lossType().name().toLowerCase(Locale.ROOT)
                 + " loss of h = (lp_c - ref_c) - (lp_r - ref_r) (docs/paper-map.md, the DPO family)");
-        if (settings.lossType() == DpoLossType.CONSERVATIVE) {
+        if (settings.lossType() == DpoLossType.CONSERVATIVE || settings.lossType() == DpoLossType.ROBUST) {
             metadata.put("label_smoothing", Double.toString(settings.labelSmoothing()));
+        }
+        if (settings.lossType() == DpoLossType.SIMPO) {
+            metadata.put("simpo_gamma", Double.toString(settings.simpoGamma()));
         }
         metadata.put("config", Json.write(prefdyn.reference.checkpoint.ConfigJson.toJson(result.policy().config(),
                 prefdyn.reference.checkpoint.Precision.FLOAT64)));

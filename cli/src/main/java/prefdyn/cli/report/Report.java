@@ -27,8 +27,11 @@ import java.util.stream.Stream;
  * <p>Sections (each an {@code <section id=...>}): {@code setup} (what ran, at which size), {@code summary} (the
  * table of variants: win rate with CI, final reward, KL, G statistics), {@code gradient-alignment} (G(t) total,
  * positive, negative; cosine across variants), {@code tertiles} (G of each reweighting tertile),
- * {@code likelihood} (lp⁺/lp⁻ on train and held-out pairs), {@code reward-kl} (reward and KL over steps, and the
- * reward-vs-KL frontier), {@code win-rates}, {@code samples} (continuations side by side) and {@code files}.
+ * {@code likelihood} (lp⁺/lp⁻ on train and held-out pairs), {@code dpo-weights} (each DPO-family run's loss, its
+ * mean reweighting ω and coefficients λ⁺, λ⁻ over training), {@code group} (the GRPO and RLOO runs: group size,
+ * loss, clipping and TRL's group metrics over training; G, tertiles, reward and KL are in the sections shared with
+ * PPO), {@code reward-kl} (reward and KL over steps, and the reward-vs-KL frontier), {@code win-rates},
+ * {@code samples} (continuations side by side) and {@code files}.
  * Every number comes from the run's files; a quantity that was not measured is said to be missing, never
  * invented.
  */
@@ -36,7 +39,7 @@ public final class Report {
 
     /** Section ids, in page order (the tests check them all). */
     public static final List<String> SECTIONS = List.of("setup", "summary", "gradient-alignment", "tertiles",
-            "likelihood", "reward-kl", "win-rates", "samples", "files");
+            "likelihood", "dpo-weights", "group", "reward-kl", "win-rates", "samples", "files");
 
     private Report() {
     }
@@ -104,6 +107,8 @@ public final class Report {
         gradientAlignment(html, runs, plots);
         tertiles(html, runs, plots);
         likelihood(html, runs, plots);
+        dpoWeights(html, runs, plots);
+        group(html, runs, plots);
         rewardKl(html, runs, plots);
         winRates(html, runs, plots);
         samples(html, runs);
@@ -151,14 +156,17 @@ public final class Report {
                 + "</code> (also the frozen reference). Training reward: " + Html.escape(ImdbTask.REWARD_NAME)
                 + ". Judge: " + Html.escape(ImdbTask.JUDGE_NAME) + ".</p>\n");
         html.raw("<table>\n<tr><th>run</th><th>objective</th><th>variant</th><th>steps</th><th>batch</th>"
-                + "<th>lr</th><th>β (DPO)</th><th>β<sub>KL</sub> (PPO)</th><th>G every</th><th>|D′|</th>"
-                + "<th>seed</th><th>engine</th></tr>\n");
+                + "<th>lr</th><th>loss</th><th>β (DPO)</th><th>β<sub>KL</sub> (PPO, GRPO, RLOO)</th><th>G every</th>"
+                + "<th>|D′|</th><th>seed</th><th>engine</th></tr>\n");
         for (RunData run : runs) {
             boolean dpo = "dpo".equals(run.objective());
+            boolean group = isGroup(run);
             html.raw("<tr><td>" + Html.escape(run.name()) + "</td><td>" + run.setting("objective") + "</td><td>"
                     + Html.escape(run.setting("variant")) + "</td><td>" + run.setting("steps") + "</td><td>"
                     + run.setting("batch") + "</td><td>" + run.setting("learning_rate") + "</td><td>"
-                    + (dpo ? run.setting("beta") : "—") + "</td><td>" + (dpo ? "—" : run.setting("kl_coef"))
+                    + Html.escape(lossName(run)) + "</td><td>"
+                    + (dpo ? run.setting("beta") : "—") + "</td><td>"
+                    + (dpo ? "—" : run.setting(group ? "kl_beta" : "kl_coef"))
                     + "</td><td>" + run.setting("measure_every") + "</td><td>" + run.setting("final_prompts")
                     + "</td><td>" + run.setting("seed") + "</td><td>" + run.setting("engine") + "</td></tr>\n");
         }
@@ -167,8 +175,9 @@ public final class Report {
                 + "measured by replaying the run from its seed (bit-identical, checked by parameter fingerprints). "
                 + "D′ = greedy responses of the final policy on held-out IMDb openings. G &gt; 0: the step moves "
                 + "toward the final responses (a stable, supervised-like target); near zero or changing sign: "
-                + "exploration. Positive learning = the chosen-response terms (DPO) or tokens with Â &gt; 0 (PPO); "
-                + "negative learning = the rejected terms or Â &lt; 0.</p>\n");
+                + "exploration. Positive learning = the chosen-response terms (DPO) or tokens with Â &gt; 0 (PPO, "
+                + "GRPO, RLOO); negative learning = the rejected terms or Â &lt; 0. A GRPO/RLOO run's batch counts "
+                + "completions (G per prompt).</p>\n");
         html.end();
     }
 
@@ -228,8 +237,9 @@ public final class Report {
 
     private static void tertiles(Html html, List<RunData> runs, Path plots) {
         html.section("tertiles", "Loss reweighting: G of each tertile");
-        html.raw("<p>DPO: pairs split by their weight ω = σ(−h) into bottom, middle and top thirds of each batch. "
-                + "PPO: response tokens split by |Â|. The three parts add up to G(total).</p>\n<div class=\"grid\">\n");
+        html.raw("<p>DPO: pairs split by their weight ω (σ(−h) for the sigmoid loss; each loss's own ω, see "
+                + "below) into bottom, middle and top thirds of each batch. PPO, GRPO, RLOO: response tokens split "
+                + "by |Â|. The three parts add up to G(total).</p>\n<div class=\"grid\">\n");
         for (RunData run : runs) {
             XYChart chart = Plots.chart(run.name() + ": G by "
                     + ("dpo".equals(run.objective()) ? "ω" : "|Â|") + " tertile", "step t", "G");
@@ -259,6 +269,107 @@ public final class Report {
         }
         html.raw("</div>\n");
         html.end();
+    }
+
+    private static void dpoWeights(Html html, List<RunData> runs, Path plots) {
+        html.section("dpo-weights", "DPO-family losses: the reweighting ω and the coefficients λ⁺, λ⁻");
+        List<RunData> dpo = runs.stream().filter(run -> "dpo".equals(run.objective())).toList();
+        if (dpo.isEmpty()) {
+            html.raw("<p>No DPO-family run here.</p>\n");
+            html.end();
+            return;
+        }
+        html.raw("<p>Every loss of the DPO family is written as ∂ℓ/∂lp⁺ = −β·ω·λ⁺ and ∂ℓ/∂lp⁻ = +β·ω·λ⁻ "
+                + "(docs/paper-map.md, \"Objectives\"): ω is the loss's reweighting of a pair (σ(−h) for sigmoid), "
+                + "λ± the weights of positive and negative learning: the variant's, times 1/|y±| for IPO and SimPO; "
+                + "APO-zero and NCA-pair, sums of a y⁺ and a y⁻ term, put the mean of their two weights in ω and "
+                + "each side's share in λ± (NCA's λ⁺ may turn negative). The values are the batch means of <code>omega/mean</code>, "
+                + "<code>lambda/positive</code> and <code>lambda/negative</code> in <code>metrics.jsonl</code>.</p>\n");
+        html.raw("<table>\n<tr><th>run</th><th>loss</th><th>ω at t = 0</th><th>ω last</th><th>mean ω</th>"
+                + "<th>mean λ⁺</th><th>mean λ⁻</th></tr>\n");
+        for (RunData run : dpo) {
+            double[] omega = run.metric("omega/mean");
+            html.raw("<tr><td>" + Html.escape(run.name()) + "</td><td>" + Html.escape(lossName(run)) + "</td><td>"
+                    + Html.number(omega.length == 0 ? Double.NaN : omega[0]) + "</td><td>"
+                    + Html.number(omega.length == 0 ? Double.NaN : omega[omega.length - 1]) + "</td><td>"
+                    + Html.number(mean(omega)) + "</td><td>" + Html.number(mean(run.metric("lambda/positive")))
+                    + "</td><td>" + Html.number(mean(run.metric("lambda/negative"))) + "</td></tr>\n");
+        }
+        html.raw("</table>\n<div class=\"grid\">\n");
+        for (RunData run : dpo) {
+            XYChart chart = Plots.chart(run.name() + ": ω and λ± over steps", "step t", "weight");
+            double[] steps = run.metricSteps();
+            boolean any = Plots.line(chart, "mean ω", steps, run.metric("omega/mean"), false);
+            any |= Plots.line(chart, "λ⁺", steps, run.metric("lambda/positive"), true);
+            any |= Plots.line(chart, "λ⁻", steps, run.metric("lambda/negative"), true);
+            figure(html, chart, any, plots, "weights-" + fileName(run.name()), run.name() + ": ω and λ±");
+        }
+        html.raw("</div>\n");
+        html.end();
+    }
+
+    private static void group(Html html, List<RunData> runs, Path plots) {
+        html.section("group", "Group objectives (GRPO, RLOO): advantages by group, no critic");
+        List<RunData> group = runs.stream().filter(Report::isGroup).toList();
+        if (group.isEmpty()) {
+            html.raw("<p>No GRPO or RLOO run here.</p>\n");
+            html.end();
+            return;
+        }
+        html.raw("<p>G completions per prompt; GRPO's advantage is the reward's distance from its group's mean "
+                + "(scaled by the group's std unless <code>scale_rewards</code> is none), RLOO's the distance from "
+                + "the mean of the other G − 1 (docs/paper-map.md, \"GRPO and RLOO\"). Tokens with Â &gt; 0 are "
+                + "positive learning, as for PPO: their G, tertiles, reward and KL are in the sections above and "
+                + "below. Means over the training steps of TRL's metrics in <code>metrics.jsonl</code>: "
+                + "<code>frac_reward_zero_std</code> (groups whose completions all scored alike: GRPO gives their "
+                + "tokens advantage 0), <code>clip_ratio/region_mean</code>, and prefdyn's "
+                + "<code>group/positive_token_fraction</code>.</p>\n");
+        html.raw("<table>\n<tr><th>run</th><th>G</th><th>loss</th><th>β<sub>KL</sub></th><th>ε, ε<sub>high</sub>"
+                + "</th><th>reward first → last</th><th>frac_reward_zero_std</th><th>clip_ratio/region_mean</th>"
+                + "<th>positive token fraction</th><th>mean λ⁺, λ⁻</th><th>mean completion length</th></tr>\n");
+        for (RunData run : group) {
+            double[] reward = run.metric("reward");
+            boolean adaptive = Boolean.TRUE.equals(run.config().get("adaptive_clipping"));
+            html.raw("<tr><td>" + Html.escape(run.name()) + "</td><td>" + run.setting("num_generations")
+                    + "</td><td>" + Html.escape(lossName(run)) + "</td><td>" + run.setting("kl_beta") + "</td><td>"
+                    + (adaptive ? "BAPO adaptive" : run.setting("epsilon") + ", " + run.setting("epsilon_high"))
+                    + "</td><td>" + Html.number(reward.length == 0 ? Double.NaN : reward[0]) + " → "
+                    + Html.number(reward.length == 0 ? Double.NaN : reward[reward.length - 1]) + "</td><td>"
+                    + Html.number(mean(run.metric("frac_reward_zero_std"))) + "</td><td>"
+                    + Html.number(mean(run.metric("clip_ratio/region_mean"))) + "</td><td>"
+                    + Html.number(mean(run.metric("group/positive_token_fraction"))) + "</td><td>"
+                    + Html.number(mean(run.metric("group/lambda_positive"))) + ", "
+                    + Html.number(mean(run.metric("group/lambda_negative"))) + "</td><td>"
+                    + Html.number(mean(run.metric("completions/mean_length"))) + "</td></tr>\n");
+        }
+        html.raw("</table>\n<div class=\"grid\">\n");
+        for (RunData run : group) {
+            XYChart chart = Plots.chart(run.name() + ": group reward and its spread", "step t", "reward");
+            double[] steps = run.metricSteps();
+            boolean any = Plots.line(chart, "mean reward", steps, run.metric("reward"), false);
+            any |= Plots.line(chart, "reward std", steps, run.metric("reward_std"), true);
+            figure(html, chart, any, plots, "group-" + fileName(run.name()), run.name() + ": reward per step");
+        }
+        html.raw("</div>\n");
+        html.end();
+    }
+
+    private static boolean isGroup(RunData run) {
+        return "grpo".equals(run.objective()) || "rloo".equals(run.objective());
+    }
+
+    /** The run's loss as config.json names it: DPO's loss type (with ε or γ), GRPO's aggregation, RLOO's. */
+    private static String lossName(RunData run) {
+        return switch (run.objective()) {
+            case "dpo" -> run.setting("loss_type")
+                    + (run.config().containsKey("label_smoothing") ? ", ε " + run.setting("label_smoothing") : "")
+                    + (run.config().containsKey("simpo_gamma") ? ", γ " + run.setting("simpo_gamma") : "");
+            case "grpo" -> run.setting("grpo_loss_type") + ", scale " + run.setting("scale_rewards");
+            case "rloo" -> "sequence-level"
+                    + (Boolean.TRUE.equals(run.config().get("normalize_advantages")) ? ", normalized" : "");
+            case "ppo" -> "clipped surrogate";
+            default -> "—";
+        };
     }
 
     private static void rewardKl(Html html, List<RunData> runs, Path plots) {

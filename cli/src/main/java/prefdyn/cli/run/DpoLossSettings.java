@@ -4,32 +4,44 @@ import prefdyn.cli.base.UserError;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dpo.DpoSettings;
 
-import java.util.Locale;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * DPO's loss as a run records it; {@link #settings} makes the reference's {@link DpoSettings} of a variant.
  *
- * @param lossType       the per-pair loss: sigmoid (DPO), hinge, ipo, conservative
+ * @param lossType       the per-pair loss, any {@link DpoLossType} by TRL's name (sigmoid, hinge, ipo, conservative,
+ *                       robust, simpo, apo_zero, nca_pair)
  * @param beta           β, the strength of the implicit KL constraint (also recorded for PPO runs)
- * @param labelSmoothing ε ∈ [0, 0.5), the conservative loss's probability that a label is flipped (cDPO;
- *                       TRL's {@code label_smoothing}); 0 for every other loss
+ * @param labelSmoothing ε ∈ [0, 0.5), the label-flip rate of the conservative (cDPO) and robust losses (TRL's
+ *                       {@code label_smoothing}); 0 for every other loss
+ * @param simpoGamma     γ ≥ 0, SimPO's target reward margin (TRL's {@code simpo_gamma} = 0.5); read only by simpo
  */
-public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmoothing) {
+public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmoothing, double simpoGamma) {
 
     public DpoLossSettings {
         Checks.positiveFinite("beta", beta);
         if (!(labelSmoothing >= 0 && labelSmoothing < 0.5)) {
             throw new UserError("--label-smoothing must be in [0, 0.5), got " + labelSmoothing);
         }
-        if (labelSmoothing != 0 && lossType != DpoLossType.CONSERVATIVE) {
-            throw new UserError("--label-smoothing applies to --loss-type conservative only, got " + labelSmoothing
-                    + " with " + lossType.name().toLowerCase(Locale.ROOT));
+        if (labelSmoothing != 0 && !smoothed(lossType)) {
+            throw new UserError("--label-smoothing applies to --loss-type conservative or robust only, got "
+                    + labelSmoothing + " with " + lossType.trlName());
+        }
+        if (!(simpoGamma >= 0) || Double.isInfinite(simpoGamma)) {
+            throw new UserError("--simpo-gamma must be finite and >= 0, got " + simpoGamma);
         }
     }
 
-    /** A loss without label smoothing. */
+    /** A loss without label smoothing, with SimPO's default γ. */
     public DpoLossSettings(DpoLossType lossType, double beta) {
         this(lossType, beta, 0.0);
+    }
+
+    /** A loss with label smoothing ε, with SimPO's default γ. */
+    public DpoLossSettings(DpoLossType lossType, double beta, double labelSmoothing) {
+        this(lossType, beta, labelSmoothing, DpoSettings.DEFAULT_SIMPO_GAMMA);
     }
 
     /** The sigmoid loss of the DPO paper at {@code beta}. */
@@ -37,8 +49,67 @@ public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmo
         return new DpoLossSettings(DpoLossType.SIGMOID, beta);
     }
 
+    /**
+     * The settings of the command line: {@code --loss-type} by TRL's name, and {@code --simpo-gamma} (null: not
+     * given, TRL's 0.5), which applies to simpo only; each bad value is a one-line error.
+     */
+    public static DpoLossSettings fromOptions(String lossType, double beta, double labelSmoothing, Double simpoGamma) {
+        DpoLossType type = parseLossType(lossType);
+        if (simpoGamma != null && type != DpoLossType.SIMPO) {
+            throw new UserError("--simpo-gamma applies to --loss-type simpo only, got " + simpoGamma + " with "
+                    + type.trlName());
+        }
+        return new DpoLossSettings(type, beta, labelSmoothing,
+                simpoGamma == null ? DpoSettings.DEFAULT_SIMPO_GAMMA : simpoGamma);
+    }
+
+    /** {@code --loss-type}: a {@link DpoLossType} by TRL's name, or a one-line error naming every choice. */
+    public static DpoLossType parseLossType(String name) {
+        try {
+            return DpoLossType.parse(name);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("unknown --loss-type '" + name + "'; expected one of " + names());
+        }
+    }
+
+    /** TRL's names of every loss type, comma-separated. */
+    public static String names() {
+        return Arrays.stream(DpoLossType.values()).map(DpoLossType::trlName).collect(Collectors.joining(", "));
+    }
+
+    private static boolean smoothed(DpoLossType type) {
+        return type == DpoLossType.CONSERVATIVE || type == DpoLossType.ROBUST;
+    }
+
     /** The reference's settings of a DPO run of {@code variant} (a command-line name) over {@code steps} steps. */
     public DpoSettings settings(String variant, int steps) {
-        return DpoSettings.of(beta, Objective.dpoVariant(variant), steps).withLossType(lossType, labelSmoothing);
+        return DpoSettings.of(beta, Objective.dpoVariant(variant), steps).withLossType(lossType, labelSmoothing)
+                .withSimpoGamma(simpoGamma);
+    }
+
+    /** Writes {@code loss_type}, {@code beta} and the loss's own field, if it has one, into a config.json object. */
+    void put(Map<String, Object> json) {
+        json.put("loss_type", lossType.trlName());
+        json.put("beta", beta);
+        if (smoothed(lossType)) {
+            json.put("label_smoothing", labelSmoothing); // the other losses have none, and no field
+        }
+        if (lossType == DpoLossType.SIMPO) {
+            json.put("simpo_gamma", simpoGamma);
+        }
+    }
+
+    /** Reads what {@link #put} wrote. */
+    static DpoLossSettings fromConfig(Map<String, Object> json) {
+        DpoLossType type;
+        try {
+            type = DpoLossType.parse(RunConfig.string(json, "loss_type"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("field \"loss_type\": " + e.getMessage(), e);
+        }
+        return new DpoLossSettings(type, RunConfig.number(json, "beta"),
+                json.containsKey("label_smoothing") ? RunConfig.number(json, "label_smoothing") : 0,
+                json.containsKey("simpo_gamma") ? RunConfig.number(json, "simpo_gamma")
+                        : DpoSettings.DEFAULT_SIMPO_GAMMA);
     }
 }

@@ -8,9 +8,12 @@ import prefdyn.reference.ppo.Tertile;
 import java.util.List;
 import java.util.Locale;
 
-/** The training objectives the CLI runs, and the command-line names of their variants. */
+/**
+ * The training objectives the CLI runs, and the command-line names of their variants. GRPO and RLOO take PPO's
+ * variants: they decompose by the sign of Â and reweight by |Â| tertile exactly as PPO does.
+ */
 public enum Objective {
-    SFT, DPO, PPO;
+    SFT, DPO, PPO, GRPO, RLOO;
 
     /** The objective named {@code name} (case-insensitive), or a one-line error listing the choices. */
     public static Objective parse(String name) {
@@ -19,7 +22,17 @@ public enum Objective {
                 return objective;
             }
         }
-        throw new UserError("unknown objective '" + name + "'; expected one of sft, dpo, ppo");
+        throw new UserError("unknown objective '" + name + "'; expected one of sft, dpo, ppo, grpo, rloo");
+    }
+
+    /** Whether this is a group-relative objective (GRPO, RLOO): completions sampled in groups, no critic. */
+    public boolean isGroup() {
+        return this == GRPO || this == RLOO;
+    }
+
+    /** Whether this objective samples its own training data from prompts (PPO, GRPO, RLOO). */
+    public boolean isOnPolicy() {
+        return this == PPO || isGroup();
     }
 
     public String cliName() {
@@ -32,7 +45,7 @@ public enum Objective {
             case SFT -> List.of("standard");
             case DPO -> List.of("standard", "positive-only", "negative-only", "unweighted", "controlled",
                     "hard-switch", "coordinated");
-            case PPO -> List.of("standard", "positive-only", "negative-only", "unweighted", "controlled",
+            case PPO, GRPO, RLOO -> List.of("standard", "positive-only", "negative-only", "unweighted", "controlled",
                     "top-tertile", "middle-tertile", "bottom-tertile");
         };
     }
@@ -51,7 +64,7 @@ public enum Objective {
         return DpoVariant.valueOf(variant.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    /** The reference's PPO objective for a command-line name. */
+    /** The reference's PPO objective for a command-line name (also GRPO's and RLOO's). */
     public static PpoObjective ppoObjective(String variant) {
         return switch (variant) {
             case "standard" -> PpoObjective.standard();

@@ -3,11 +3,9 @@ package prefdyn.cli.run;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
 import prefdyn.cli.task.ImdbTask;
-import prefdyn.reference.dpo.DpoLossType;
 
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -16,22 +14,26 @@ import java.util.Map;
  * deterministic for any thread count).
  *
  * @param name        the run's label, e.g. {@code dpo/standard}
- * @param objective   sft, dpo or ppo
+ * @param objective   sft, dpo, ppo, grpo or rloo
  * @param variant     the ablation (see {@link Objective#variants()})
  * @param model       the start model and the engine
  * @param steps       the optimizer steps: seed, count, batch, learning rate, one or two backward passes
  * @param data        pair files and prompt choice
  * @param dpo         DPO's loss and β
- * @param ppo         PPO's epochs, minibatches, rollout length and KL coefficient
+ * @param ppo         PPO's epochs, minibatches, rollout length (also GRPO's and RLOO's) and KL coefficient
  * @param measurement G's schedule and D′, and the probes
  * @param evaluation  the final win rate's prompts and sample length
+ * @param group       GRPO's and RLOO's group size, loss, clipping and KL coefficient
  */
 public record RunConfig(String name, Objective objective, String variant, ModelSettings model, StepSettings steps,
                         DataSettings data, DpoLossSettings dpo, PpoSettings ppo, MeasurementSettings measurement,
-                        EvaluationSettings evaluation) {
+                        EvaluationSettings evaluation, GroupObjectiveSettings group) {
 
     public RunConfig {
         objective.requireVariant(variant);
+        if (objective.isGroup()) {
+            group.requireBatch(steps.batch());
+        }
         if (objective == Objective.PPO) {
             if (steps.batch() < 2) {
                 throw new UserError("--batch must be at least 2 for PPO (advantages are whitened over the batch), got "
@@ -47,16 +49,25 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         }
     }
 
+    /** A run that is not GRPO or RLOO, with TRL's GRPO defaults in the unused group part. */
+    public RunConfig(String name, Objective objective, String variant, ModelSettings model, StepSettings steps,
+                     DataSettings data, DpoLossSettings dpo, PpoSettings ppo, MeasurementSettings measurement,
+                     EvaluationSettings evaluation) {
+        this(name, objective, variant, model, steps, data, dpo, ppo, measurement, evaluation,
+                GroupObjectiveSettings.defaults(objective));
+    }
+
     /** This config without DPO pairs, as a PPO-style config (only for building shared, pair-free parts). */
     public RunConfig withoutPairs() {
         return new RunConfig(name, Objective.PPO, "standard", model, steps.withBatch(Math.max(2, steps.batch())),
-                data.withoutPairs(), dpo, ppo.withMiniBatches(1), measurement, evaluation);
+                data.withoutPairs(), dpo, ppo.withMiniBatches(1), measurement, evaluation,
+                GroupObjectiveSettings.defaults(Objective.PPO));
     }
 
     /** This config without the held-out pair file. */
     public RunConfig withoutHeldoutPairs() {
         return new RunConfig(name, objective, variant, model, steps, data.withoutHeldoutPairs(), dpo, ppo,
-                measurement, evaluation);
+                measurement, evaluation, group);
     }
 
     /** {@code path} resolved against the run directory (absolute paths stay as they are). */
@@ -87,11 +98,7 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         json.put("name", name);
         json.put("objective", objective.cliName());
         json.put("variant", variant);
-        json.put("loss_type", dpo.lossType().name().toLowerCase(Locale.ROOT));
-        json.put("beta", dpo.beta());
-        if (dpo.lossType() == DpoLossType.CONSERVATIVE) {
-            json.put("label_smoothing", dpo.labelSmoothing()); // the other losses have none, and no field
-        }
+        dpo.put(json);
         json.put("seed", steps.seed());
         json.put("steps", steps.steps());
         json.put("batch", steps.batch());
@@ -104,6 +111,7 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         json.put("ppo_minibatches", ppo.miniBatches());
         json.put("response_tokens", ppo.responseTokens());
         json.put("kl_coef", ppo.klCoef());
+        group.put(json, objective);
         json.put("train_prompts", data.trainPrompts());
         json.put("measure_every", measurement.measureEvery());
         json.put(GPasses.FIELD, GPasses.name(measurement.gPasses()));
@@ -127,48 +135,47 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
     /** Reads a config written by {@link #toJson}; {@code source} names the file in errors. */
     public static RunConfig fromJson(Map<String, Object> json, String source) {
         try {
-            return new RunConfig(string(json, "name"), Objective.parse(string(json, "objective")),
-                    string(json, "variant"),
+            Objective objective = Objective.parse(string(json, "objective"));
+            return new RunConfig(string(json, "name"), objective, string(json, "variant"),
                     new ModelSettings(string(json, "checkpoint"), string(json, "engine")),
                     new StepSettings(integer(json, "seed"), (int) integer(json, "steps"), (int) integer(json, "batch"),
                             number(json, "learning_rate"), ComponentNorms.fromConfig(json.get(ComponentNorms.FIELD))),
                     new DataSettings(optionalString(json, "pairs"), optionalString(json, "heldout_pairs"),
                             (int) integer(json, "train_prompts"), integer(json, "data_seed"),
                             DataRules.fromConfig(json)),
-                    new DpoLossSettings(DpoLossType.valueOf(string(json, "loss_type").toUpperCase(Locale.ROOT)),
-                            number(json, "beta"),
-                            json.containsKey("label_smoothing") ? number(json, "label_smoothing") : 0),
+                    DpoLossSettings.fromConfig(json),
                     new PpoSettings((int) integer(json, "ppo_epochs"), (int) integer(json, "ppo_minibatches"),
                             (int) integer(json, "response_tokens"), number(json, "kl_coef")),
                     new MeasurementSettings((int) integer(json, "measure_every"),
                             GPasses.fromConfig(json.get(GPasses.FIELD)), (int) integer(json, "final_prompts"),
                             (int) integer(json, "final_tokens"), (int) integer(json, "probe_prompts"),
                             (int) integer(json, "probe_tokens"), (int) integer(json, "probe_pairs")),
-                    new EvaluationSettings((int) integer(json, "eval_prompts"), (int) integer(json, "eval_tokens")));
+                    new EvaluationSettings((int) integer(json, "eval_prompts"), (int) integer(json, "eval_tokens")),
+                    GroupObjectiveSettings.fromConfig(json, objective));
         } catch (UserError | IllegalArgumentException e) {
             throw new UserError(source + ": " + e.getMessage(), e);
         }
     }
 
-    private static String string(Map<String, Object> json, String key) {
+    static String string(Map<String, Object> json, String key) {
         if (!(json.get(key) instanceof String value)) {
             throw new IllegalArgumentException("field \"" + key + "\": expected a string");
         }
         return value;
     }
 
-    private static String optionalString(Map<String, Object> json, String key) {
+    static String optionalString(Map<String, Object> json, String key) {
         return json.get(key) == null ? null : string(json, key);
     }
 
-    private static double number(Map<String, Object> json, String key) {
+    static double number(Map<String, Object> json, String key) {
         if (!(json.get(key) instanceof Number value)) {
             throw new IllegalArgumentException("field \"" + key + "\": expected a number");
         }
         return value.doubleValue();
     }
 
-    private static long integer(Map<String, Object> json, String key) {
+    static long integer(Map<String, Object> json, String key) {
         if (!(json.get(key) instanceof Long value)) {
             throw new IllegalArgumentException("field \"" + key + "\": expected an integer");
         }

@@ -73,6 +73,16 @@ public record RunData(String name, Path directory, Map<String, Object> config, L
         return column(dynamics, key);
     }
 
+    /** [n] the steps of the metrics lines ({@code metrics.jsonl}). */
+    public double[] metricSteps() {
+        return column(metrics, "step");
+    }
+
+    /** [n] one value of every metrics line (NaN where absent). */
+    public double[] metric(String key) {
+        return column(metrics, key);
+    }
+
     static double[] column(List<Map<String, Object>> lines, String key) {
         double[] values = new double[lines.size()];
         for (int i = 0; i < values.length; i++) {

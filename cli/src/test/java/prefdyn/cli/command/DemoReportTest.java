@@ -108,10 +108,14 @@ class DemoReportTest {
             sources.add(images.group(1));
         }
         int runs = DemoCommand.RUNS.size();
-        assertThat(sources).hasSize(3 * runs + 5).doesNotHaveDuplicates()
+        long dpoRuns = DemoCommand.RUNS.stream().filter(run -> run.startsWith("dpo/")).count();
+        long groupRuns = DemoCommand.RUNS.stream().filter(run -> run.startsWith("grpo/") || run.startsWith("rloo/"))
+                .count();
+        // per run G, tertiles, likelihood; per DPO run ω and λ±; per group run its reward; five across runs
+        assertThat(sources).hasSize((int) (3 * runs + dpoRuns + groupRuns + 5)).doesNotHaveDuplicates()
                 .contains("plots/reward.png", "plots/kl.png", "plots/frontier.png", "plots/winrate.png",
                         "plots/g-cosine.png", "plots/g-dpo-standard.png", "plots/tertiles-ppo-standard.png",
-                        "plots/likelihood-dpo-negative-only.png");
+                        "plots/likelihood-dpo-negative-only.png", "plots/weights-dpo-standard.png");
         for (String source : sources) {
             assertRealPicture(demo.resolve(source), Plots.WIDTH, Plots.HEIGHT);
         }

@@ -41,11 +41,17 @@ class GradCommandTest {
     @TempDir
     Path dir;
 
-    /** Every loss the trainer has, by {@code --loss-type} (TRL's names), with the conservative loss's ε. */
+    /**
+     * Every loss the trainer has, by {@code --loss-type} (TRL's names), with the conservative and robust losses' ε
+     * and SimPO's γ (not its default).
+     */
     @ParameterizedTest
     @EnumSource(DpoLossType.class)
     void theDumpMatchesTheInProcessDpoStepExactly(DpoLossType lossType) throws IOException {
-        double smoothing = lossType == DpoLossType.CONSERVATIVE ? 0.1 : 0.0;
+        double smoothing = lossType == DpoLossType.CONSERVATIVE || lossType == DpoLossType.ROBUST ? 0.1 : 0.0;
+        double gamma = 0.3;
+        List<String> simpo = lossType == DpoLossType.SIMPO ? List.of("--simpo-gamma", Double.toString(gamma))
+                : List.of();
         Path policyDir = Cli.smallCheckpoint(dir.resolve("policy"));
         Path referenceDir = dir.resolve("reference");
         LoadedCheckpoint policyCheckpoint = Checkpoint.load(policyDir);
@@ -58,11 +64,12 @@ class GradCommandTest {
         Path out = dir.resolve("step.safetensors");
         double beta = 0.25;
 
-        Cli.Result result = Cli.run("grad", "--checkpoint", policyDir.toString(), "--reference", referenceDir.toString(),
-                "--pairs", pairs.toString(), "--objective", "dpo", "--beta", Double.toString(beta),
-                "--loss-type", lossType.name().toLowerCase(java.util.Locale.ROOT), "--label-smoothing",
-                Double.toString(smoothing), "--out",
-                out.toString(), "--threads", "2");
+        List<String> args = new java.util.ArrayList<>(List.of("grad", "--checkpoint", policyDir.toString(),
+                "--reference", referenceDir.toString(), "--pairs", pairs.toString(), "--objective", "dpo", "--beta",
+                Double.toString(beta), "--loss-type", lossType.trlName(), "--label-smoothing",
+                Double.toString(smoothing), "--out", out.toString(), "--threads", "2"));
+        args.addAll(simpo);
+        Cli.Result result = Cli.run(args.toArray(String[]::new));
         assertThat(result.code()).as(result.err()).isZero();
         assertThat(result.out()).contains("4 of 4 pairs");
 
@@ -75,7 +82,8 @@ class GradCommandTest {
         double[] referenceLogProbs = reference.forward(batch.batch()).sequenceLogProbs().clone();
         ForwardResult forward = policy.forward(batch.batch());
         double[] policyLogProbs = forward.sequenceLogProbs().clone();
-        DpoSettings settings = DpoSettings.of(beta, DpoVariant.STANDARD, 1).withLossType(lossType, smoothing);
+        DpoSettings settings = DpoSettings.of(beta, DpoVariant.STANDARD, 1).withLossType(lossType, smoothing)
+                .withSimpoGamma(simpo.isEmpty() ? DpoSettings.DEFAULT_SIMPO_GAMMA : gamma);
         DpoTerms terms = DpoLoss.compute(settings, 0, batch.chosen(policyLogProbs), batch.rejected(policyLogProbs),
                 batch.chosen(referenceLogProbs), batch.rejected(referenceLogProbs), batch.chosenLengths(),
                 batch.rejectedLengths());

@@ -12,7 +12,10 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The DPO loss of a run: label smoothing reaches the reference's settings and config.json, for cDPO only. */
+/**
+ * The DPO loss of a run: label smoothing (conservative, robust) and SimPO's γ reach the reference's settings and
+ * config.json, each only for its losses; every loss type by TRL's name.
+ */
 class DpoLossSettingsTest {
 
     @Test
@@ -43,7 +46,40 @@ class DpoLossSettingsTest {
         assertThatThrownBy(() -> new DpoLossSettings(DpoLossType.CONSERVATIVE, 0.1, 0.5)).isInstanceOf(UserError.class)
                 .hasMessage("--label-smoothing must be in [0, 0.5), got 0.5");
         assertThatThrownBy(() -> new DpoLossSettings(DpoLossType.SIGMOID, 0.1, 0.1)).isInstanceOf(UserError.class)
-                .hasMessage("--label-smoothing applies to --loss-type conservative only, got 0.1 with sigmoid");
+                .hasMessage("--label-smoothing applies to --loss-type conservative or robust only, got 0.1 with sigmoid");
+    }
+
+    @Test
+    void simpoCarriesItsGammaAndRobustItsLabelSmoothingThroughConfigJson() {
+        DpoLossSettings simpo = DpoLossSettings.fromOptions("simpo", 2.0, 0, 0.3);
+        assertThat(simpo.settings("standard", 4).simpoGamma()).isEqualTo(0.3);
+        RunConfig simpoRun = config(simpo);
+        Map<String, Object> json = Json.parseObject(Json.write(simpoRun.toJson(1)));
+        assertThat(json).containsEntry("loss_type", "simpo").containsEntry("simpo_gamma", 0.3)
+                .doesNotContainKey("label_smoothing");
+        assertThat(RunConfig.fromJson(json, "config.json")).isEqualTo(simpoRun);
+
+        RunConfig robust = config(DpoLossSettings.fromOptions("robust", 0.1, 0.2, null));
+        Map<String, Object> robustJson = Json.parseObject(Json.write(robust.toJson(1)));
+        assertThat(robustJson).containsEntry("loss_type", "robust").containsEntry("label_smoothing", 0.2)
+                .doesNotContainKey("simpo_gamma");
+        assertThat(RunConfig.fromJson(robustJson, "config.json")).isEqualTo(robust);
+        assertThat(robust.dpo().settings("standard", 4).labelSmoothing()).isEqualTo(0.2);
+    }
+
+    @Test
+    void everyLossTypeIsAcceptedByTrlsNameAndOthersAreOneLineErrors() {
+        for (DpoLossType type : DpoLossType.values()) {
+            assertThat(DpoLossSettings.parseLossType(type.trlName())).isEqualTo(type);
+        }
+        assertThat(DpoLossSettings.parseLossType("apo-zero")).isEqualTo(DpoLossType.APO_ZERO);
+        assertThatThrownBy(() -> DpoLossSettings.parseLossType("cubic")).isInstanceOf(UserError.class)
+                .hasMessage("unknown --loss-type 'cubic'; expected one of sigmoid, hinge, ipo, conservative, robust, "
+                        + "simpo, apo_zero, nca_pair");
+        assertThatThrownBy(() -> DpoLossSettings.fromOptions("sigmoid", 0.1, 0, 0.3)).isInstanceOf(UserError.class)
+                .hasMessage("--simpo-gamma applies to --loss-type simpo only, got 0.3 with sigmoid");
+        assertThatThrownBy(() -> DpoLossSettings.fromOptions("simpo", 0.1, 0, -1.0)).isInstanceOf(UserError.class)
+                .hasMessage("--simpo-gamma must be finite and >= 0, got -1.0");
     }
 
     private static RunConfig config(DpoLossSettings dpo) {

@@ -2,6 +2,7 @@ package prefdyn.reference.grpo;
 
 import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.ppo.PpoObjective;
+import prefdyn.reference.tokenizer.ByteTokenizer;
 
 import java.util.Objects;
 
@@ -21,6 +22,10 @@ import java.util.Objects;
  *                            normaliser)
  * @param temperature         sampling temperature ({@code temperature} = 1.0); must be 1.0 (see the PPO rollout)
  * @param stopAtEndOfText     end a completion at end-of-text (prefdyn, default true)
+ * @param stopTokenId         the end-of-text id of the policy's tokenizer (TRL: the processing class's
+ *                            {@code eos_token_id}; default the byte-level tokenizer's
+ *                            {@value ByteTokenizer#END_OF_TEXT}): where a completion stops, and what
+ *                            {@code completions/clipped_ratio} looks for
  * @param learningRate        AdamW learning rate ({@code learning_rate} = 1e-6)
  * @param maxGradNorm         global gradient-norm clip ({@code max_grad_norm} = 1.0)
  * @param adamW               AdamW β₁, β₂, ε, weight decay
@@ -28,11 +33,16 @@ import java.util.Objects;
  * @param totalSteps          prefdyn: planned steps, for the CONTROLLED variant's schedule (default 1000)
  * @param objective           prefdyn: which surrogate (standard or an ablation, as for PPO)
  * @param seed                seed of sampling and prompt order ({@code seed} = 42)
+ * @param componentNorms      prefdyn: each update's gradient as two backward passes, positive and then negative
+ *                            learning, with their norms and cosine in the step's metrics ({@code grad_norm/positive},
+ *                            …); false (the default): one backward pass of the summed seeds, the same gradient up to
+ *                            rounding ({@code docs/dynamics.md}, "One backward pass per training step")
  */
 public record GroupSettings(int numGenerations, int generationBatchSize, double epsilon, double epsilonHigh,
                             int numIterations, int maxCompletionLength, double temperature, boolean stopAtEndOfText,
-                            double learningRate, double maxGradNorm, AdamWSettings adamW,
-                            AdaptiveClipping adaptiveClipping, long totalSteps, PpoObjective objective, long seed) {
+                            int stopTokenId, double learningRate, double maxGradNorm, AdamWSettings adamW,
+                            AdaptiveClipping adaptiveClipping, long totalSteps, PpoObjective objective, long seed,
+                            boolean componentNorms) {
 
     public GroupSettings {
         if (numGenerations < 2) {
@@ -59,6 +69,9 @@ public record GroupSettings(int numGenerations, int generationBatchSize, double 
         if (temperature != 1.0) {
             throw new IllegalArgumentException("temperature must be 1.0, got " + temperature + ": the engine's "
                     + "log-probs are at temperature 1, so the ratio π/π_old needs samples at temperature 1");
+        }
+        if (stopTokenId < 0) {
+            throw new IllegalArgumentException("stopTokenId must be a token id (>= 0), got " + stopTokenId);
         }
         if (!(learningRate > 0) || Double.isInfinite(learningRate)) {
             throw new IllegalArgumentException("learningRate must be finite and > 0, got " + learningRate);
@@ -108,6 +121,7 @@ public record GroupSettings(int numGenerations, int generationBatchSize, double 
         private int maxCompletionLength = 512;
         private double temperature = 1.0;
         private boolean stopAtEndOfText = true;
+        private int stopTokenId = ByteTokenizer.END_OF_TEXT;
         private double learningRate = 1e-6;
         private double maxGradNorm = 1.0;
         private AdamWSettings adamW = AdamWSettings.defaults();
@@ -115,6 +129,7 @@ public record GroupSettings(int numGenerations, int generationBatchSize, double 
         private long totalSteps = 1000;
         private PpoObjective objective = PpoObjective.standard();
         private long seed = 42;
+        private boolean componentNorms = false;
 
         private Builder(int numGenerations) {
             this.numGenerations = numGenerations;
@@ -128,6 +143,7 @@ public record GroupSettings(int numGenerations, int generationBatchSize, double 
         public Builder maxCompletionLength(int value) { maxCompletionLength = value; return this; }
         public Builder temperature(double value) { temperature = value; return this; }
         public Builder stopAtEndOfText(boolean value) { stopAtEndOfText = value; return this; }
+        public Builder stopTokenId(int value) { stopTokenId = value; return this; }
         public Builder learningRate(double value) { learningRate = value; return this; }
         public Builder maxGradNorm(double value) { maxGradNorm = value; return this; }
         public Builder adamW(AdamWSettings value) { adamW = value; return this; }
@@ -135,11 +151,13 @@ public record GroupSettings(int numGenerations, int generationBatchSize, double 
         public Builder totalSteps(long value) { totalSteps = value; return this; }
         public Builder objective(PpoObjective value) { objective = value; return this; }
         public Builder seed(long value) { seed = value; return this; }
+        public Builder componentNorms(boolean value) { componentNorms = value; return this; }
 
         public GroupSettings build() {
             return new GroupSettings(numGenerations, generationBatchSize, epsilon,
                     epsilonHigh == null ? epsilon : epsilonHigh, numIterations, maxCompletionLength, temperature,
-                    stopAtEndOfText, learningRate, maxGradNorm, adamW, adaptiveClipping, totalSteps, objective, seed);
+                    stopAtEndOfText, stopTokenId, learningRate, maxGradNorm, adamW, adaptiveClipping, totalSteps,
+                    objective, seed, componentNorms);
         }
     }
 }

@@ -14,7 +14,6 @@ import prefdyn.reference.ppo.RewardFunction;
 import prefdyn.reference.ppo.Rollout;
 import prefdyn.reference.ppo.RolloutCollector;
 import prefdyn.reference.sampling.SamplingSettings;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.train.ComponentGradients;
 import prefdyn.reference.train.DataOrder;
 import prefdyn.reference.util.Stats;
@@ -37,7 +36,8 @@ import java.util.SplittableRandom;
  *       completion's tokens; |Â| tertiles over the batch's tokens ({@link AdvantageTertiles}); the variant's Â'
  *       ({@link prefdyn.reference.ppo.PpoObjective}, exactly as for PPO);</li>
  *   <li>{@code numIterations} times: forward, the subclass's clipped loss with its seeds ({@link GroupPolicyLoss}),
- *       the gradient as g⁺ + g⁻ ({@link ComponentGradients}), global-norm clipping, AdamW.</li>
+ *       one backward pass of the summed seeds (or, with {@link GroupSettings#componentNorms}, the gradient as
+ *       g⁺ + g⁻ by {@link ComponentGradients}, with their norms in the metrics), global-norm clipping, AdamW.</li>
  * </ol>
  * {@link #componentSeeds} gives the seeds of step t's loss at θ(t) over the whole batch (ratio exactly 1), split by
  * the sign of Â' and by |Â| tertile, and keeps the rollout so that the following {@link #step} trains on it; so
@@ -65,7 +65,7 @@ public abstract sealed class GroupTrainer implements DecomposedObjective permits
         this.settings = Objects.requireNonNull(settings, "settings");
         this.collector = RolloutCollector.withoutCritic(policy, reference, rewardFunction,
                 new SamplingSettings(settings.temperature(), settings.maxCompletionLength(),
-                        settings.stopAtEndOfText()));
+                        settings.stopAtEndOfText(), settings.stopTokenId()));
         if (prompts.isEmpty()) {
             throw new IllegalArgumentException("the prompt dataset is empty");
         }
@@ -147,9 +147,15 @@ public abstract sealed class GroupTrainer implements DecomposedObjective permits
             AdaptiveClipping.Bounds bounds = bounds(forward, rollout, trainingAdvantages);
             GroupLossResult result = evaluate(t, "iteration " + iteration, forward, experience, trainingAdvantages,
                     bounds);
-            ComponentGradients components = ComponentGradients.accumulate(policy,
-                    BackwardSeeds.ofTokenLogProbs(result.seeds().positive()),
-                    BackwardSeeds.ofTokenLogProbs(result.seeds().negative()));
+            ComponentGradients components = null;
+            if (settings.componentNorms()) {
+                components = ComponentGradients.accumulate(policy,
+                        BackwardSeeds.ofTokenLogProbs(result.seeds().positive()),
+                        BackwardSeeds.ofTokenLogProbs(result.seeds().negative()));
+            } else {
+                policy.zeroGradients();
+                policy.backward(BackwardSeeds.ofTokenLogProbs(result.seeds().total()));
+            }
             double gradNorm = policy.clipGradientNorm(settings.maxGradNorm());
             if (!Double.isFinite(gradNorm)) {
                 throw new NonFiniteValueException(name() + " step " + t + ", iteration " + iteration
@@ -163,9 +169,11 @@ public abstract sealed class GroupTrainer implements DecomposedObjective permits
             high += result.clipHighFraction();
             region += result.clipRegionFraction();
             norm += gradNorm;
-            positiveNorm += components.positiveNorm();
-            negativeNorm += components.negativeNorm();
-            cosine += components.cosine();
+            if (components != null) {
+                positiveNorm += components.positiveNorm();
+                negativeNorm += components.negativeNorm();
+                cosine += components.cosine();
+            }
             clipLow += bounds.low();
             clipHigh += bounds.high();
             share += bounds.positiveShare();
@@ -181,19 +189,23 @@ public abstract sealed class GroupTrainer implements DecomposedObjective permits
         metrics.put("clip_ratio/low_mean", low / iterations);
         metrics.put("clip_ratio/high_mean", high / iterations);
         metrics.put("clip_ratio/region_mean", region / iterations);
-        putLengths(metrics, rollout);
+        putLengths(metrics, rollout, settings.stopTokenId());
         metrics.put("loss", loss / iterations);
         metrics.put("grad_norm", norm / iterations);
         metrics.put("learning_rate", settings.learningRate());
-        metrics.put("grad_norm/positive", positiveNorm / iterations);
-        metrics.put("grad_norm/negative", negativeNorm / iterations);
-        metrics.put("grad_cosine/positive_negative", cosine / iterations);
+        if (settings.componentNorms()) {
+            metrics.put("grad_norm/positive", positiveNorm / iterations);
+            metrics.put("grad_norm/negative", negativeNorm / iterations);
+            metrics.put("grad_cosine/positive_negative", cosine / iterations);
+        }
         metrics.put("group/positive_token_fraction", positiveFraction(trainingAdvantages, mask));
         metrics.put("group/lambda_positive", settings.objective().positiveWeight(t, settings.totalSteps()));
         metrics.put("group/lambda_negative", settings.objective().negativeWeight(t, settings.totalSteps()));
         metrics.put("clip/low", clipLow / iterations);
         metrics.put("clip/high", clipHigh / iterations);
-        metrics.put("clip/positive_share", share / iterations);
+        if (settings.adaptiveClipping() != null) {
+            metrics.put("clip/positive_share", share / iterations); // BAPO's P/(P+N); undefined without BAPO
+        }
         putObjectiveMetrics(metrics, experience);
         metrics.put("episode", (double) ((t + 1) * settings.generationBatchSize()));
         return metrics;
@@ -283,7 +295,7 @@ public abstract sealed class GroupTrainer implements DecomposedObjective permits
     }
 
     /** TRL's completions/* lengths: mean, min, max, and the fraction that did not end at end-of-text. */
-    private static void putLengths(Map<String, Object> metrics, Rollout rollout) {
+    private static void putLengths(Map<String, Object> metrics, Rollout rollout, int endOfText) {
         int min = Integer.MAX_VALUE, max = 0, clipped = 0;
         double sum = 0;
         for (PromptResponse sequence : rollout.sequences()) {
@@ -291,7 +303,7 @@ public abstract sealed class GroupTrainer implements DecomposedObjective permits
             min = Math.min(min, response.length);
             max = Math.max(max, response.length);
             sum += response.length;
-            clipped += response[response.length - 1] == ByteTokenizer.END_OF_TEXT ? 0 : 1;
+            clipped += response[response.length - 1] == endOfText ? 0 : 1;
         }
         int n = rollout.sequences().size();
         metrics.put("completions/mean_length", sum / n);

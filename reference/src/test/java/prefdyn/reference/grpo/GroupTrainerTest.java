@@ -7,7 +7,10 @@ import prefdyn.reference.dynamics.DynamicsRun;
 import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.sampling.SamplingSettings;
+import prefdyn.reference.ppo.Rollout;
 import prefdyn.reference.train.MetricsLog;
+import prefdyn.reference.train.OneBackwardPassChecks;
+import prefdyn.reference.train.StepRecordingEngine;
 import prefdyn.reference.util.Json;
 
 import java.nio.file.Files;
@@ -28,19 +31,24 @@ import static prefdyn.reference.grpo.GroupToyTaskTest.toySettings;
 class GroupTrainerTest {
 
     private static GrpoTrainer grpo(double beta) {
-        return new GrpoTrainer(engine(1), engine(1), FIRST_TOKEN_IS_TARGET, PROMPTS,
-                GrpoConfig.of(toySettings(GroupSettings.grpoDefaults(), 4).generationBatchSize(12).build())
-                        .withBeta(beta));
+        return grpo(beta, false);
     }
 
-    private static RlooTrainer rloo() {
+    private static GrpoTrainer grpo(double beta, boolean componentNorms) {
+        return new GrpoTrainer(engine(1), engine(1), FIRST_TOKEN_IS_TARGET, PROMPTS,
+                GrpoConfig.of(toySettings(GroupSettings.grpoDefaults(), 4).generationBatchSize(12)
+                        .componentNorms(componentNorms).build()).withBeta(beta));
+    }
+
+    private static RlooTrainer rloo(boolean componentNorms) {
         return new RlooTrainer(engine(1), engine(1), FIRST_TOKEN_IS_TARGET, PROMPTS,
-                RlooConfig.of(toySettings(GroupSettings.rlooDefaults(), 3).generationBatchSize(12).build()));
+                RlooConfig.of(toySettings(GroupSettings.rlooDefaults(), 3).generationBatchSize(12)
+                        .componentNorms(componentNorms).build()));
     }
 
     @Test
     void metricsCarryTrlNames() {
-        for (GroupTrainer trainer : new GroupTrainer[] {grpo(0.04), rloo()}) {
+        for (GroupTrainer trainer : new GroupTrainer[] {grpo(0.04, true), rloo(true)}) {
             Map<String, Object> metrics = trainer.step();
             assertThat(metrics).containsKeys("reward", "reward_std", "frac_reward_zero_std", "kl", "entropy",
                     "clip_ratio/low_mean", "clip_ratio/high_mean", "clip_ratio/region_mean",
@@ -50,6 +58,9 @@ class GroupTrainerTest {
             assertThat((double) metrics.get("completions/mean_length")).isEqualTo(2.0);
             assertThat((double) metrics.get("entropy")).isGreaterThan(3.0);
             assertThat(metrics.get("episode")).isEqualTo(12.0);
+            assertThat(metrics).as("BAPO's share exists only with BAPO").doesNotContainKey("clip/positive_share");
+            assertThat(metrics.values()).as("every value finite, as MetricsLog requires")
+                    .allMatch(value -> Double.isFinite(((Number) value).doubleValue()));
         }
     }
 
@@ -110,6 +121,90 @@ class GroupTrainerTest {
             assertThat(tertiles).isCloseTo(total, within(1e-10 * Math.max(scale, 1e-300)));
         }
         assertThat(nonZero).isGreaterThan(0);
+    }
+
+    /**
+     * One backward pass of the summed seeds per update (the default) against the two passes of
+     * {@link GroupSettings#componentNorms}, for GRPO with μ = 2 updates a step and for RLOO: one backward per update
+     * instead of two; each of three steps' metrics equal to 1e-12 relative (without the component norms); the
+     * parameters after them equal to {@link #ONE_PASS_PARAMETERS}, while each run moved them by more than a thousand
+     * times that.
+     */
+    @Test
+    void oneBackwardPassPerUpdateGivesTheTwoPassStepUpToRounding() {
+        for (boolean grpo : new boolean[] {true, false}) {
+            StepRecordingEngine one = new StepRecordingEngine(engine(1));
+            StepRecordingEngine two = new StepRecordingEngine(engine(1));
+            double[] start = OneBackwardPassChecks.parameters(one);
+            GroupSettings.Builder base = toySettings(grpo ? GroupSettings.grpoDefaults() : GroupSettings.rlooDefaults(),
+                    4).generationBatchSize(12).numIterations(2);
+            assertThat(base.build().componentNorms()).as("one backward pass is the default").isFalse();
+            GroupTrainer single = trainer(grpo, one, base.build());
+            GroupTrainer split = trainer(grpo, two, base.componentNorms(true).build());
+            for (int step = 0; step < 3; step++) {
+                Map<String, Object> onePass = single.step();
+                Map<String, Object> twoPasses = split.step();
+                assertThat(one.backwardCalls()).isEqualTo(2 * (step + 1));
+                assertThat(two.backwardCalls()).isEqualTo(4 * (step + 1));
+                OneBackwardPassChecks.assertSameMetrics(onePass, twoPasses, 1e-12, (grpo ? "GRPO" : "RLOO")
+                        + " step " + step);
+            }
+            double[] onePassEnd = OneBackwardPassChecks.parameters(one);
+            double[] twoPassEnd = OneBackwardPassChecks.parameters(two);
+            assertThat(OneBackwardPassChecks.maxAbsDifference(onePassEnd, twoPassEnd))
+                    .isLessThanOrEqualTo(ONE_PASS_PARAMETERS);
+            assertThat(OneBackwardPassChecks.maxAbsDifference(onePassEnd, start))
+                    .isGreaterThan(1e3 * ONE_PASS_PARAMETERS);
+        }
+    }
+
+    /** The most two runs' parameters may differ after three steps (6 AdamW updates at lr 1e-2) that differ only in rounding. */
+    private static final double ONE_PASS_PARAMETERS = 1e-12;
+
+    private static GroupTrainer trainer(boolean grpo, prefdyn.reference.engine.PolicyEngine policy,
+                                        GroupSettings settings) {
+        return grpo ? new GrpoTrainer(policy, engine(1), FIRST_TOKEN_IS_TARGET, PROMPTS,
+                GrpoConfig.of(settings).withBeta(0.04))
+                : new RlooTrainer(policy, engine(1), FIRST_TOKEN_IS_TARGET, PROMPTS, RlooConfig.of(settings));
+    }
+
+    /**
+     * Completions stop at the policy's tokenizer's end-of-text ({@link GroupSettings#stopTokenId}), here token 11 of
+     * a 64-token vocabulary, never at the byte-level tokenizer's 256 (which this vocabulary cannot even sample): with
+     * stop token 11 every completion holds 11 only as its last token, some end early, and
+     * {@code completions/clipped_ratio} counts exactly those that did not end at 11; with the byte-level default
+     * every completion runs the full length.
+     */
+    @Test
+    void samplingStopsAtThePolicysEndOfText() {
+        int stop = 11;
+        int length = 5; // the longest prompt (3 tokens) + 5 fills the toy model's context of 8
+        GroupSettings.Builder builder = toySettings(GroupSettings.grpoDefaults(), 8).maxCompletionLength(length);
+        GrpoTrainer stopping = new GrpoTrainer(engine(1), engine(1), FIRST_TOKEN_IS_TARGET, PROMPTS,
+                GrpoConfig.of(builder.stopTokenId(stop).build()));
+        Rollout rollout = stopping.experience(0).rollout();
+        int stopped = 0;
+        for (var sequence : rollout.sequences()) {
+            int[] response = sequence.response();
+            for (int i = 0; i < response.length - 1; i++) {
+                assertThat(response[i]).as("a token before the last").isNotEqualTo(stop);
+            }
+            if (response[response.length - 1] == stop) {
+                stopped++;
+            } else {
+                assertThat(response).hasSize(length);
+            }
+        }
+        int n = rollout.sequences().size();
+        assertThat(stopped).as("completions that ended at token 11").isBetween(1, n - 1);
+        Map<String, Object> metrics = stopping.step();
+        assertThat((double) metrics.get("completions/clipped_ratio")).isEqualTo((double) (n - stopped) / n);
+
+        GrpoTrainer byteLevel = new GrpoTrainer(engine(1), engine(1), FIRST_TOKEN_IS_TARGET, PROMPTS,
+                GrpoConfig.of(toySettings(GroupSettings.grpoDefaults(), 8).maxCompletionLength(length).build()));
+        Map<String, Object> full = byteLevel.step();
+        assertThat((double) full.get("completions/mean_length")).isEqualTo(length);
+        assertThat((double) full.get("completions/clipped_ratio")).isEqualTo(1.0);
     }
 
     @Test
