@@ -8,27 +8,32 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
-import prefdyn.cli.base.Version;
-import prefdyn.cli.run.RunDirectory;
-import prefdyn.datasets.ImdbModels;
-import prefdyn.datasets.TrainImdbSft;
+import prefdyn.cli.engine.Engines;
+import prefdyn.cli.startmodel.StartModelRun;
+import prefdyn.datasets.startmodel.StartModelTraining;
 import prefdyn.reference.checkpoint.Checkpoint;
-import prefdyn.reference.engine.ReferenceEngine;
-import prefdyn.reference.util.Parallel;
+import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.optim.AdamWSettings;
+import prefdyn.reference.tokenizer.BpeFiles;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.LinkedHashMap;
+import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
 
-/** {@code prefdyn sft}: the IMDb SFT policy ({@link TrainImdbSft}) into a checkpoint directory. */
+/** {@code prefdyn sft}: pre-trains a start model on IMDb ({@link StartModelRun}) into a checkpoint directory. */
 @Command(name = "sft", mixinStandardHelpOptions = true,
-        description = {"Train the IMDb SFT policy (next-byte NLL on the committed sample's half A, the tiny GPT-2 "
-                + "shape of ImdbModels.SFT_CONFIG, from GPT-2's seeded initialisation) and save it as a checkpoint "
-                + "(model.safetensors, config.json, training.json). The committed SFT model was made this way."})
+        description = {"Pre-train a start model: next-token NLL on IMDb half A (the committed sample's, or the whole "
+                + "half A of the fetched package), reviews joined by end-of-text and cut into windows of the context, "
+                + "from GPT-2's seeded initialisation; AdamW (0.9, 0.95) with a warm-up and a cosine decay; the "
+                + "held-out bits per byte of text at every evaluation. Writes a checkpoint (model.safetensors, "
+                + "config.json, the tokenizer's vocab.json + merges.txt, training.json). An interrupted run is "
+                + "continued by the same command from its last evaluation point (kept in DIR/resume/)."})
 public final class SftCommand implements Callable<Integer> {
 
     @Spec
@@ -40,14 +45,62 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Checkpoint directory to write.")
     Path out;
 
+    @Option(names = "--tokenizer", defaultValue = "imdb-bpe", paramLabel = "NAME",
+            description = "bytes, imdb-bpe (the committed 2,048-merge IMDb vocabulary) or a folder with vocab.json "
+                    + "and merges.txt. Default: ${DEFAULT-VALUE}.")
+    String tokenizer;
+
+    @Option(names = "--corpus", defaultValue = "sample",
+            description = "sample (the committed sample's half A, 2,000 reviews) or full (all of half A; needs "
+                    + "--data). Default: ${DEFAULT-VALUE}.")
+    String corpus;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "datasets/target/raw",
+            description = "The folder datasets/scripts/fetch-imdb.sh filled (for --corpus full). Default: ${DEFAULT-VALUE}.")
+    Path data;
+
+    @Option(names = "--n-embd", defaultValue = "64", description = "Channels C. Default: ${DEFAULT-VALUE}.")
+    int channels;
+
+    @Option(names = "--n-layer", defaultValue = "2", description = "Blocks L. Default: ${DEFAULT-VALUE}.")
+    int layers;
+
+    @Option(names = "--n-head", defaultValue = "4", description = "Heads H. Default: ${DEFAULT-VALUE}.")
+    int heads;
+
+    @Option(names = "--n-positions", defaultValue = "64", description = "Context T in tokens. Default: ${DEFAULT-VALUE}.")
+    int context;
+
     @Option(names = "--steps", defaultValue = "3000", description = "Steps. Default: ${DEFAULT-VALUE}.")
-    int steps;
+    long steps;
 
     @Option(names = "--batch", defaultValue = "16", description = "Windows per step. Default: ${DEFAULT-VALUE}.")
     int batch;
 
-    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate (100 warm-up steps). Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--lr", defaultValue = "3e-3", description = "Peak learning rate. Default: ${DEFAULT-VALUE}.")
     double lr;
+
+    @Option(names = "--min-lr", description = "Learning rate at the last step (cosine decay). Default: lr / 10.")
+    Double minLr;
+
+    @Option(names = "--warmup", defaultValue = "100", description = "Warm-up steps. Default: ${DEFAULT-VALUE}.")
+    int warmup;
+
+    @Option(names = "--weight-decay", defaultValue = "0.1",
+            description = "AdamW weight decay of the matrices. Default: ${DEFAULT-VALUE}.")
+    double weightDecay;
+
+    @Option(names = "--eval-every", defaultValue = "250",
+            description = "Steps between held-out evaluations and resume points. Default: ${DEFAULT-VALUE}.")
+    int evalEvery;
+
+    @Option(names = "--heldout", defaultValue = "200",
+            description = "Held-out reviews (the committed sample's half B) scored in bits per byte. Default: ${DEFAULT-VALUE}.")
+    int heldOut;
+
+    @Option(names = "--engine", defaultValue = "reference",
+            description = "The engine that trains: reference or accelerated. Default: ${DEFAULT-VALUE}.")
+    String engine;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed. Default: ${DEFAULT-VALUE}.")
     long seed;
@@ -55,44 +108,79 @@ public final class SftCommand implements Callable<Integer> {
     @Option(names = "--threads", description = "Threads (results are identical for any count). Default: all cores.")
     Integer threads;
 
-    @Option(names = "--force", description = "Overwrite an existing checkpoint in --out.")
+    @Option(names = "--force", description = "Start over: replace a checkpoint or an interrupted run in --out.")
     boolean force;
 
     @Override
     public Integer call() throws Exception {
         PrintWriter stdout = spec.commandLine().getOut();
-        if (steps < 1 || batch < 1) {
-            throw new UserError("--steps and --batch must be at least 1");
+        if (steps < 1 || batch < 1 || evalEvery < 1) {
+            throw new UserError("--steps, --batch and --eval-every must be at least 1");
         }
         if (!(lr > 0) || Double.isInfinite(lr)) {
             throw new UserError("--lr must be positive and finite, got " + lr);
         }
-        if (Files.exists(out.resolve(Checkpoint.MODEL_FILE)) && !force) {
-            throw new UserError(out + " already holds a checkpoint; use --force to overwrite it");
+        double floor = minLr == null ? lr / 10 : minLr;
+        if (!(floor >= 0) || floor > lr) {
+            throw new UserError("--min-lr must lie in [0, --lr], got " + floor);
         }
-        Progress progress = new Progress(stdout, common.quiet);
+        if (warmup < 0 || warmup >= steps) {
+            throw new UserError("--warmup must lie in [0, --steps), got " + warmup);
+        }
+        if (!(weightDecay >= 0)) {
+            throw new UserError("--weight-decay must be >= 0, got " + weightDecay);
+        }
+        GptConfig shape;
+        try {
+            shape = new GptConfig(2, context, layers, heads, channels, false, false);
+        } catch (IllegalArgumentException e) {
+            throw new UserError("model shape: " + e.getMessage(), e);
+        }
+        Engines.Kind kind = Engines.Kind.parse(engine);
+        Engines.requireAvailable(kind);
+        if (force) {
+            deleteOwnFiles(out);
+        } else if (Files.exists(out.resolve(Checkpoint.MODEL_FILE)) && !Files.exists(out.resolve("resume"))) {
+            throw new UserError(out + " already holds a finished checkpoint; use --force to train a new one there");
+        }
+        StartModelTraining.Settings training = new StartModelTraining.Settings(steps, batch, lr, warmup, floor,
+                new AdamWSettings(0.9, 0.95, 1e-8, weightDecay), 1.0, seed, evalEvery);
+        String command = String.format(Locale.ROOT, "prefdyn sft --tokenizer %s --corpus %s --n-embd %d --n-layer %d "
+                        + "--n-head %d --n-positions %d --steps %d --batch %d --lr %s --min-lr %s --warmup %d "
+                        + "--weight-decay %s --eval-every %d --heldout %d --engine %s --seed %d",
+                tokenizer, corpus, channels, layers, heads, context, steps, batch, lr, floor, warmup, weightDecay,
+                evalEvery, heldOut, engine, seed);
+        StartModelRun.Request request = new StartModelRun.Request(out, tokenizer, corpus, data, shape, training,
+                heldOut, kind, Threads.resolve(threads), command);
         Map<String, Object> last;
-        double[] parameters;
-        try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
-            ReferenceEngine engine = ReferenceEngine.initialized(ImdbModels.SFT_CONFIG, seed, parallel);
-            Progress.Stage stage = progress.stage("sft  train", steps);
-            last = TrainImdbSft.train(engine, steps, batch, lr, seed, step -> stage.accept(step.step() + 1));
-            stage.done();
-            parameters = new double[engine.layout().size()];
-            engine.copyParametersTo(parameters);
-            Checkpoint.save(out, engine.config(), parameters);
+        try {
+            last = StartModelRun.run(request, new Progress(stdout, common.quiet));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
         }
-        Map<String, Object> record = new LinkedHashMap<>();
-        record.put("command", "prefdyn sft --steps " + steps + " --batch " + batch + " --lr " + lr + " --seed " + seed);
-        record.put("prefdyn_version", Version.get());
-        record.put("steps", steps);
-        record.put("batch_windows", batch);
-        record.put("learning_rate", lr);
-        record.put("warmup_steps", 100);
-        record.put("seed", seed);
-        record.put("final_loss", last.get("loss"));
-        RunDirectory.writeJson(out.resolve("training.json"), record);
-        stdout.printf(Locale.ROOT, "SFT model written to %s (final loss %s)%n", out, last.get("loss"));
+        deleteRun(out.resolve("resume"));
+        stdout.printf(Locale.ROOT, "start model written to %s (held-out %.4f bits/byte)%n", out,
+                (double) last.get("heldout_bits_per_byte"));
         return ExitCode.OK;
+    }
+
+    /** What a start-model run writes into its folder, and nothing else: a user's other files stay. */
+    private static void deleteOwnFiles(Path folder) throws IOException {
+        for (String name : new String[] {Checkpoint.MODEL_FILE, Checkpoint.CONFIG_FILE, BpeFiles.VOCAB_FILE,
+                BpeFiles.MERGES_FILE, "training.json"}) {
+            Files.deleteIfExists(folder.resolve(name));
+        }
+        deleteRun(folder.resolve("resume"));
+    }
+
+    private static void deleteRun(Path folder) throws IOException {
+        if (!Files.exists(folder)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(folder)) {
+            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
     }
 }

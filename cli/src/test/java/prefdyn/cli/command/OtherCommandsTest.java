@@ -3,12 +3,17 @@ package prefdyn.cli.command;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import prefdyn.cli.run.RunDirectory;
+import prefdyn.datasets.ImdbBpe;
 import prefdyn.datasets.PairFile;
 import prefdyn.reference.checkpoint.Checkpoint;
+import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.tokenizer.BpeTokenizer;
 
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,12 +48,27 @@ class OtherCommandsTest {
     }
 
     @Test
-    void sftWritesALoadableCheckpoint() throws IOException {
+    void sftWritesALoadableCheckpointWithItsTokenizerAndCurveAndForceKeepsOtherFiles() throws IOException {
         Path out = dir.resolve("sft");
-        Cli.Result result = Cli.run("sft", "--steps", "2", "--batch", "1", "--out", out.toString(), "--quiet");
+        String[] small = {"sft", "--n-embd", "16", "--n-layer", "1", "--n-head", "2", "--n-positions", "16",
+            "--steps", "2", "--warmup", "1", "--batch", "1", "--eval-every", "1", "--heldout", "2", "--out",
+            out.toString(), "--quiet"};
+        Cli.Result result = Cli.run(small);
         assertThat(result.code()).as(result.err()).isZero();
-        assertThat(Checkpoint.load(out).config().channels()).isEqualTo(64);
-        assertThat(RunDirectory.readJson(out.resolve("training.json"))).containsEntry("steps", 2L);
-        CliParsingTest.assertUserError(Cli.run("sft", "--steps", "1", "--out", out.toString()), 1, "--force");
+        LoadedCheckpoint loaded = Checkpoint.load(out);
+        assertThat(loaded.config().channels()).isEqualTo(16);
+        assertThat(loaded.tokenizer().name()).isEqualTo(BpeTokenizer.NAME);
+        assertThat(loaded.config().vocabSize()).isEqualTo(ImdbBpe.VOCAB_SIZE);
+        Map<String, Object> training = RunDirectory.readJson(out.resolve("training.json"));
+        assertThat((List<?>) training.get("curve")).hasSize(3);                 // steps 0, 1 and 2
+        assertThat((List<?>) training.get("samples")).hasSize(5);
+        assertThat(out.resolve("resume")).doesNotExist();                      // a finished run keeps no resume point
+        CliParsingTest.assertUserError(Cli.run(small), 1, "--force");
+
+        Files.writeString(out.resolve("notes.txt"), "mine\n");
+        String[] forced = java.util.Arrays.copyOf(small, small.length + 1);
+        forced[small.length] = "--force";
+        assertThat(Cli.run(forced).code()).isZero();
+        assertThat(out.resolve("notes.txt")).hasContent("mine");
     }
 }
