@@ -15,16 +15,15 @@ import prefdyn.reference.checkpoint.Checkpoint;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.tokenizer.BpeFiles;
+import prefdyn.reference.train.ResumePoint;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 /** {@code prefdyn sft}: pre-trains a start model on IMDb ({@link StartModelRun}) into a checkpoint directory. */
 @Command(name = "sft", mixinStandardHelpOptions = true,
@@ -158,7 +157,7 @@ public final class SftCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }
-        deleteRun(out.resolve("resume"));
+        ResumePoint.delete(out.resolve("resume"));
         stdout.printf(Locale.ROOT, "start model written to %s (held-out %.4f bits/byte)%n", out,
                 (double) last.get("heldout_bits_per_byte"));
         return ExitCode.OK;
@@ -170,17 +169,6 @@ public final class SftCommand implements Callable<Integer> {
                 BpeFiles.MERGES_FILE, "training.json"}) {
             Files.deleteIfExists(folder.resolve(name));
         }
-        deleteRun(folder.resolve("resume"));
-    }
-
-    private static void deleteRun(Path folder) throws IOException {
-        if (!Files.exists(folder)) {
-            return;
-        }
-        try (Stream<Path> walk = Files.walk(folder)) {
-            for (Path path : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
+        ResumePoint.delete(folder.resolve("resume"));
     }
 }
