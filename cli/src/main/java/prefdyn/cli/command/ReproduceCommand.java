@@ -125,17 +125,24 @@ public final class ReproduceCommand implements Callable<Integer> {
         if ((plan ? 1 : 0) + (onlySeed != null ? 1 : 0) + (merge != null ? 1 : 0) > 1) {
             throw new UserError("--plan, --only-seed and --merge exclude each other; choose one");
         }
-        if (merge != null) {
-            for (String setting : List.of("--seeds", "--first-seed", "--size", "--runs", "--checkpoint", "--engine",
-                    "--g-passes", ComponentNorms.OPTION, DataRules.OPTION, "--jobs", "--force")) {
-                if (parsed.hasMatchedOption(setting)) {
-                    throw new UserError("--merge takes its settings from the seed directories; drop " + setting);
-                }
+        Reproduction.Request request = merge != null ? mergeRequest(parsed) : seedsRequest(parsed);
+        Reproduction.run(request, spec.commandLine().getOut(), common.quiet);
+        return ExitCode.OK;
+    }
+
+    /** --merge: the seed directories say what they are, so no setting may be given beside them. */
+    private Reproduction.Request mergeRequest(ParseResult parsed) {
+        for (String setting : List.of("--seeds", "--first-seed", "--size", "--runs", "--checkpoint", "--engine",
+                "--g-passes", ComponentNorms.OPTION, DataRules.OPTION, "--jobs", "--force")) {
+            if (parsed.hasMatchedOption(setting)) {
+                throw new UserError("--merge takes its settings from the seed directories; drop " + setting);
             }
-            Reproduction.run(new Reproduction.Request(Reproduction.Mode.MERGE, out, findings, false, List.of(), null,
-                    null, merge), spec.commandLine().getOut(), common.quiet);
-            return ExitCode.OK;
         }
+        return new Reproduction.Request(Reproduction.Mode.MERGE, out, findings, false, List.of(), null, null, merge);
+    }
+
+    /** Every seed here, --plan or --only-seed: the seeds and the settings they share, from the options. */
+    private Reproduction.Request seedsRequest(ParseResult parsed) {
         if (plan && parsed.hasMatchedOption("--findings")) {
             throw new UserError("--plan prints the seeds' command lines; --merge writes the findings: drop --findings");
         }
@@ -163,8 +170,6 @@ public final class ReproduceCommand implements Callable<Integer> {
                 DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1());
         Reproduction.Mode mode = plan ? Reproduction.Mode.PLAN
                 : onlySeed != null ? Reproduction.Mode.ONLY_SEED : Reproduction.Mode.ALL;
-        Reproduction.run(new Reproduction.Request(mode, out, findings, force, seedList, settings, jobs, List.of()),
-                spec.commandLine().getOut(), common.quiet);
-        return ExitCode.OK;
+        return new Reproduction.Request(mode, out, findings, force, seedList, settings, jobs, List.of());
     }
 }

@@ -133,6 +133,7 @@ public final class Reproduction {
 
     /** Every setting checked before anything is written (DemoRuns.Request validates runs and jobs). */
     private static void validate(Request request) {
+        Engines.Kind.parse(request.settings().engine());
         request.settings().request(request.out(), request.force(), false, request.seeds().get(0),
                 request.jobs() == null ? 1 : request.jobs(), "check");
     }

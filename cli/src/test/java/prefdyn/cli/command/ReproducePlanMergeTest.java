@@ -185,6 +185,9 @@ class ReproducePlanMergeTest {
         CliParsingTest.assertUserError(withSize, 1, "--merge takes its settings from the seed directories; drop --size");
         Cli.Result both = Cli.run("reproduce", "--plan", "--only-seed", "3", "--out", dir.resolve("refused").toString());
         CliParsingTest.assertUserError(both, 1, "--plan, --only-seed and --merge exclude each other");
+        Cli.Result engine = Cli.run("reproduce", "--plan", "--engine", "nonsense", "--out",
+                dir.resolve("refused").toString());
+        CliParsingTest.assertUserError(engine, 1, "unknown engine 'nonsense'");
         assertThat(dir.resolve("refused")).doesNotExist();
     }
 
