@@ -6,34 +6,26 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.base.Progress;
+import picocli.CommandLine.ParseResult;
 import prefdyn.cli.base.UserError;
-import prefdyn.cli.base.Version;
 import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.demo.DemoSize;
-import prefdyn.cli.engine.Engines;
-import prefdyn.cli.findings.Findings;
-import prefdyn.cli.run.GPasses;
-import prefdyn.cli.run.RunDirectory;
+import prefdyn.cli.reproduce.Reproduction;
+import prefdyn.cli.reproduce.SeedSettings;
 import prefdyn.cli.run.ComponentNorms;
 import prefdyn.cli.run.DataRules;
+import prefdyn.cli.run.GPasses;
 import prefdyn.datasets.PairRules;
-import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
 /**
- * {@code prefdyn reproduce}: the demo's experiment over several seeds, then every claim of the paper put to a
- * measured test across those seeds ({@link Findings}): statistic, 95% interval across seeds, plots and verdict,
- * written as {@code findings.md} and {@code findings.html}.
+ * {@code prefdyn reproduce}: the options of {@link Reproduction} (the demo's experiment over several seeds and the
+ * paper's claims tested across them), in one process, or as a {@code --plan} of one command line per seed for a
+ * scheduler, each an {@code --only-seed} run, and a {@code --merge} of the finished seed directories.
  *
  * <p>Each seed is a complete demo directory {@code <out>/seed-<s>/} (open it with {@code prefdyn report}). A seed
  * directory that finished with the same settings is reused, so an interrupted reproduction picks up where it
@@ -44,7 +36,9 @@ import java.util.concurrent.Callable;
                 + "claims across seeds: statistic, 95%% interval, plots and a verdict (supported, not supported, "
                 + "mixed), written to findings.md and findings.html.",
                 "Default: 5 seeds x 10 runs at the demo's default size; --size tiny with two seeds and two runs is a "
-                + "pipeline check of about a minute."})
+                + "pipeline check of about a minute.",
+                "Across machines: --plan prints one command line per seed (run them with GNU parallel, a SLURM job "
+                + "array, ...), then --merge <out>/seed-* writes the findings."})
 public final class ReproduceCommand implements Callable<Integer> {
 
     @Spec
@@ -110,144 +104,72 @@ public final class ReproduceCommand implements Callable<Integer> {
             description = DataRules.DESCRIPTION + " A finished seed is reused only if its pairs were made the same way.")
     String dataRules;
 
+    @Option(names = "--plan", description = "Print one self-contained command line per seed (a --only-seed run with "
+            + "every setting spelled out) for GNU parallel, a SLURM job array or any scheduler, and nothing else; "
+            + "<out> is prepared so that --merge can write the findings into it.")
+    boolean plan;
+
+    @Option(names = "--only-seed", paramLabel = "SEED", description = "Run (or reuse, or continue) only the seed "
+            + "directory <out>/seed-<SEED>, without the findings and without touching the rest of <out>, so seeds can "
+            + "run side by side on other machines: what each --plan line does.")
+    Long onlySeed;
+
+    @Option(names = "--merge", arity = "1..*", paramLabel = "DIR",
+            description = "Merge these finished seed directories (same settings and code, distinct seeds) and write "
+                    + "the findings into <out> (or --findings); the settings come from the directories.")
+    List<Path> merge;
+
     @Override
     public Integer call() throws Exception {
-        if (checkpoint == null) {
-            checkpoint = DemoSize.of(size).startModel();
+        ParseResult parsed = spec.commandLine().getParseResult();
+        if ((plan ? 1 : 0) + (onlySeed != null ? 1 : 0) + (merge != null ? 1 : 0) > 1) {
+            throw new UserError("--plan, --only-seed and --merge exclude each other; choose one");
         }
-        PrintWriter stdout = spec.commandLine().getOut();
-        long started = System.nanoTime();
-        if (seeds < 1) {
-            throw new UserError("--seeds must be at least 1, got " + seeds);
-        }
-        DemoSize sizes = DemoSize.of(size);
-        List<String> selected = runs == null || runs.isEmpty() ? DemoRuns.PAPER_RUNS : runs;
-        int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
-        // Checks every setting before anything is written (DemoRuns.Request validates runs and jobs).
-        ComponentPasses passes = GPasses.parse(gPasses);
-        PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
-        new DemoRuns.Request(out, force, false, sizes, firstSeed, checkpoint, selected, parallelJobs, engine, passes,
-                componentNorms, rules, "check");
-        Engines.requireAvailable(Engines.Kind.parse(engine));
-        Progress progress = new Progress(stdout, common.quiet);
-
-        RunDirectory top = openTop();
-        Map<String, Object> config = new LinkedHashMap<>();
-        config.put("kind", "reproduce");
-        config.put("prefdyn_version", Version.get());
-        config.put("seeds", seedList());
-        config.put("size", size);
-        config.put("runs", selected);
-        config.put("checkpoint", checkpoint);
-        config.put("engine", engine);
-        config.put(GPasses.FIELD, GPasses.name(passes));
-        config.put(ComponentNorms.FIELD, componentNorms);
-        DataRules.put(config, rules);
-        RunDirectory.writeJson(top.resolve("config.json"), config);
-
-        List<Path> seedDirectories = new ArrayList<>();
-        for (long seed : seedList()) {
-            Path directory = out.resolve("seed-" + seed);
-            seedDirectories.add(directory);
-            String command = "prefdyn reproduce --size " + size + " --seed " + seed + " --runs "
-                    + String.join(",", selected) + " --checkpoint " + checkpoint + " --engine " + engine
-                    + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
-                    + ComponentNorms.commandSuffix(componentNorms) + DataRules.commandSuffix(rules);
-            if (!force && finished(directory, seed, selected, size, checkpoint, engine, passes, componentNorms)
-                    && DataRules.fromConfig(RunDirectory.readJson(directory.resolve("config.json"))).equals(rules)) {
-                progress.note("seed " + seed + ": reusing the finished runs in " + directory);
-                continue;
-            }
-            progress.note("seed " + seed + ": " + selected.size() + " runs");
-            boolean ours = Files.isRegularFile(directory.resolve(RunDirectory.MANIFEST));
-            DemoRuns.run(new DemoRuns.Request(directory, force || !ours, !force && ours, sizes, seed, checkpoint,
-                    selected, parallelJobs, engine, passes, componentNorms, rules, command), progress);
-        }
-
-        Path findingsFile = findings != null ? findings : out.resolve("findings.md");
-        progress.note("testing the claims across " + seedDirectories.size() + " seeds; writing " + findingsFile);
-        Findings.Written written = Findings.write(seedDirectories, findingsFile, config);
-        top.finish();
-        for (Findings.Verdict verdict : written.verdicts()) {
-            stdout.printf(Locale.ROOT, "claim %s: %s%n", verdict.claim(), verdict.word());
-        }
-        stdout.printf(Locale.ROOT, "reproduce finished in %.0f s; findings: %s and %s%n", DemoRuns.seconds(started),
-                written.markdown().toAbsolutePath().normalize().toUri(),
-                written.html().toAbsolutePath().normalize().toUri());
+        Reproduction.Request request = merge != null ? mergeRequest(parsed) : seedsRequest(parsed);
+        Reproduction.run(request, spec.commandLine().getOut(), common.quiet);
         return ExitCode.OK;
     }
 
-    private List<Long> seedList() {
-        List<Long> list = new ArrayList<>();
-        for (int i = 0; i < seeds; i++) {
-            list.add(firstSeed + i);
+    /** --merge: the seed directories say what they are, so no setting may be given beside them. */
+    private Reproduction.Request mergeRequest(ParseResult parsed) {
+        for (String setting : List.of("--seeds", "--first-seed", "--size", "--runs", "--checkpoint", "--engine",
+                "--g-passes", ComponentNorms.OPTION, DataRules.OPTION, "--jobs", "--force")) {
+            if (parsed.hasMatchedOption(setting)) {
+                throw new UserError("--merge takes its settings from the seed directories; drop " + setting);
+            }
         }
-        return list;
+        return new Reproduction.Request(Reproduction.Mode.MERGE, out, findings, false, List.of(), null, null, merge);
     }
 
-    /**
-     * The top directory: created, or reopened if it holds an earlier reproduction or only seed directories (whose
-     * finished seeds are kept).
-     */
-    private RunDirectory openTop() {
-        String command = "prefdyn reproduce --out " + out;
-        if (!force && Files.isDirectory(out) && holdsOnlyReproduction(out)) {
-            return RunDirectory.existing(out, true, command, true);
+    /** Every seed here, --plan or --only-seed: the seeds and the settings they share, from the options. */
+    private Reproduction.Request seedsRequest(ParseResult parsed) {
+        if (plan && parsed.hasMatchedOption("--findings")) {
+            throw new UserError("--plan prints the seeds' command lines; --merge writes the findings: drop --findings");
         }
-        return RunDirectory.create(out, force, command);
-    }
-
-    /** Whether every entry of {@code directory} is something reproduce writes (seed-N, findings, images, ...). */
-    private static boolean holdsOnlyReproduction(Path directory) {
-        Path config = directory.resolve("config.json");
-        if (Files.exists(config) && !"reproduce".equals(RunDirectory.readJson(config).get("kind"))) {
-            return false;
+        if (onlySeed != null) {
+            for (String setting : List.of("--seeds", "--first-seed", "--findings")) {
+                if (parsed.hasMatchedOption(setting)) {
+                    throw new UserError("--only-seed runs one seed and writes no findings; drop " + setting);
+                }
+            }
         }
-        try (var entries = Files.list(directory)) {
-            return entries.map(entry -> entry.getFileName().toString())
-                    .allMatch(name -> name.matches("seed-\\d+|config\\.json|findings\\.(md|html)|images|"
-                            + RunDirectory.MARKER + "|" + RunDirectory.MANIFEST + "|\\" + RunDirectory.LOCK));
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot list " + directory + ": " + e.getMessage(), e);
+        if (seeds < 1) {
+            throw new UserError("--seeds must be at least 1, got " + seeds);
         }
-    }
-
-    /**
-     * Whether {@code directory} holds a finished demo directory with the same seed, runs, sizes, start model, engine
-     * way of computing G's gradients and of the training steps' (written by an earlier reproduce, or by
-     * {@code prefdyn demo} with the same settings). A demo config without {@code g_passes} was written before the
-     * field existed, with one backward pass per component: it matches {@code every}; one without
-     * {@code component_norms} was trained with two backward passes per update: it matches {@code --component-norms}.
-     */
-    static boolean finished(Path directory, long seed, List<String> runs, String size, String checkpoint,
-                            String engine, ComponentPasses passes, boolean componentNorms) {
-        if (!Files.exists(directory.resolve("config.json")) || !Files.exists(directory.resolve("report.html"))
-                || Files.exists(directory.resolve(RunDirectory.MARKER))) {
-            return false;
+        List<Long> seedList = new ArrayList<>();
+        if (onlySeed != null) {
+            seedList.add(onlySeed);
+        } else {
+            for (int i = 0; i < seeds; i++) {
+                seedList.add(firstSeed + i);
+            }
         }
-        Map<String, Object> config = RunDirectory.readJson(directory.resolve("config.json"));
-        return "demo".equals(config.get("kind")) && config.get("seed") instanceof Number number
-                && number.longValue() == seed && runs.equals(config.get("runs"))
-                && checkpoint.equals(config.get("checkpoint")) && engine.equals(config.get("engine"))
-                && config.get("sizes") instanceof Map<?, ?> sizes && size.equals(sizes.get("size"))
-                && passes == recordedPasses(config) && Boolean.valueOf(componentNorms).equals(recordedNorms(config));
-    }
-
-    /** The component-norms choice a demo config records (absent: true); null for a value no prefdyn writes. */
-    private static Boolean recordedNorms(Map<String, Object> config) {
-        try {
-            return ComponentNorms.fromConfig(config.get(ComponentNorms.FIELD));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    /** The G passes a demo config records (absent: every); null for a value no prefdyn writes. */
-    private static ComponentPasses recordedPasses(Map<String, Object> config) {
-        try {
-            return GPasses.fromConfig(config.get(GPasses.FIELD));
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        SeedSettings settings = new SeedSettings(size, runs == null || runs.isEmpty() ? DemoRuns.PAPER_RUNS : runs,
+                checkpoint == null ? DemoSize.of(size).startModel() : checkpoint, engine, GPasses.parse(gPasses),
+                componentNorms,
+                DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1());
+        Reproduction.Mode mode = plan ? Reproduction.Mode.PLAN
+                : onlySeed != null ? Reproduction.Mode.ONLY_SEED : Reproduction.Mode.ALL;
+        return new Reproduction.Request(mode, out, findings, force, seedList, settings, jobs, List.of());
     }
 }

@@ -7,6 +7,6 @@
  * <p>May use: {@code prefdyn.cli.base}, {@code prefdyn.cli.task}, {@code prefdyn.cli.engine}, {@code prefdyn.cli.run},
  * {@code prefdyn.cli.evaluation}, {@code prefdyn.cli.experiment}, {@code prefdyn.cli.report}, {@code prefdyn.cli.demo},
  * {@code prefdyn.cli.findings}, {@code prefdyn.cli.grad}, {@code prefdyn.cli.bench},
- * {@code prefdyn.cli.startmodel}.
+ * {@code prefdyn.cli.startmodel}, {@code prefdyn.cli.reproduce}.
  */
 package prefdyn.cli.command;

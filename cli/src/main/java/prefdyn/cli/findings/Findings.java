@@ -12,6 +12,7 @@ import prefdyn.cli.run.GPasses;
 import prefdyn.cli.run.RunData;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.run.ComponentNorms;
+import prefdyn.cli.run.DataRules;
 
 import java.nio.file.Path;
 import java.time.LocalDate;
@@ -88,6 +89,7 @@ public final class Findings {
         header(page, config, seedConfigs, runs);
         verdictTable(page, claims);
         variants(page, runs);
+        gPerStep(page, runs, drawn);
         for (Claim claim : claims) {
             claim(page, claim, drawn);
         }
@@ -120,12 +122,17 @@ public final class Findings {
         // How the training steps' gradients were computed is always named: the default changed to one backward
         // pass, and a config written before the field existed used two.
         boolean split = ComponentNorms.fromConfig(config.get(ComponentNorms.FIELD));
+        String settings = " --size " + config.get("size") + (linear ? " --g-passes " + GPasses.LINEAR : "")
+                + ComponentNorms.commandSuffix(split) + DataRules.commandSuffix(DataRules.fromConfig(config));
+        String regenerate = consecutive(seedConfigs)
+                ? "Regenerate with `./prefdyn reproduce --seeds " + seedConfigs.size() + " --first-seed "
+                        + seedConfigs.get(0).get("seed") + settings + " --findings docs/findings.md`: finished seed "
+                        + "directories under `--out` are reused, so the page can be re-rendered without training "
+                        + "(or spread the seeds over machines with `--plan`, then `--merge` their directories)."
+                : "The seeds are not consecutive: regenerate by running each seed with `./prefdyn reproduce "
+                        + "--only-seed <s>" + settings + "`, then `./prefdyn reproduce --merge` of their directories.";
         page.paragraph("Written by `prefdyn reproduce` on " + LocalDate.now(ZoneOffset.UTC) + " (prefdyn "
-                + Version.get() + "). Regenerate with `./prefdyn reproduce --seeds " + seedConfigs.size()
-                + " --first-seed " + seedConfigs.get(0).get("seed") + " --size " + config.get("size")
-                + (linear ? " --g-passes " + GPasses.LINEAR : "") + ComponentNorms.commandSuffix(split)
-                + " --findings docs/findings.md`: finished seed directories under `--out` are reused, so the page "
-                + "can be re-rendered without training.");
+                + Version.get() + "). " + regenerate);
         List<List<String>> rows = new ArrayList<>();
         rows.add(List.of("seeds", String.valueOf(config.get("seeds"))));
         rows.add(List.of("runs per seed", String.join(", ", runs.keySet())));
@@ -152,6 +159,17 @@ public final class Findings {
                 + "threshold; it agrees when its whole interval lies on that side, disagrees when it lies wholly on "
                 + "the other, and is within noise otherwise. Supported: every primary statistic agrees; not "
                 + "supported: none does; mixed: some do. Descriptive statistics carry no prediction.");
+    }
+
+    /** Whether the seeds (in page order) are s, s + 1, s + 2, ...: what --seeds and --first-seed can name. */
+    private static boolean consecutive(List<Map<String, Object>> seedConfigs) {
+        for (int i = 0; i < seedConfigs.size(); i++) {
+            if (!(seedConfigs.get(i).get("seed") instanceof Number seed && seedConfigs.get(0).get("seed") instanceof
+                    Number first && seed.longValue() == first.longValue() + i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void verdictTable(Page page, List<Claim> claims) {
@@ -185,6 +203,45 @@ public final class Findings {
             page.paragraph("Start model on the same prompts (first seed): reward "
                     + Report.Html.number(first.evaluation("start_reward", "value")) + ". A policy equal to the start "
                     + "model has a win rate of exactly ½.");
+        }
+    }
+
+    /** The DPO and the PPO runs whose G is plotted per step with its band across seeds, in report order. */
+    private static final Map<String, List<String>> BAND_RUNS = Map.of(
+            "dpo", List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only", "dpo/unweighted",
+                    "dpo/controlled", "dpo/coordinated"),
+            "ppo", List.of("ppo/standard", "ppo/positive-only", "ppo/negative-only", "ppo/controlled"));
+
+    private static void gPerStep(Page page, Map<String, List<RunData>> runs, Set<String> drawn) {
+        List<List<String>> rows = new ArrayList<>();
+        for (String objective : List.of("dpo", "ppo")) {
+            for (String run : BAND_RUNS.get(objective)) {
+                List<RunData> data = runs.get(run);
+                if (data == null || !data.get(0).hasDynamics("G/total")) {
+                    continue;
+                }
+                StepBands.Band band = StepBands.of(data, "G/total");
+                int[] sides = band.sides(0);
+                List<Long> low = band.stepsAtOrBelow(0);
+                rows.add(List.of(run, String.valueOf(band.steps().length), String.valueOf(sides[0]),
+                        String.valueOf(sides[1]), String.valueOf(sides[2]), low.isEmpty() ? "none"
+                                : String.join(", ", low.stream().map(String::valueOf).toList())));
+            }
+        }
+        if (rows.isEmpty()) {
+            return;
+        }
+        page.heading(2, "G per measured step across seeds");
+        page.paragraph("G(L; θ(t)) of each run at every measured step t: the mean across seeds and its 95% interval "
+                + "across seeds at that step (the band). Where the band lies wholly above 0 the seeds agree that the "
+                + "update at t moves the model towards its final responses; where it contains 0 they cannot tell the "
+                + "sign apart from zero.");
+        page.table(List.of("run", "measured steps", "band above 0", "band contains 0", "band below 0",
+                "steps with mean G ≤ 0"), rows);
+        for (String figure : List.of("g-band-dpo.png", "g-band-ppo.png")) {
+            if (drawn.contains(figure)) {
+                page.image(IMAGES + "/" + figure, figure);
+            }
         }
     }
 
@@ -266,6 +323,30 @@ public final class Findings {
             any |= meanLines(cosine, runs.get(run), run, "G/cosine/total", true, true);
         }
         save(cosine, any, images, "g-cosine.png", drawn);
+
+        for (String objective : List.of("dpo", "ppo")) {
+            XYChart bands = Plots.chart(objective.toUpperCase(java.util.Locale.ROOT) + ": G per measured step, mean "
+                    + "across seeds (band: 95% CI)", "step t", "G(L; θ(t))");
+            any = false;
+            double last = 0;
+            int colour = 0;
+            for (String run : BAND_RUNS.get(objective)) {
+                List<RunData> data = runs.get(run);
+                if (data == null || !data.get(0).hasDynamics("G/total")) {
+                    continue;
+                }
+                StepBands.Band band = StepBands.of(data, "G/total");
+                any |= Plots.band(bands, run, band.steps(), band.lower(), band.mean(), band.upper(),
+                        Plots.PALETTE[colour++ % Plots.PALETTE.length]);
+                for (double step : band.steps()) {
+                    last = Math.max(last, step);
+                }
+            }
+            if (any) {
+                Plots.horizontal(bands, "G = 0", 0, 0, Math.max(1, last));
+            }
+            save(bands, any, images, "g-band-" + objective + ".png", drawn);
+        }
 
         XYChart components = Plots.chart("dpo/standard: G, G+ and G- (mean across seeds)",
                 "step t", "G");

@@ -95,6 +95,62 @@ public final class Plots {
         point.setLineColor(color);
     }
 
+    /**
+     * A band [lower, upper] over x filled in a light tint of {@code color} (no legend entry), with the value drawn over
+     * it as a line in {@code color} (legend: {@code name}). Points whose bounds are not finite are left out of the
+     * band, and a band of fewer than two points is not drawn; returns false (and adds nothing) if no value is finite.
+     *
+     * @param x     [n] positions
+     * @param lower [n] lower bounds
+     * @param value [n] values (the band's centre line)
+     * @param upper [n] upper bounds
+     */
+    public static boolean band(XYChart chart, String name, double[] x, double[] lower, double[] value, double[] upper,
+                               Color color) {
+        int n = 0;
+        double[] xs = new double[x.length];
+        double[] lows = new double[x.length];
+        double[] highs = new double[x.length];
+        for (int i = 0; i < x.length; i++) {
+            if (Double.isFinite(x[i]) && Double.isFinite(lower[i]) && Double.isFinite(upper[i])) {
+                xs[n] = x[i];
+                lows[n] = lower[i];
+                highs[n] = upper[i];
+                n++;
+            }
+        }
+        boolean anyValue = false;
+        for (int i = 0; i < x.length; i++) {
+            anyValue |= Double.isFinite(x[i]) && Double.isFinite(value[i]);
+        }
+        if (!anyValue) {
+            return false;
+        }
+        if (n >= 2) {
+            // The outline of the band: along the upper bounds, then back along the lower ones.
+            double[] outlineX = new double[2 * n];
+            double[] outlineY = new double[2 * n];
+            for (int i = 0; i < n; i++) {
+                outlineX[i] = xs[i];
+                outlineY[i] = highs[i];
+                outlineX[2 * n - 1 - i] = xs[i];
+                outlineY[2 * n - 1 - i] = lows[i];
+            }
+            XYSeries area = chart.addSeries(name + " (95% band)", outlineX, outlineY);
+            area.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.PolygonArea);
+            area.setMarker(SeriesMarkers.NONE);
+            Color tint = new Color(color.getRed(), color.getGreen(), color.getBlue(), 48);
+            area.setFillColor(tint);
+            area.setLineColor(tint);
+            area.setShowInLegend(false);
+        }
+        line(chart, name, x, value, false);
+        XYSeries centre = chart.getSeriesMap().get(name);
+        centre.setLineColor(color);
+        centre.setMarkerColor(color);
+        return true;
+    }
+
     /** Renders the chart and writes it atomically to {@code file}. */
     public static void write(XYChart chart, Path file) {
         try {

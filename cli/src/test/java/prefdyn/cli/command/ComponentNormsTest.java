@@ -11,9 +11,12 @@ import prefdyn.cli.run.ModelSettings;
 import prefdyn.cli.run.Objective;
 import prefdyn.cli.run.PpoSettings;
 import prefdyn.cli.run.RunConfig;
+import prefdyn.cli.reproduce.SeedDirectory;
+import prefdyn.cli.reproduce.SeedSettings;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.run.StepSettings;
 import prefdyn.reference.dpo.DpoLossType;
+import prefdyn.datasets.PairRules;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Json;
 
@@ -111,8 +114,8 @@ class ComponentNormsTest {
     }
 
     private static boolean finished(Path directory, boolean componentNorms) {
-        return ReproduceCommand.finished(directory, 3, List.of("dpo/standard"), "tiny", "committed-sft", "reference",
-                ComponentPasses.EVERY_COMPONENT, componentNorms);
+        return SeedDirectory.finished(directory, 3, new SeedSettings("tiny", List.of("dpo/standard"),
+                "committed-sft", "reference", ComponentPasses.EVERY_COMPONENT, componentNorms, PairRules.prefdynV1()));
     }
 
     /** The files by which reproduce recognises a finished demo directory, with {@code component_norms} if not null. */

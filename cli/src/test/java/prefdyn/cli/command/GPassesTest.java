@@ -12,9 +12,12 @@ import prefdyn.cli.run.ModelSettings;
 import prefdyn.cli.run.Objective;
 import prefdyn.cli.run.PpoSettings;
 import prefdyn.cli.run.RunConfig;
+import prefdyn.cli.reproduce.SeedDirectory;
+import prefdyn.cli.reproduce.SeedSettings;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.run.StepSettings;
 import prefdyn.reference.dpo.DpoLossType;
+import prefdyn.datasets.PairRules;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Json;
 
@@ -82,8 +85,8 @@ class GPassesTest {
         Path every = finishedDemo(dir.resolve("every"), "every");
         assertThat(finished(every, ComponentPasses.EVERY_COMPONENT)).isTrue();
         assertThat(finished(every, ComponentPasses.BY_LINEARITY)).isFalse();
-        assertThat(ReproduceCommand.finished(every, 3, runs, "tiny", "committed-sft", "accelerated",
-                ComponentPasses.EVERY_COMPONENT, true)).as("the other settings still count").isFalse();
+        assertThat(SeedDirectory.finished(every, 3, new SeedSettings("tiny", runs, "committed-sft",
+                "accelerated", ComponentPasses.EVERY_COMPONENT, true, PairRules.prefdynV1()))).as("the other settings still count").isFalse();
 
         Path odd = finishedDemo(dir.resolve("odd"), "sometimes");
         assertThat(finished(odd, ComponentPasses.EVERY_COMPONENT)).isFalse();
@@ -92,8 +95,8 @@ class GPassesTest {
 
     private static boolean finished(Path directory, ComponentPasses passes) {
         // the demo configs below have no component_norms field: trained with two passes per update
-        return ReproduceCommand.finished(directory, 3, List.of("dpo/standard"), "tiny", "committed-sft", "reference",
-                passes, true);
+        return SeedDirectory.finished(directory, 3, new SeedSettings("tiny", List.of("dpo/standard"),
+                "committed-sft", "reference", passes, true, PairRules.prefdynV1()));
     }
 
     /** The files by which reproduce recognises a finished demo directory, with {@code g_passes} if not null. */
