@@ -14,6 +14,9 @@ import prefdyn.cli.engine.MemoryBudget;
 import prefdyn.cli.experiment.Analysis;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.datasets.ImdbModels;
+import prefdyn.datasets.ImdbSplit;
+import prefdyn.datasets.Review;
+import prefdyn.datasets.startmodel.WordCoverage;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.sampling.Sampler;
@@ -43,7 +46,7 @@ public final class GenerateCommand implements Callable<Integer> {
     CommonOptions common;
 
     @Option(names = "--checkpoint", defaultValue = Engines.COMMITTED_SFT, paramLabel = "DIR",
-            description = "Checkpoint directory, or committed-sft. Default: ${DEFAULT-VALUE}.")
+            description = "Checkpoint directory, or committed-sft or committed-start. Default: ${DEFAULT-VALUE}.")
     String checkpoint;
 
     @Option(names = "--prompt", paramLabel = "TEXT", description = "A prompt (repeatable).")
@@ -55,7 +58,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--imdb", paramLabel = "N", description = "N held-out IMDb review openings as prompts.")
     Integer imdb;
 
-    @Option(names = "--max-tokens", defaultValue = "32", description = "Most new byte tokens. Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--max-tokens", defaultValue = "32", description = "Most new tokens (of the checkpoint's tokenizer). Default: ${DEFAULT-VALUE}.")
     int maxTokens;
 
     @Option(names = "--temperature", defaultValue = "1.0",
@@ -76,6 +79,17 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--force", description = "Replace the --out file if it exists.")
     boolean force;
+
+    @Option(names = "--word-coverage", paramLabel = "VOCABULARY", arity = "0..1", fallbackValue = "sample",
+            description = "Also print the share of the continuations' letter-only words that occur in the words of "
+                    + "IMDb half A (the training half): whether the model writes words. VOCABULARY: sample (the "
+                    + "committed sample's half A, the default) or full (the whole half A, from --data).")
+    String wordCoverage;
+
+    @Option(names = "--data", paramLabel = "DIR", defaultValue = "datasets/target/raw",
+            description = "The folder datasets/scripts/fetch-imdb.sh filled (for --word-coverage full). "
+                    + "Default: ${DEFAULT-VALUE}.")
+    Path data;
 
     @Override
     public Integer call() throws IOException {
@@ -117,6 +131,7 @@ public final class GenerateCommand implements Callable<Integer> {
             OutputPaths.refuseOverlap(out, "--out", inputs);
             OutputPaths.requireNewFile(out, "--out", force);
         }
+        List<String> vocabularyTexts = wordCoverage == null ? null : vocabularyTexts(wordCoverage, data, task);
         LoadedCheckpoint loaded = Engines.load(checkpoint);
         MemoryBudget.require("--samples " + samples + " on " + texts.size() + " prompts",
                 MemoryBudget.parameterArrays(loaded.config(), 2) + MemoryBudget.samplingBytes(loaded.config(),
@@ -132,6 +147,7 @@ public final class GenerateCommand implements Callable<Integer> {
             }
         }
         List<Map<String, Object>> lines = new ArrayList<>();
+        List<String> continuationTexts = new ArrayList<>();
         try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
             ReferenceEngine engine = Engines.engine(loaded, parallel);
             List<int[]> continuations = Sampler.generate(engine, tokens,
@@ -149,12 +165,40 @@ public final class GenerateCommand implements Callable<Integer> {
                 line.put("reward", reward);
                 line.put("judge", judge);
                 lines.add(line);
+                continuationTexts.add(continuation);
             }
+        }
+        if (vocabularyTexts != null) {
+            printWordCoverage(stdout, continuationTexts, vocabularyTexts, wordCoverage);
         }
         if (out != null) {
             Analysis.writeJsonLines(out, lines);
             stdout.println("wrote " + out);
         }
         return ExitCode.OK;
+    }
+
+    /** The half-A reviews whose words are the vocabulary: the committed sample's ({@code sample}) or all ({@code full}). */
+    static List<String> vocabularyTexts(String vocabulary, Path data, ImdbTask task) throws IOException {
+        return switch (vocabulary) {
+            case "sample" -> task.split().halfA().stream().map(Review::text).toList();
+            case "full" -> {
+                if (!Files.isDirectory(data)) {
+                    throw new UserError("--word-coverage full needs the raw IMDb package: run "
+                            + "datasets/scripts/fetch-imdb.sh and pass its folder with --data (not found: " + data + ")");
+                }
+                yield ImdbSplit.prepare(data, ImdbSplit.DEFAULT_SEED).sftCorpus();
+            }
+            default -> throw new UserError("--word-coverage must be sample or full, got '" + vocabulary + "'");
+        };
+    }
+
+    /** The {@link WordCoverage} of {@code continuations} against the words of {@code halfA}. */
+    static void printWordCoverage(PrintWriter stdout, List<String> continuations, List<String> halfA,
+                                  String vocabulary) {
+        WordCoverage.Coverage coverage = WordCoverage.of(continuations, WordCoverage.vocabulary(halfA));
+        stdout.printf(java.util.Locale.ROOT, "word coverage: %d of %d letter-only words (%.1f%%) of %d continuations "
+                        + "occur in the words of IMDb half A (%s: %d reviews)%n", coverage.known(), coverage.words(),
+                100 * coverage.fraction(), continuations.size(), vocabulary, halfA.size());
     }
 }

@@ -37,6 +37,38 @@ class OtherCommandsTest {
         assertThat(again.out()).isEqualTo(first.out());
     }
 
+    @Test
+    void generatePrintsTheWordCoverageOfItsContinuations() throws IOException {
+        Path checkpoint = Cli.smallCheckpoint(dir.resolve("model"));
+        Path out = dir.resolve("gen.jsonl");
+        Cli.Result result = Cli.run("generate", "--checkpoint", checkpoint.toString(), "--prompt", "This movie",
+                "--prompt", "The acting", "--max-tokens", "24", "--seed", "5", "--word-coverage", "--out",
+                out.toString(), "--quiet");
+        assertThat(result.code()).as(result.err()).isZero();
+        java.util.List<String> continuations = new java.util.ArrayList<>();
+        for (String line : Files.readAllLines(out)) {
+            continuations.add((String) ((java.util.Map<?, ?>) prefdyn.reference.util.Json.parse(line))
+                    .get("continuation"));
+        }
+        java.util.List<String> halfA = new java.util.ArrayList<>();
+        for (prefdyn.datasets.Review review : prefdyn.cli.task.ImdbTask.get().split().halfA()) {
+            halfA.add(review.text());
+        }
+        prefdyn.datasets.startmodel.WordCoverage.Coverage expected = prefdyn.datasets.startmodel.WordCoverage.of(
+                continuations, prefdyn.datasets.startmodel.WordCoverage.vocabulary(halfA));
+        assertThat(expected.words()).isPositive();
+        assertThat(result.out()).contains(String.format(java.util.Locale.ROOT,
+                "word coverage: %d of %d letter-only words (%.1f%%) of 2 continuations occur in the words of IMDb "
+                        + "half A (sample: %d reviews)", expected.known(), expected.words(),
+                100 * expected.fraction(), halfA.size()));
+
+        CliParsingTest.assertUserError(Cli.run("generate", "--checkpoint", checkpoint.toString(), "--prompt", "A",
+                "--word-coverage", "full", "--data", dir.resolve("absent").toString()), 1,
+                "--word-coverage full needs the raw IMDb package");
+        CliParsingTest.assertUserError(Cli.run("generate", "--checkpoint", checkpoint.toString(), "--prompt", "A",
+                "--word-coverage", "most"), 1, "--word-coverage must be sample or full, got 'most'");
+    }
+
     private static String[] concat(String[] args, String... more) {
         String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
         System.arraycopy(more, 0, all, args.length, more.length);
