@@ -1,7 +1,7 @@
 package prefdyn.cli.run;
 
 import prefdyn.cli.base.UserError;
-import prefdyn.reference.grpo.AdaptiveClipping;
+import prefdyn.reference.ppo.AdaptiveClipping;
 import prefdyn.reference.grpo.GroupSettings;
 import prefdyn.reference.grpo.GrpoConfig;
 import prefdyn.reference.grpo.GrpoLossType;

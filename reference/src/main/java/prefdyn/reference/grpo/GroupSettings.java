@@ -1,5 +1,6 @@
 package prefdyn.reference.grpo;
 
+import prefdyn.reference.ppo.AdaptiveClipping;
 import prefdyn.reference.optim.AdamWSettings;
 import prefdyn.reference.ppo.PpoObjective;
 import prefdyn.reference.tokenizer.ByteTokenizer;

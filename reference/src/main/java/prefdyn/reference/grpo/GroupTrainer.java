@@ -1,5 +1,6 @@
 package prefdyn.reference.grpo;
 
+import prefdyn.reference.ppo.AdaptiveClipping;
 import prefdyn.reference.data.PromptResponse;
 import prefdyn.reference.dynamics.ComponentSeeds;
 import prefdyn.reference.dynamics.DecomposedObjective;

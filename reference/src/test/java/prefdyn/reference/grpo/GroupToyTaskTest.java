@@ -1,5 +1,6 @@
 package prefdyn.reference.grpo;
 
+import prefdyn.reference.ppo.AdaptiveClipping;
 import org.junit.jupiter.api.Test;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;

@@ -1,4 +1,4 @@
-package prefdyn.reference.grpo;
+package prefdyn.reference.ppo;
 
 /**
  * BAPO's adaptive clipping bounds (Xi et al. 2510.18927, "Balanced Policy Optimization with Adaptive Clipping";
