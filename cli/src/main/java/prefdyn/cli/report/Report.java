@@ -358,16 +358,21 @@ public final class Report {
         return "grpo".equals(run.objective()) || "rloo".equals(run.objective());
     }
 
-    /** The run's loss as config.json names it: DPO's loss type (with ε or γ), GRPO's aggregation, RLOO's. */
+    /**
+     * The run's loss as config.json names it: DPO's loss type (with ε, γ or BPO's α), GRPO's aggregation, RLOO's,
+     * PPO's surrogate (with BAPO's adaptive bounds when on).
+     */
     private static String lossName(RunData run) {
         return switch (run.objective()) {
             case "dpo" -> run.setting("loss_type")
                     + (run.config().containsKey("label_smoothing") ? ", ε " + run.setting("label_smoothing") : "")
-                    + (run.config().containsKey("simpo_gamma") ? ", γ " + run.setting("simpo_gamma") : "");
+                    + (run.config().containsKey("simpo_gamma") ? ", γ " + run.setting("simpo_gamma") : "")
+                    + (run.config().containsKey("bpo_alpha") ? ", α " + run.setting("bpo_alpha") : "");
             case "grpo" -> run.setting("grpo_loss_type") + ", scale " + run.setting("scale_rewards");
             case "rloo" -> "sequence-level"
                     + (Boolean.TRUE.equals(run.config().get("normalize_advantages")) ? ", normalized" : "");
-            case "ppo" -> "clipped surrogate";
+            case "ppo" -> "clipped surrogate"
+                    + (Boolean.TRUE.equals(run.config().get("adaptive_clipping")) ? ", BAPO adaptive" : "");
             default -> "—";
         };
     }

@@ -53,6 +53,11 @@ public record AdaptiveClipping(double positiveContributionTarget, double lowerSt
         return new AdaptiveClipping(0.5, 0.6, 0.9, 0.05, 1.2, 3.0, 0.05);
     }
 
+    /** These bounds with another target share ρ₀ ∈ (0, 1). */
+    public AdaptiveClipping withPositiveContributionTarget(double target) {
+        return new AdaptiveClipping(target, lowerStart, lowerMax, lowerStep, upperStart, upperMax, upperStep);
+    }
+
     /** The bounds [c_low, c_high] chosen for one update. */
     public record Bounds(double low, double high, double positiveShare) {
     }
