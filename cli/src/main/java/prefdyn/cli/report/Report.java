@@ -332,7 +332,8 @@ public final class Report {
             boolean adaptive = Boolean.TRUE.equals(run.config().get("adaptive_clipping"));
             html.raw("<tr><td>" + Html.escape(run.name()) + "</td><td>" + run.setting("num_generations")
                     + "</td><td>" + Html.escape(lossName(run)) + "</td><td>" + run.setting("kl_beta") + "</td><td>"
-                    + (adaptive ? "BAPO adaptive" : run.setting("epsilon") + ", " + run.setting("epsilon_high"))
+                    + (adaptive ? "BAPO adaptive" + bapoTarget(run) : run.setting("epsilon") + ", "
+                    + run.setting("epsilon_high"))
                     + "</td><td>" + Html.number(reward.length == 0 ? Double.NaN : reward[0]) + " → "
                     + Html.number(reward.length == 0 ? Double.NaN : reward[reward.length - 1]) + "</td><td>"
                     + Html.number(mean(run.metric("frac_reward_zero_std"))) + "</td><td>"
@@ -372,9 +373,15 @@ public final class Report {
             case "rloo" -> "sequence-level"
                     + (Boolean.TRUE.equals(run.config().get("normalize_advantages")) ? ", normalized" : "");
             case "ppo" -> "clipped surrogate"
-                    + (Boolean.TRUE.equals(run.config().get("adaptive_clipping")) ? ", BAPO adaptive" : "");
+                    + (Boolean.TRUE.equals(run.config().get("adaptive_clipping")) ? ", BAPO adaptive" + bapoTarget(run)
+                    : "");
             default -> "—";
         };
+    }
+
+    /** ", ρ₀ x" for a run that recorded BAPO's target share (runs before the option recorded none: ½). */
+    private static String bapoTarget(RunData run) {
+        return run.config().containsKey("bapo_target") ? ", ρ₀ " + run.setting("bapo_target") : "";
     }
 
     private static void rewardKl(Html html, List<RunData> runs, Path plots) {

@@ -96,7 +96,7 @@ class BalanceOptionsTest {
         assertThat(analyzed.code()).as(analyzed.err()).isZero();
         Cli.Result reported = Cli.run("report", bapo.toString());
         assertThat(reported.code()).as(reported.err()).isZero();
-        assertThat(Files.readString(bapo.resolve("report.html"))).contains("clipped surrogate, BAPO adaptive");
+        assertThat(Files.readString(bapo.resolve("report.html"))).contains("clipped surrogate, BAPO adaptive, ρ₀ 0.6");
 
         Path plain = trainPpo(checkpoint, "plain");
         Map<String, Object> plainConfig = RunDirectory.readJson(plain.resolve("config.json"));

@@ -36,8 +36,8 @@ import prefdyn.reference.util.Tertiles;
  * (∂ℓ/∂lp⁻ = σ(−h)·α·β on the second branch). So each BPO pair is pure positive or pure negative learning, and
  * ∇L = ∇L⁺ + ∇L⁻ splits the batch by branch. At the kink c = −α·r prefdyn takes the y⁺ branch (a one-sided
  * derivative; {@code torch.minimum} would give each side half there); ties have measure zero.
- * For APO_ZERO and NCA_PAIR prefdyn takes the pair's weight as ω = (|w⁺| + |w⁻|)/2 and λ± = w±/ω (λ± = 1 when ω = 0), so ω ≥ 0
- * ranks the pairs by how hard they push (the ω tertiles) and λ± keep each side's share; NCA's λ⁺ turns negative
+ * For APO_ZERO and NCA_PAIR prefdyn takes the pair's weight as ω = (|w⁺| + |w⁻|)/2 and λ± = w±/ω (λ± = 1 when
+ * ω = 0), so ω ≥ 0 ranks the pairs by how hard they push (the ω tertiles) and λ± keep each side's share; NCA's λ⁺ turns negative
  * once σ(−c) &lt; ½·σ(c) (y⁺ is then pushed down toward NCA's finite optimum). This is a choice, not the papers'.
  * A {@link DpoVariant} then replaces ω by a constant (UNWEIGHTED) or multiplies λ⁺, λ⁻ by its weights.
  */

@@ -22,7 +22,8 @@ import prefdyn.reference.model.NonFiniteValueException;
  *   <li>Â = 0: ℓ ≡ 0, seed 0.</li>
  * </ul>
  * With BAPO's adaptive bounds ({@link AdaptiveClipping}) the interval [1−ε, 1+ε] is [c_low, c_high] instead, with
- * the same cases. So seed_t = −Â_t·ρ_t/n except where the clipped branch is <em>strictly</em> larger, where it is 0; that is
+ * the same cases. So seed_t = −Â_t·ρ_t/n except where the clipped branch is <em>strictly</em> larger, where it is
+ * 0; that is
  * also TRL's {@code clipfrac} test ({@code pg_losses2 > pg_losses}). At ρ = 1 (the first minibatch of a step)
  * the seed is −Â_t/n: the gradient is −mean_t Â_t ∇logπ_t, paper §3.2's decomposition.
  *
@@ -83,8 +84,8 @@ public final class PpoLoss {
     public static PolicyLossResult policyLoss(double[][] logProbs, double[][] oldLogProbs, double[][] advantages,
                                               boolean[][] mask, int[][] tertiles, double clipLow, double clipHigh) {
         if (!(clipLow <= 1 && clipHigh >= 1 && Double.isFinite(clipLow) && Double.isFinite(clipHigh))) {
-            throw new IllegalArgumentException("the ratio bounds must satisfy clipLow <= 1 <= clipHigh, both finite, got ["
-                    + clipLow + ", " + clipHigh + "]");
+            throw new IllegalArgumentException("the ratio bounds must satisfy clipLow <= 1 <= clipHigh, both finite, "
+                    + "got [" + clipLow + ", " + clipHigh + "]");
         }
         requireShape(mask, logProbs, "logProbs");
         requireShape(mask, oldLogProbs, "oldLogProbs");

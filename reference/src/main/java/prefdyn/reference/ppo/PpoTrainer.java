@@ -79,8 +79,8 @@ import java.util.SplittableRandom;
  * and prefdyn's {@code grad_norm/positive}, {@code grad_norm/negative}, {@code grad_cosine/positive_negative}
  * (only with {@link PpoConfig#componentNorms}), {@code ppo/positive_token_fraction}, {@code ppo/kl_coef} (β_kl used in this step's rewards),
  * {@code ppo/lambda_positive}, {@code ppo/lambda_negative} (the objective's group weights at this step),
- * {@code clip/low}, {@code clip/high}, {@code clip/positive_share} (prefdyn, only with {@link PpoConfig#adaptiveClipping}:
- * BAPO's bounds and the positive tokens' share P/(P+N), averaged over the minibatches, as GRPO logs them),
+ * {@code clip/low}, {@code clip/high}, {@code clip/positive_share} (prefdyn, only with
+ * {@link PpoConfig#adaptiveClipping}: BAPO's bounds and the positive tokens' share P/(P+N), averaged over the minibatches, as GRPO logs them),
  * {@code lr}, {@code episode}. Minibatch statistics are averaged over all minibatches of all epochs, as TRL does;
  * token averages are over response tokens only (TRL includes padding in some of them).
  */

@@ -96,7 +96,8 @@ class BpoLossTest {
     @Test
     void aGapAdaptorOutsideZeroToOneIsAOneLineError() {
         for (double alpha : new double[] {0.0, -0.3, 1.5, Double.NaN}) {
-            assertThatThrownBy(() -> DpoSettings.standard(BETA, 10).withLossType(DpoLossType.BPO, 0).withBpoAlpha(alpha))
+            assertThatThrownBy(() -> DpoSettings.standard(BETA, 10).withLossType(DpoLossType.BPO, 0)
+                    .withBpoAlpha(alpha))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("bpoAlpha (BPO's gap adaptor α) must be in (0, 1]")
                     .hasMessageNotContaining("\n");

@@ -1,11 +1,11 @@
 package prefdyn.reference.grpo;
 
-import prefdyn.reference.ppo.AdaptiveClipping;
 import org.junit.jupiter.api.Test;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.ppo.AdaptiveClipping;
 import prefdyn.reference.ppo.PpoObjective;
 import prefdyn.reference.ppo.RewardFunction;
 import prefdyn.reference.util.Parallel;

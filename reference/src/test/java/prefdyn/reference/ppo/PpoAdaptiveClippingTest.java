@@ -14,7 +14,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * BAPO's adaptive clipping (Xi et al. 2510.18927; {@link AdaptiveClipping}) in PPO ({@link PpoConfig#adaptiveClipping}).
+ * BAPO's adaptive clipping (Xi et al. 2510.18927; {@link AdaptiveClipping}) in PPO
+ * ({@link PpoConfig#adaptiveClipping}).
  *
  * <pre>
  *   hand-made minibatch, one row of four response tokens, logπ_old = 0, logπ = ln ρ, n = 4:
