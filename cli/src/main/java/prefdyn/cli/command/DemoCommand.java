@@ -73,8 +73,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--runs", split = ",", paramLabel = "RUN",
             description = "Only these runs (comma-separated), from: dpo/standard, dpo/positive-only, dpo/negative-only, "
                     + "dpo/unweighted, dpo/controlled, dpo/coordinated, ppo/standard, ppo/positive-only, "
-                    + "ppo/negative-only, ppo/controlled, grpo/standard, rloo/standard. Default: the first four DPO "
-                    + "and first two PPO runs.")
+                    + "ppo/negative-only, ppo/controlled, grpo/standard, rloo/standard, and the DPO family's other "
+                    + "losses at the standard variant: hinge/standard, ipo/standard, conservative/standard, "
+                    + "robust/standard, simpo/standard, apo_zero/standard, nca_pair/standard, bpo/standard. "
+                    + "Default: the first four DPO and first two PPO runs.")
     List<String> runs;
 
     @Option(names = "--jobs", description = "Runs trained side by side. Default: the number of cores.")

@@ -78,6 +78,10 @@ public final class GradCommand implements Callable<Integer> {
             description = "SimPO's target reward margin (TRL's simpo_gamma), for --loss-type simpo. Default: 0.5.")
     Double simpoGamma;
 
+    @Option(names = "--bpo-alpha", paramLabel = "ALPHA",
+            description = "BPO's gap adaptor alpha in (0, 1], for --loss-type bpo. Default: 0.3.")
+    Double bpoAlpha;
+
     @Option(names = DataRules.OPTION, defaultValue = "trl", paramLabel = "trl|prefdyn-v1",
             description = DataRules.DESCRIPTION)
     String dataRules;
@@ -124,11 +128,12 @@ public final class GradCommand implements Callable<Integer> {
             throw new UserError(pairs + " holds no usable pair (" + encoded.counts().summary() + ")");
         }
         List<PreferenceExample> used = all.subList(0, Math.min(maxPairs, all.size()));
-        DpoLossSettings loss = DpoLossSettings.fromOptions(lossType.trlName(), beta, labelSmoothing, simpoGamma);
+        DpoLossSettings loss = DpoLossSettings.fromOptions(lossType.trlName(), beta, labelSmoothing, simpoGamma,
+                bpoAlpha);
         DpoSettings settings;
         try {
             settings = GradDump.settings(beta).withLossType(loss.lossType(), loss.labelSmoothing())
-                    .withSimpoGamma(loss.simpoGamma());
+                    .withSimpoGamma(loss.simpoGamma()).withBpoAlpha(loss.bpoAlpha());
         } catch (IllegalArgumentException e) {
             throw new UserError(e.getMessage(), e);
         }

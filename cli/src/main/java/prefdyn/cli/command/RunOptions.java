@@ -38,7 +38,7 @@ public final class RunOptions {
 
     @Option(names = "--loss-type", defaultValue = "sigmoid", paramLabel = "TYPE",
             description = "DPO loss (TRL's loss_type names): sigmoid, hinge, ipo, conservative, robust, simpo, "
-                    + "apo_zero, nca_pair. Default: ${DEFAULT-VALUE}.")
+                    + "apo_zero, nca_pair, and bpo (BPO's balanced margin). Default: ${DEFAULT-VALUE}.")
     String lossType;
 
     @Option(names = "--label-smoothing", defaultValue = "0",
@@ -49,6 +49,10 @@ public final class RunOptions {
     @Option(names = "--simpo-gamma", paramLabel = "GAMMA",
             description = "SimPO's target reward margin (TRL's simpo_gamma), for --loss-type simpo. Default: 0.5.")
     Double simpoGamma;
+
+    @Option(names = "--bpo-alpha", paramLabel = "ALPHA",
+            description = "BPO's gap adaptor alpha in (0, 1], for --loss-type bpo. Default: 0.3.")
+    Double bpoAlpha;
 
     @Option(names = "--beta", defaultValue = "0.1", description = "DPO's beta. Default: ${DEFAULT-VALUE}.")
     double beta;
@@ -143,9 +147,14 @@ public final class RunOptions {
     int numIterations;
 
     @Option(names = "--adaptive-clipping",
-            description = "GRPO/RLOO: BAPO's adaptive clipping bounds (the authors' defaults) instead of the fixed "
-                    + "epsilons.")
+            description = "PPO/GRPO/RLOO: BAPO's adaptive clipping bounds (the authors' defaults) instead of the "
+                    + "fixed epsilons (PPO: instead of 1 -/+ 0.2).")
     boolean adaptiveClipping;
+
+    @Option(names = "--bapo-target", paramLabel = "RHO",
+            description = "PPO/GRPO/RLOO with --adaptive-clipping: BAPO's target share of the positive tokens, in "
+                    + "(0, 1). Default: 0.5 (the authors').")
+    Double bapoTarget;
 
     @Option(names = "--normalize-advantages",
             description = "RLOO: whiten the leave-one-out advantages over the batch (TRL's normalize_advantages).")
@@ -227,16 +236,18 @@ public final class RunOptions {
     }
 
     RunConfig toConfig(Objective parsed, String pairsPath, String heldoutPath) {
-        DpoLossSettings dpo = DpoLossSettings.fromOptions(lossType, beta, labelSmoothing, simpoGamma);
+        DpoLossSettings dpo = DpoLossSettings.fromOptions(lossType, beta, labelSmoothing, simpoGamma, bpoAlpha);
         if (candidates < 2) {
             throw new UserError("--candidates must be at least 2, got " + candidates);
         }
         GroupObjectiveSettings group = GroupObjectiveSettings.fromOptions(parsed, numGenerations, grpoLossType,
-                scaleRewards, klBeta, epsilon, epsilonHigh, numIterations, adaptiveClipping, normalizeAdvantages);
+                scaleRewards, klBeta, epsilon, epsilonHigh, numIterations, adaptiveClipping, normalizeAdvantages,
+                bapoTarget);
         return new RunConfig(parsed.cliName() + "/" + variant, parsed, variant, new ModelSettings(checkpoint, engine),
                 new StepSettings(seed, steps, batch, lr, componentNorms), new DataSettings(pairsPath, heldoutPath, prompts, dataSeed,
                         pairRules()),
-                dpo, new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef),
+                dpo, new PpoSettings(ppoEpochs, ppoMiniBatches, responseTokens, klCoef,
+                        parsed == Objective.PPO && adaptiveClipping, group.bapoTarget()),
                 new MeasurementSettings(measureEvery, GPasses.parse(gPasses), finalPrompts, finalTokens, probePrompts,
                         probeTokens, probePairs),
                 new EvaluationSettings(evalPrompts, evalTokens), group);

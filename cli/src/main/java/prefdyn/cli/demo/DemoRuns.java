@@ -30,6 +30,7 @@ import prefdyn.datasets.PairFile;
 import prefdyn.datasets.PreferencePair;
 import prefdyn.datasets.Reward;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.util.Parallel;
 
@@ -46,6 +47,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Stream;
 
 /**
  * One seed's worth of the demo's experiment, shared by {@code prefdyn demo} (one seed) and
@@ -64,12 +66,23 @@ public final class DemoRuns {
             "ppo/negative-only", "ppo/controlled");
 
     /**
-     * Every run a demo directory may hold, in report order: the paper's and the group objectives'
-     * (the demo's default is {@link DemoCommand#RUNS}).
+     * The DPO family's other losses as demo runs, "&lt;loss&gt;/standard" by TRL's name (bpo: BPO's balanced margin):
+     * DPO runs of that loss with the standard variant ({@link #lossSettings}).
      */
-    public static final List<String> AVAILABLE = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
-            "dpo/unweighted", "dpo/controlled", "dpo/coordinated", "ppo/standard", "ppo/positive-only",
-            "ppo/negative-only", "ppo/controlled", "grpo/standard", "rloo/standard");
+    public static final List<String> DPO_LOSS_RUNS = java.util.Arrays.stream(DpoLossType.values())
+            .filter(type -> type != DpoLossType.SIGMOID).map(type -> type.trlName() + "/standard").toList();
+
+    /**
+     * Every run a demo directory may hold, in report order: the paper's, the group objectives' and the DPO family's
+     * other losses' (the demo's default is {@link DemoCommand#RUNS}).
+     */
+    public static final List<String> AVAILABLE = Stream.concat(Stream.of("dpo/standard",
+            "dpo/positive-only", "dpo/negative-only", "dpo/unweighted", "dpo/controlled", "dpo/coordinated",
+            "ppo/standard", "ppo/positive-only", "ppo/negative-only", "ppo/controlled", "grpo/standard",
+            "rloo/standard"), DPO_LOSS_RUNS.stream()).toList();
+
+    /** The label smoothing ε of the demo's conservative and robust runs (TRL's default 0 would make them sigmoid). */
+    static final double DEMO_LABEL_SMOOTHING = 0.1;
 
     /** Prompts per chunk of on-policy pair generation (chunks run in parallel; each is seeded by its index). */
     static final int PAIR_CHUNK = 8;
@@ -274,12 +287,26 @@ public final class DemoRuns {
                 + group.numGenerations() + " per prompt)" : "";
     }
 
+    /** The objective of a run name: its first part, or dpo for a DPO loss's run ({@link #DPO_LOSS_RUNS}). */
     private static String objectiveName(String runName) {
-        return runName.substring(0, runName.indexOf('/'));
+        return DPO_LOSS_RUNS.contains(runName) ? "dpo" : runName.substring(0, runName.indexOf('/'));
+    }
+
+    /**
+     * The DPO loss of a demo run at the demo's β: sigmoid for the dpo/… runs, the named loss with its defaults for a
+     * {@link #DPO_LOSS_RUNS} run (conservative and robust with ε = {@value #DEMO_LABEL_SMOOTHING}).
+     */
+    static DpoLossSettings lossSettings(String runName, double beta) {
+        if (!DPO_LOSS_RUNS.contains(runName)) {
+            return DpoLossSettings.sigmoid(beta);
+        }
+        DpoLossType type = DpoLossType.parse(runName.substring(0, runName.indexOf('/')));
+        boolean smoothed = type == DpoLossType.CONSERVATIVE || type == DpoLossType.ROBUST;
+        return new DpoLossSettings(type, beta, smoothed ? DEMO_LABEL_SMOOTHING : 0.0);
     }
 
     /** The settings of one run of the demo: objective and variant from its name, everything else from the sizes. */
-    private static RunConfig config(Request request, String name) {
+    static RunConfig config(Request request, String name) {
         DemoSize sizes = request.sizes();
         Objective objective = Objective.parse(objectiveName(name));
         String variant = name.substring(name.indexOf('/') + 1);
@@ -299,7 +326,7 @@ public final class DemoRuns {
                         request.componentNorms()),
                 new DataSettings("../../pairs/train.jsonl", "../../pairs/heldout.jsonl", sizes.ppoPrompts(),
                         request.seed(), request.pairRules()),
-                DpoLossSettings.sigmoid(sizes.beta()), sizes.ppoRollout(),
+                lossSettings(name, sizes.beta()), sizes.ppoRollout(),
                 new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
                         probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
                 sizes.evaluation(), group);

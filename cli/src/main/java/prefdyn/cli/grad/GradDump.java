@@ -157,6 +157,8 @@ public final class GradDump {
                 + "right-padded with end-of-text (256)");
         metadata.put("loss", settings.lossType() == DpoLossType.SIGMOID
                 ? "mean over pairs of -log sigmoid(beta*((lp_c - ref_c) - (lp_r - ref_r)))"
+                : settings.lossType() == DpoLossType.BPO
+                ? "mean over pairs of -log sigmoid(min(beta*(lp_c - ref_c), -bpo_alpha*beta*(lp_r - ref_r))) (BPO)"
                 : "mean over pairs of DpoLoss's " + settings.lossType().name().toLowerCase(Locale.ROOT)
                 + " loss of h = (lp_c - ref_c) - (lp_r - ref_r) (docs/paper-map.md, the DPO family)");
         if (settings.lossType() == DpoLossType.CONSERVATIVE || settings.lossType() == DpoLossType.ROBUST) {
@@ -164,6 +166,9 @@ public final class GradDump {
         }
         if (settings.lossType() == DpoLossType.SIMPO) {
             metadata.put("simpo_gamma", Double.toString(settings.simpoGamma()));
+        }
+        if (settings.lossType() == DpoLossType.BPO) {
+            metadata.put("bpo_alpha", Double.toString(settings.bpoAlpha()));
         }
         metadata.put("config", Json.write(prefdyn.reference.checkpoint.ConfigJson.toJson(result.policy().config(),
                 prefdyn.reference.checkpoint.Precision.FLOAT64)));

@@ -332,7 +332,8 @@ public final class Report {
             boolean adaptive = Boolean.TRUE.equals(run.config().get("adaptive_clipping"));
             html.raw("<tr><td>" + Html.escape(run.name()) + "</td><td>" + run.setting("num_generations")
                     + "</td><td>" + Html.escape(lossName(run)) + "</td><td>" + run.setting("kl_beta") + "</td><td>"
-                    + (adaptive ? "BAPO adaptive" : run.setting("epsilon") + ", " + run.setting("epsilon_high"))
+                    + (adaptive ? "BAPO adaptive" + bapoTarget(run) : run.setting("epsilon") + ", "
+                    + run.setting("epsilon_high"))
                     + "</td><td>" + Html.number(reward.length == 0 ? Double.NaN : reward[0]) + " → "
                     + Html.number(reward.length == 0 ? Double.NaN : reward[reward.length - 1]) + "</td><td>"
                     + Html.number(mean(run.metric("frac_reward_zero_std"))) + "</td><td>"
@@ -358,18 +359,29 @@ public final class Report {
         return "grpo".equals(run.objective()) || "rloo".equals(run.objective());
     }
 
-    /** The run's loss as config.json names it: DPO's loss type (with ε or γ), GRPO's aggregation, RLOO's. */
+    /**
+     * The run's loss as config.json names it: DPO's loss type (with ε, γ or BPO's α), GRPO's aggregation, RLOO's,
+     * PPO's surrogate (with BAPO's adaptive bounds when on).
+     */
     private static String lossName(RunData run) {
         return switch (run.objective()) {
             case "dpo" -> run.setting("loss_type")
                     + (run.config().containsKey("label_smoothing") ? ", ε " + run.setting("label_smoothing") : "")
-                    + (run.config().containsKey("simpo_gamma") ? ", γ " + run.setting("simpo_gamma") : "");
+                    + (run.config().containsKey("simpo_gamma") ? ", γ " + run.setting("simpo_gamma") : "")
+                    + (run.config().containsKey("bpo_alpha") ? ", α " + run.setting("bpo_alpha") : "");
             case "grpo" -> run.setting("grpo_loss_type") + ", scale " + run.setting("scale_rewards");
             case "rloo" -> "sequence-level"
                     + (Boolean.TRUE.equals(run.config().get("normalize_advantages")) ? ", normalized" : "");
-            case "ppo" -> "clipped surrogate";
+            case "ppo" -> "clipped surrogate"
+                    + (Boolean.TRUE.equals(run.config().get("adaptive_clipping")) ? ", BAPO adaptive" + bapoTarget(run)
+                    : "");
             default -> "—";
         };
+    }
+
+    /** ", ρ₀ x" for a run that recorded BAPO's target share (runs before the option recorded none: ½). */
+    private static String bapoTarget(RunData run) {
+        return run.config().containsKey("bapo_target") ? ", ρ₀ " + run.setting("bapo_target") : "";
     }
 
     private static void rewardKl(Html html, List<RunData> runs, Path plots) {

@@ -12,13 +12,16 @@ import java.util.stream.Collectors;
  * DPO's loss as a run records it; {@link #settings} makes the reference's {@link DpoSettings} of a variant.
  *
  * @param lossType       the per-pair loss, any {@link DpoLossType} by TRL's name (sigmoid, hinge, ipo, conservative,
- *                       robust, simpo, apo_zero, nca_pair)
+ *                       robust, simpo, apo_zero, nca_pair, bpo)
  * @param beta           β, the strength of the implicit KL constraint (also recorded for PPO runs)
  * @param labelSmoothing ε ∈ [0, 0.5), the label-flip rate of the conservative (cDPO) and robust losses (TRL's
  *                       {@code label_smoothing}); 0 for every other loss
  * @param simpoGamma     γ ≥ 0, SimPO's target reward margin (TRL's {@code simpo_gamma} = 0.5); read only by simpo
+ * @param bpoAlpha       α ∈ (0, 1], BPO's gap adaptor ({@code --bpo-alpha}, default
+ *                       {@value DpoSettings#DEFAULT_BPO_ALPHA}); read only by bpo
  */
-public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmoothing, double simpoGamma) {
+public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmoothing, double simpoGamma,
+                              double bpoAlpha) {
 
     public DpoLossSettings {
         Checks.positiveFinite("beta", beta);
@@ -32,6 +35,14 @@ public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmo
         if (!(simpoGamma >= 0) || Double.isInfinite(simpoGamma)) {
             throw new UserError("--simpo-gamma must be finite and >= 0, got " + simpoGamma);
         }
+        if (!(bpoAlpha > 0 && bpoAlpha <= 1)) {
+            throw new UserError("--bpo-alpha must be in (0, 1], got " + bpoAlpha);
+        }
+    }
+
+    /** A loss with BPO's default α. */
+    public DpoLossSettings(DpoLossType lossType, double beta, double labelSmoothing, double simpoGamma) {
+        this(lossType, beta, labelSmoothing, simpoGamma, DpoSettings.DEFAULT_BPO_ALPHA);
     }
 
     /** A loss without label smoothing, with SimPO's default γ. */
@@ -54,13 +65,27 @@ public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmo
      * given, TRL's 0.5), which applies to simpo only; each bad value is a one-line error.
      */
     public static DpoLossSettings fromOptions(String lossType, double beta, double labelSmoothing, Double simpoGamma) {
+        return fromOptions(lossType, beta, labelSmoothing, simpoGamma, null);
+    }
+
+    /**
+     * As above, with {@code --bpo-alpha} (null: not given, {@value DpoSettings#DEFAULT_BPO_ALPHA}), which applies to
+     * bpo only.
+     */
+    public static DpoLossSettings fromOptions(String lossType, double beta, double labelSmoothing, Double simpoGamma,
+                                              Double bpoAlpha) {
         DpoLossType type = parseLossType(lossType);
+        if (bpoAlpha != null && type != DpoLossType.BPO) {
+            throw new UserError("--bpo-alpha applies to --loss-type bpo only, got " + bpoAlpha + " with "
+                    + type.trlName());
+        }
         if (simpoGamma != null && type != DpoLossType.SIMPO) {
             throw new UserError("--simpo-gamma applies to --loss-type simpo only, got " + simpoGamma + " with "
                     + type.trlName());
         }
         return new DpoLossSettings(type, beta, labelSmoothing,
-                simpoGamma == null ? DpoSettings.DEFAULT_SIMPO_GAMMA : simpoGamma);
+                simpoGamma == null ? DpoSettings.DEFAULT_SIMPO_GAMMA : simpoGamma,
+                bpoAlpha == null ? DpoSettings.DEFAULT_BPO_ALPHA : bpoAlpha);
     }
 
     /** {@code --loss-type}: a {@link DpoLossType} by TRL's name, or a one-line error naming every choice. */
@@ -84,7 +109,7 @@ public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmo
     /** The reference's settings of a DPO run of {@code variant} (a command-line name) over {@code steps} steps. */
     public DpoSettings settings(String variant, int steps) {
         return DpoSettings.of(beta, Objective.dpoVariant(variant), steps).withLossType(lossType, labelSmoothing)
-                .withSimpoGamma(simpoGamma);
+                .withSimpoGamma(simpoGamma).withBpoAlpha(bpoAlpha);
     }
 
     /** Writes {@code loss_type}, {@code beta} and the loss's own field, if it has one, into a config.json object. */
@@ -96,6 +121,9 @@ public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmo
         }
         if (lossType == DpoLossType.SIMPO) {
             json.put("simpo_gamma", simpoGamma);
+        }
+        if (lossType == DpoLossType.BPO) {
+            json.put("bpo_alpha", bpoAlpha);
         }
     }
 
@@ -110,6 +138,7 @@ public record DpoLossSettings(DpoLossType lossType, double beta, double labelSmo
         return new DpoLossSettings(type, RunConfig.number(json, "beta"),
                 json.containsKey("label_smoothing") ? RunConfig.number(json, "label_smoothing") : 0,
                 json.containsKey("simpo_gamma") ? RunConfig.number(json, "simpo_gamma")
-                        : DpoSettings.DEFAULT_SIMPO_GAMMA);
+                        : DpoSettings.DEFAULT_SIMPO_GAMMA,
+                json.containsKey("bpo_alpha") ? RunConfig.number(json, "bpo_alpha") : DpoSettings.DEFAULT_BPO_ALPHA);
     }
 }

@@ -1,7 +1,6 @@
 package prefdyn.cli.run;
 
 import prefdyn.cli.base.UserError;
-import prefdyn.reference.grpo.AdaptiveClipping;
 import prefdyn.reference.grpo.GroupSettings;
 import prefdyn.reference.grpo.GrpoConfig;
 import prefdyn.reference.grpo.GrpoLossType;
@@ -26,10 +25,12 @@ import java.util.Map;
  * @param adaptiveClipping    BAPO's adaptive bounds with the authors' defaults instead of [1 − ε, 1 + ε_high]
  *                            ({@code --adaptive-clipping})
  * @param normalizeAdvantages RLOO: whiten the leave-one-out advantages ({@code --normalize-advantages})
+ * @param bapoTarget          BAPO's target share ρ₀ ∈ (0, 1) ({@code --bapo-target}, the authors' ½); read only with
+ *                            adaptiveClipping, and recorded in config.json only then
  */
 public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, ScaleRewards scaleRewards,
                                      double klBeta, double epsilon, double epsilonHigh, int numIterations,
-                                     boolean adaptiveClipping, boolean normalizeAdvantages) {
+                                     boolean adaptiveClipping, boolean normalizeAdvantages, double bapoTarget) {
 
     public GroupObjectiveSettings {
         if (numGenerations < 2) {
@@ -49,6 +50,15 @@ public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, 
         if (lossType == null || scaleRewards == null) {
             throw new UserError("a group run needs a loss type and a reward scaling");
         }
+        Checks.bapoTarget(bapoTarget);
+    }
+
+    /** Settings with BAPO's default target ½. */
+    public GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, ScaleRewards scaleRewards, double klBeta,
+                                  double epsilon, double epsilonHigh, int numIterations, boolean adaptiveClipping,
+                                  boolean normalizeAdvantages) {
+        this(numGenerations, lossType, scaleRewards, klBeta, epsilon, epsilonHigh, numIterations, adaptiveClipping,
+                normalizeAdvantages, Checks.DEFAULT_BAPO_TARGET);
     }
 
     /** TRL's defaults for {@code objective} (GRPO: G 8, β 0; RLOO: G 2, β 0.05; any other objective: GRPO's). */
@@ -66,6 +76,24 @@ public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, 
                                                      String scaleRewards, Double klBeta, double epsilon,
                                                      Double epsilonHigh, int numIterations, boolean adaptiveClipping,
                                                      boolean normalizeAdvantages) {
+        return fromOptions(objective, numGenerations, lossType, scaleRewards, klBeta, epsilon, epsilonHigh,
+                numIterations, adaptiveClipping, normalizeAdvantages, null);
+    }
+
+    /**
+     * As above, with {@code --bapo-target} (null: not given, the authors' ½), which needs {@code --adaptive-clipping}
+     * and applies to PPO, GRPO and RLOO (PPO's copy is in {@link PpoSettings}).
+     */
+    public static GroupObjectiveSettings fromOptions(Objective objective, Integer numGenerations, String lossType,
+                                                     String scaleRewards, Double klBeta, double epsilon,
+                                                     Double epsilonHigh, int numIterations, boolean adaptiveClipping,
+                                                     boolean normalizeAdvantages, Double bapoTarget) {
+        if (bapoTarget != null && !adaptiveClipping) {
+            throw new UserError("--bapo-target needs --adaptive-clipping");
+        }
+        if (bapoTarget != null) {
+            Checks.bapoTarget(bapoTarget);
+        }
         GroupObjectiveSettings defaults = defaults(objective);
         if (!objective.isGroup()) {
             requireUnset(objective, "--num-generations", numGenerations != null);
@@ -73,9 +101,14 @@ public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, 
             requireUnset(objective, "--scale-rewards", scaleRewards != null);
             requireUnset(objective, "--kl-beta", klBeta != null);
             requireUnset(objective, "--epsilon-high", epsilonHigh != null);
-            requireUnset(objective, "--adaptive-clipping", adaptiveClipping);
+            if (objective != Objective.PPO) {   // PPO's BAPO lives in PpoSettings
+                requireUnset(objective, "--adaptive-clipping", adaptiveClipping);
+                requireUnset(objective, "--bapo-target", bapoTarget != null);
+            }
             requireUnset(objective, "--normalize-advantages", normalizeAdvantages);
-            return defaults;
+            return bapoTarget == null ? defaults : new GroupObjectiveSettings(defaults.numGenerations(),
+                    defaults.lossType(), defaults.scaleRewards(), defaults.klBeta(), defaults.epsilon(),
+                    defaults.epsilonHigh(), defaults.numIterations(), false, false, bapoTarget);   // PPO's ρ₀
         }
         if (objective == Objective.RLOO) {
             requireUnset(objective, "--grpo-loss-type", lossType != null);
@@ -87,7 +120,8 @@ public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, 
                 lossType == null ? defaults.lossType() : parseLossType(lossType),
                 scaleRewards == null ? defaults.scaleRewards() : parseScaleRewards(scaleRewards),
                 klBeta == null ? defaults.klBeta() : klBeta, epsilon, epsilonHigh == null ? epsilon : epsilonHigh,
-                numIterations, adaptiveClipping, normalizeAdvantages);
+                numIterations, adaptiveClipping, normalizeAdvantages,
+                bapoTarget == null ? Checks.DEFAULT_BAPO_TARGET : bapoTarget);
     }
 
     private static void requireUnset(Objective objective, String option, boolean given) {
@@ -139,7 +173,7 @@ public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, 
                 .maxCompletionLength(responseTokens)
                 .stopTokenId(endOfText)
                 .learningRate(steps.learningRate())
-                .adaptiveClipping(adaptiveClipping ? AdaptiveClipping.defaults() : null)
+                .adaptiveClipping(Checks.bapo(adaptiveClipping, bapoTarget))
                 .totalSteps(steps.steps())
                 .objective(Objective.ppoObjective(variant))
                 .seed(steps.seed())
@@ -169,6 +203,9 @@ public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, 
         json.put("epsilon_high", epsilonHigh);
         json.put("num_iterations", numIterations);
         json.put("adaptive_clipping", adaptiveClipping);
+        if (adaptiveClipping) {
+            json.put("bapo_target", bapoTarget);   // only when on: group configs written before the option still match
+        }
         if (objective == Objective.GRPO) {
             json.put("grpo_loss_type", lossType.name().toLowerCase(Locale.ROOT));
             json.put("scale_rewards", scaleRewards.name().toLowerCase(Locale.ROOT));
@@ -189,7 +226,8 @@ public record GroupObjectiveSettings(int numGenerations, GrpoLossType lossType, 
                 grpo ? parseScaleRewards(RunConfig.string(json, "scale_rewards")) : defaults.scaleRewards(),
                 RunConfig.number(json, "kl_beta"), RunConfig.number(json, "epsilon"),
                 RunConfig.number(json, "epsilon_high"), (int) RunConfig.integer(json, "num_iterations"),
-                bool(json, "adaptive_clipping"), !grpo && bool(json, "normalize_advantages"));
+                bool(json, "adaptive_clipping"), !grpo && bool(json, "normalize_advantages"),
+                Checks.bapoTarget(json));
     }
 
     private static boolean bool(Map<String, Object> json, String key) {

@@ -111,6 +111,10 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         json.put("ppo_minibatches", ppo.miniBatches());
         json.put("response_tokens", ppo.responseTokens());
         json.put("kl_coef", ppo.klCoef());
+        if (objective == Objective.PPO && ppo.adaptiveClipping()) {
+            json.put("adaptive_clipping", true);   // absent when off: configs written before the option still match
+            json.put("bapo_target", ppo.bapoTarget());
+        }
         group.put(json, objective);
         json.put("train_prompts", data.trainPrompts());
         json.put("measure_every", measurement.measureEvery());
@@ -145,7 +149,8 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
                             DataRules.fromConfig(json)),
                     DpoLossSettings.fromConfig(json),
                     new PpoSettings((int) integer(json, "ppo_epochs"), (int) integer(json, "ppo_minibatches"),
-                            (int) integer(json, "response_tokens"), number(json, "kl_coef")),
+                            (int) integer(json, "response_tokens"), number(json, "kl_coef"),
+                            objective == Objective.PPO && ppoAdaptiveClipping(json), Checks.bapoTarget(json)),
                     new MeasurementSettings((int) integer(json, "measure_every"),
                             GPasses.fromConfig(json.get(GPasses.FIELD)), (int) integer(json, "final_prompts"),
                             (int) integer(json, "final_tokens"), (int) integer(json, "probe_prompts"),
@@ -155,6 +160,18 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
         } catch (UserError | IllegalArgumentException e) {
             throw new UserError(source + ": " + e.getMessage(), e);
         }
+    }
+
+    /** PPO's {@code adaptive_clipping}: true, or absent (off); anything else is an error naming the field. */
+    private static boolean ppoAdaptiveClipping(Map<String, Object> json) {
+        Object value = json.get("adaptive_clipping");
+        if (value == null) {
+            return false;
+        }
+        if (!(value instanceof Boolean on)) {
+            throw new IllegalArgumentException("field \"adaptive_clipping\": expected true or false");
+        }
+        return on;
     }
 
     static String string(Map<String, Object> json, String key) {

@@ -75,7 +75,7 @@ class DpoLossSettingsTest {
         assertThat(DpoLossSettings.parseLossType("apo-zero")).isEqualTo(DpoLossType.APO_ZERO);
         assertThatThrownBy(() -> DpoLossSettings.parseLossType("cubic")).isInstanceOf(UserError.class)
                 .hasMessage("unknown --loss-type 'cubic'; expected one of sigmoid, hinge, ipo, conservative, robust, "
-                        + "simpo, apo_zero, nca_pair");
+                        + "simpo, apo_zero, nca_pair, bpo");
         assertThatThrownBy(() -> DpoLossSettings.fromOptions("sigmoid", 0.1, 0, 0.3)).isInstanceOf(UserError.class)
                 .hasMessage("--simpo-gamma applies to --loss-type simpo only, got 0.3 with sigmoid");
         assertThatThrownBy(() -> DpoLossSettings.fromOptions("simpo", 0.1, 0, -1.0)).isInstanceOf(UserError.class)

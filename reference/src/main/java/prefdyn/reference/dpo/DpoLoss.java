@@ -28,8 +28,16 @@ import prefdyn.reference.util.Tertiles;
  *   APO_ZERO      ℓ = 1 − σ(c) + σ(r)                           w⁺ = σ(c)·σ(−c),       w⁻ = σ(r)·σ(−r)
  *   NCA_PAIR      ℓ = softplus(−c) + ½·softplus(c) + ½·softplus(r)   w⁺ = σ(−c) − ½·σ(c),  w⁻ = ½·σ(r)
  * </pre>
- * For these prefdyn takes the pair's weight as ω = (|w⁺| + |w⁻|)/2 and λ± = w±/ω (λ± = 1 when ω = 0), so ω ≥ 0
- * ranks the pairs by how hard they push (the ω tertiles) and λ± keep each side's share; NCA's λ⁺ turns negative
+ * BPO (Sun et al. 2506.03557) replaces the margin by the balanced margin, with c, r as above and gap adaptor α:
+ * <pre>
+ *   BPO           h = min(c, −α·r),  ℓ = softplus(−h)            ω = σ(−h),
+ *                 c ≤ −α·r: λ⁺ = 1, λ⁻ = 0 (only y⁺ is raised);  c &gt; −α·r: λ⁺ = 0, λ⁻ = α (only y⁻ is lowered)
+ * </pre>
+ * (∂ℓ/∂lp⁻ = σ(−h)·α·β on the second branch). So each BPO pair is pure positive or pure negative learning, and
+ * ∇L = ∇L⁺ + ∇L⁻ splits the batch by branch. At the kink c = −α·r prefdyn takes the y⁺ branch (a one-sided
+ * derivative; {@code torch.minimum} would give each side half there); ties have measure zero.
+ * For APO_ZERO and NCA_PAIR prefdyn takes the pair's weight as ω = (|w⁺| + |w⁻|)/2 and λ± = w±/ω (λ± = 1 when
+ * ω = 0), so ω ≥ 0 ranks the pairs by how hard they push (the ω tertiles) and λ± keep each side's share; NCA's λ⁺ turns negative
  * once σ(−c) &lt; ½·σ(c) (y⁺ is then pushed down toward NCA's finite optimum). This is a choice, not the papers'.
  * A {@link DpoVariant} then replaces ω by a constant (UNWEIGHTED) or multiplies λ⁺, λ⁻ by its weights.
  */
@@ -73,14 +81,16 @@ public final class DpoLoss {
             double chosenRatio = referenceFree ? chosen[i] / chosenLengths[i] : chosen[i] - referenceChosen[i];
             double rejectedRatio = referenceFree ? rejected[i] / rejectedLengths[i]
                     : rejected[i] - referenceRejected[i];
-            double h = beta * (chosenRatio - rejectedRatio) - (referenceFree ? settings.simpoGamma() : 0.0);
+            double h = settings.lossType() == DpoLossType.BPO
+                    ? balancedMargin(beta * chosenRatio, beta * rejectedRatio, settings.bpoAlpha())
+                    : beta * (chosenRatio - rejectedRatio) - (referenceFree ? settings.simpoGamma() : 0.0);
             if (!Double.isFinite(h)) {
                 throw new NonFiniteValueException("non-finite DPO margin at step " + step + ", pair " + i
                         + " (lp+ " + chosen[i] + ", lp- " + rejected[i] + ", ref+ " + referenceChosen[i]
                         + ", ref- " + referenceRejected[i] + ")", i);
             }
             PairLoss pair = pairLoss(settings.lossType(), h, beta, epsilon, chosenRatio, rejectedRatio,
-                    chosenLengths[i], rejectedLengths[i]);
+                    chosenLengths[i], rejectedLengths[i], settings.bpoAlpha());
             pairLosses[i] = pair.loss();
             omega[i] = switch (settings.variant()) {
                 case UNWEIGHTED -> settings.unweightedOmega();
@@ -108,9 +118,10 @@ public final class DpoLoss {
      * @param h             β·Δ, the pair's margin
      * @param chosenRatio   lr⁺ = lp(y⁺) − lp_ref(y⁺) (SimPO: lp(y⁺)/|y⁺|)
      * @param rejectedRatio lr⁻ = lp(y⁻) − lp_ref(y⁻) (SimPO: lp(y⁻)/|y⁻|)
+     * @param bpoAlpha      α, BPO's gap adaptor (read only by BPO)
      */
     static PairLoss pairLoss(DpoLossType type, double h, double beta, double epsilon, double chosenRatio,
-                             double rejectedRatio, int chosenLength, int rejectedLength) {
+                             double rejectedRatio, int chosenLength, int rejectedLength, double bpoAlpha) {
         return switch (type) {
             case SIGMOID -> new PairLoss(Stable.softplus(-h), Stable.sigmoid(-h), 1.0, 1.0);
             case HINGE -> new PairLoss(Math.max(0.0, 1.0 - h), h < 1.0 ? 1.0 : 0.0, 1.0, 1.0);
@@ -138,7 +149,18 @@ public final class DpoLoss {
                 yield separable(Stable.softplus(-c) + 0.5 * Stable.softplus(c) + 0.5 * Stable.softplus(r),
                         Stable.sigmoid(-c) - 0.5 * Stable.sigmoid(c), 0.5 * Stable.sigmoid(r));
             }
+            case BPO -> {
+                boolean chosenBranch = beta * chosenRatio <= -bpoAlpha * (beta * rejectedRatio);
+                yield new PairLoss(Stable.softplus(-h), Stable.sigmoid(-h), chosenBranch ? 1.0 : 0.0,
+                        chosenBranch ? 0.0 : bpoAlpha);
+            }
         };
+    }
+
+    /** BPO's balanced margin min(c, −α·r), c = β·lr⁺, r = β·lr⁻ (class comment); the y⁺ branch at a tie. */
+    static double balancedMargin(double chosenReward, double rejectedReward, double alpha) {
+        double rejectedSide = -alpha * rejectedReward;
+        return chosenReward <= rejectedSide ? chosenReward : rejectedSide;
     }
 
     /** ℓ with ∂ℓ/∂lp⁺ = −β·w⁺ and ∂ℓ/∂lp⁻ = +β·w⁻ as (ω, λ±): ω = (|w⁺| + |w⁻|)/2, λ± = w±/ω (class comment). */

@@ -25,13 +25,22 @@ package prefdyn.reference.dpo;
  *   <li>{@link #NCA_PAIR}: Chen et al. 2402.05369 (TRL {@code "nca_pair"}),
  *       ℓ = −log σ(β·lr⁺) − ½·log σ(−β·lr⁺) − ½·log σ(−β·lr⁻).</li>
  * </ul>
+ * And one loss that is not in TRL:
+ * <ul>
+ *   <li>{@link #BPO}: Sun et al. 2506.03557 ("BPO: Revisiting Preference Modeling in Direct Preference
+ *       Optimization"), the balanced reward margin with gap adaptor α ∈ (0, 1], h = min(β·lr⁺, −α·β·lr⁻),
+ *       ℓ = softplus(−h): each pair trains only the side that is behind, y⁺ while β·lr⁺ &lt; −α·β·lr⁻, else y⁻.</li>
+ * </ul>
  * Each ℓ is written in the decomposed form of {@code docs/paper-map.md} ("Objectives"), ∂ℓ/∂lp⁺ = −β·ω·λ⁺ and ∂ℓ/∂lp⁻ =
  * +β·ω·λ⁻, by {@link DpoLoss}.
  */
 public enum DpoLossType {
-    SIGMOID, HINGE, IPO, CONSERVATIVE, ROBUST, SIMPO, APO_ZERO, NCA_PAIR;
+    SIGMOID, HINGE, IPO, CONSERVATIVE, ROBUST, SIMPO, APO_ZERO, NCA_PAIR, BPO;
 
-    /** TRL's name of the loss ("sigmoid", "apo_zero", …); {@link #CONSERVATIVE} is TRL's sigmoid with label smoothing. */
+    /**
+     * TRL's name of the loss ("sigmoid", "apo_zero", …); {@link #CONSERVATIVE} is TRL's sigmoid with label smoothing,
+     * and {@link #BPO}, which TRL lacks, is named "bpo".
+     */
     public String trlName() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

@@ -15,13 +15,19 @@ package prefdyn.reference.dpo;
  * @param totalSteps       the planned number of training steps (used by the schedules)
  * @param simpoGamma       γ ≥ 0, SimPO's target reward margin ({@code CPOConfig.simpo_gamma} = 0.5); read only by
  *                         {@link DpoLossType#SIMPO}
+ * @param bpoAlpha         α ∈ (0, 1], BPO's gap adaptor (Sun et al. 2506.03557: the balanced margin min(r⁺, −α·r⁻));
+ *                         read only by {@link DpoLossType#BPO} (default {@value #DEFAULT_BPO_ALPHA}, the authors'
+ *                         setting in their comparison across losses)
  */
 public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothing, DpoVariant variant,
                           double unweightedOmega, LambdaSchedule schedule, double switchFraction, int totalSteps,
-                          double simpoGamma) {
+                          double simpoGamma, double bpoAlpha) {
 
     /** SimPO's default target margin γ (TRL's {@code simpo_gamma}). */
     public static final double DEFAULT_SIMPO_GAMMA = 0.5;
+
+    /** BPO's gap adaptor α of the authors' comparison across losses (their README, "gap adaptor is set to 0.3"). */
+    public static final double DEFAULT_BPO_ALPHA = 0.3;
 
     public DpoSettings {
         if (!(beta > 0) || Double.isInfinite(beta)) {
@@ -40,6 +46,9 @@ public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothi
         if (!(simpoGamma >= 0) || Double.isInfinite(simpoGamma)) {
             throw new IllegalArgumentException("simpoGamma (SimPO's target margin γ) must be finite and >= 0, got "
                     + simpoGamma);
+        }
+        if (!(bpoAlpha > 0 && bpoAlpha <= 1)) {
+            throw new IllegalArgumentException("bpoAlpha (BPO's gap adaptor α) must be in (0, 1], got " + bpoAlpha);
         }
         if (!Double.isFinite(unweightedOmega)) {
             throw new IllegalArgumentException("unweightedOmega must be finite, got " + unweightedOmega);
@@ -64,18 +73,24 @@ public record DpoSettings(double beta, DpoLossType lossType, double labelSmoothi
     public static DpoSettings of(double beta, DpoVariant variant, int totalSteps) {
         return new DpoSettings(beta, DpoLossType.SIGMOID, 0.0, variant, 0.5,
                 variant == DpoVariant.CONTROLLED ? LambdaSchedule.defaultControlled(totalSteps) : null, 0.5,
-                totalSteps, DEFAULT_SIMPO_GAMMA);
+                totalSteps, DEFAULT_SIMPO_GAMMA, DEFAULT_BPO_ALPHA);
     }
 
     public DpoSettings withLossType(DpoLossType type, double smoothing) {
         return new DpoSettings(beta, type, smoothing, variant, unweightedOmega, schedule, switchFraction, totalSteps,
-                simpoGamma);
+                simpoGamma, bpoAlpha);
     }
 
     /** The same settings with SimPO's target margin γ. */
     public DpoSettings withSimpoGamma(double gamma) {
         return new DpoSettings(beta, lossType, labelSmoothing, variant, unweightedOmega, schedule, switchFraction,
-                totalSteps, gamma);
+                totalSteps, gamma, bpoAlpha);
+    }
+
+    /** The same settings with BPO's gap adaptor α. */
+    public DpoSettings withBpoAlpha(double alpha) {
+        return new DpoSettings(beta, lossType, labelSmoothing, variant, unweightedOmega, schedule, switchFraction,
+                totalSteps, simpoGamma, alpha);
     }
 
     /**

@@ -1,6 +1,7 @@
 package prefdyn.reference.grpo;
 
 import prefdyn.reference.optim.AdamWSettings;
+import prefdyn.reference.ppo.AdaptiveClipping;
 import prefdyn.reference.ppo.PpoObjective;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 

@@ -7,6 +7,7 @@ import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.model.NonFiniteValueException;
+import prefdyn.reference.ppo.AdaptiveClipping;
 import prefdyn.reference.ppo.AdvantageTertiles;
 import prefdyn.reference.ppo.AdvantageWhitening;
 import prefdyn.reference.ppo.PolicySeeds;

@@ -46,13 +46,16 @@ import java.util.Objects;
  *                         ({@code grad_norm/positive}, …); false (the default): one backward pass of the summed
  *                         seeds, the same gradient up to rounding ({@code docs/dynamics.md}, "One backward pass per
  *                         training step")
+ * @param adaptiveClipping prefdyn: BAPO's adaptive ratio bounds (Xi et al. 2510.18927; {@link AdaptiveClipping}),
+ *                         searched on each minibatch before its update, instead of [1 − ε, 1 + ε]; null (the
+ *                         default): the fixed bounds, bit for bit as without the option
  */
 public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, double cliprange,
                         double cliprangeValue, double vfCoef, double gamma, double lambda, double klCoef,
                         KlEstimator klEstimator, boolean adaptiveKl, double klTarget, double klHorizon,
                         double temperature, int responseLength, boolean stopAtEndOfText, int stopTokenId, double learningRate,
                         double maxGradNorm, AdamWSettings adamW, long totalSteps, PpoObjective objective, long seed,
-                        boolean componentNorms) {
+                        boolean componentNorms, AdaptiveClipping adaptiveClipping) {
 
     public PpoConfig {
         requireAtLeast("numPpoEpochs", numPpoEpochs, 1);
@@ -130,7 +133,18 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         b.objective = objective;
         b.seed = seed;
         b.componentNorms = componentNorms;
+        b.adaptiveClipping = adaptiveClipping;
         return b;
+    }
+
+    /** The lower ratio bound 1 − ε when BAPO is off. */
+    public double clipLow() {
+        return 1 - cliprange;
+    }
+
+    /** The upper ratio bound 1 + ε when BAPO is off. */
+    public double clipHigh() {
+        return 1 + cliprange;
     }
 
     /** Sequences per minibatch: batchSize / numMiniBatches. */
@@ -187,6 +201,7 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         private PpoObjective objective = PpoObjective.standard();
         private long seed = 42;
         private boolean componentNorms = false;
+        private AdaptiveClipping adaptiveClipping;
 
         private Builder() {
         }
@@ -215,12 +230,13 @@ public record PpoConfig(int numPpoEpochs, int numMiniBatches, int batchSize, dou
         public Builder objective(PpoObjective value) { objective = value; return this; }
         public Builder seed(long value) { seed = value; return this; }
         public Builder componentNorms(boolean value) { componentNorms = value; return this; }
+        public Builder adaptiveClipping(AdaptiveClipping value) { adaptiveClipping = value; return this; }
 
         public PpoConfig build() {
             return new PpoConfig(numPpoEpochs, numMiniBatches, batchSize, cliprange, cliprangeValue, vfCoef, gamma,
                     lambda, klCoef, klEstimator, adaptiveKl, klTarget, klHorizon, temperature, responseLength,
                     stopAtEndOfText, stopTokenId, learningRate, maxGradNorm, adamW, totalSteps, objective, seed,
-                    componentNorms);
+                    componentNorms, adaptiveClipping);
         }
     }
 }

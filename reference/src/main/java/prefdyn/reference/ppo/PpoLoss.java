@@ -21,7 +21,9 @@ import prefdyn.reference.model.NonFiniteValueException;
  *   <li>ρ &lt; 1−ε, Â &lt; 0: −Âρ &lt; −Â(1−ε), clipped: seed 0.</li>
  *   <li>Â = 0: ℓ ≡ 0, seed 0.</li>
  * </ul>
- * So seed_t = −Â_t·ρ_t/n except where the clipped branch is <em>strictly</em> larger, where it is 0; that is
+ * With BAPO's adaptive bounds ({@link AdaptiveClipping}) the interval [1−ε, 1+ε] is [c_low, c_high] instead, with
+ * the same cases. So seed_t = −Â_t·ρ_t/n except where the clipped branch is <em>strictly</em> larger, where it is
+ * 0; that is
  * also TRL's {@code clipfrac} test ({@code pg_losses2 > pg_losses}). At ρ = 1 (the first minibatch of a step)
  * the seed is −Â_t/n: the gradient is −mean_t Â_t ∇logπ_t, paper §3.2's decomposition.
  *
@@ -63,6 +65,28 @@ public final class PpoLoss {
     public static PolicyLossResult policyLoss(double[][] logProbs, double[][] oldLogProbs, double[][] advantages,
                                               boolean[][] mask, int[][] tertiles, double cliprange) {
         requirePositive("cliprange", cliprange);
+        return policyLoss(logProbs, oldLogProbs, advantages, mask, tertiles, 1 - cliprange, 1 + cliprange);
+    }
+
+    /**
+     * The clipped surrogate with ratio bounds [clipLow, clipHigh] (BAPO's, {@link AdaptiveClipping}; the class
+     * comment with 1−ε, 1+ε replaced by them); with clipLow = 1 − ε and clipHigh = 1 + ε it is the method above,
+     * bit for bit.
+     *
+     * @param logProbs    [B][W] logπ(a_t|s_t) of the current parameters
+     * @param oldLogProbs [B][W] logπ_old(a_t|s_t) of the rollout policy
+     * @param advantages  [B][W] Â_t
+     * @param mask        [B][W] response tokens; at least one
+     * @param tertiles    [B][W] tertile index 0/1/2 of every response token
+     * @param clipLow     c_low ≤ 1
+     * @param clipHigh    c_high ≥ 1, finite
+     */
+    public static PolicyLossResult policyLoss(double[][] logProbs, double[][] oldLogProbs, double[][] advantages,
+                                              boolean[][] mask, int[][] tertiles, double clipLow, double clipHigh) {
+        if (!(clipLow <= 1 && clipHigh >= 1 && Double.isFinite(clipLow) && Double.isFinite(clipHigh))) {
+            throw new IllegalArgumentException("the ratio bounds must satisfy clipLow <= 1 <= clipHigh, both finite, "
+                    + "got [" + clipLow + ", " + clipHigh + "]");
+        }
         requireShape(mask, logProbs, "logProbs");
         requireShape(mask, oldLogProbs, "oldLogProbs");
         requireShape(mask, advantages, "advantages");
@@ -100,7 +124,7 @@ public final class PpoLoss {
                 double logRatio = logProbs[b][t] - oldLogProbs[b][t];
                 double ratio = Math.exp(logRatio);
                 double unclippedLoss = -advantage * ratio;
-                double clippedLoss = -advantage * clip(ratio, 1 - cliprange, 1 + cliprange);
+                double clippedLoss = -advantage * clip(ratio, clipLow, clipHigh);
                 boolean clippedActive = clippedLoss > unclippedLoss;
                 double tokenLoss = clippedActive ? clippedLoss : unclippedLoss;
                 if (!Double.isFinite(tokenLoss)) {

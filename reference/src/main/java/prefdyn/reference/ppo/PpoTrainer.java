@@ -38,6 +38,11 @@ import java.util.SplittableRandom;
  *       {@code metrics.jsonl} through {@code MetricsLog} and saves checkpoints).</li>
  * </ol>
  *
+ * <p><b>BAPO.</b> With {@link PpoConfig#adaptiveClipping}, each minibatch's ratio bounds are searched by
+ * {@link AdaptiveClipping} on that minibatch's ratios ρ = π/π_old and advantages Â' before its update (Xi et al.
+ * 2510.18927), instead of [1 − ε, 1 + ε]; the value loss keeps its ε_v. The first minibatch of a step has ρ ≡ 1, so
+ * BAPO changes only the later ones; {@link #componentSeeds} (ρ ≡ 1) is the same with or without it.
+ *
  * <p><b>Separate critic.</b> The value model is its own engine with its own optimizer state; the policy gradient
  * holds only the policy loss (see {@link RolloutCollector}). TRL instead sums {@code pg_loss + vf_coef·vf_loss}
  * and clips one gradient over both models; here each model's gradient is clipped on its own.
@@ -74,6 +79,8 @@ import java.util.SplittableRandom;
  * and prefdyn's {@code grad_norm/positive}, {@code grad_norm/negative}, {@code grad_cosine/positive_negative}
  * (only with {@link PpoConfig#componentNorms}), {@code ppo/positive_token_fraction}, {@code ppo/kl_coef} (β_kl used in this step's rewards),
  * {@code ppo/lambda_positive}, {@code ppo/lambda_negative} (the objective's group weights at this step),
+ * {@code clip/low}, {@code clip/high}, {@code clip/positive_share} (prefdyn, only with
+ * {@link PpoConfig#adaptiveClipping}: BAPO's bounds and the positive tokens' share P/(P+N), averaged over the minibatches, as GRPO logs them),
  * {@code lr}, {@code episode}. Minibatch statistics are averaged over all minibatches of all epochs, as TRL does;
  * token averages are over response tokens only (TRL includes padding in some of them).
  */
@@ -254,10 +261,20 @@ public final class PpoTrainer implements DecomposedObjective {
 
         // Policy: clipped surrogate; one backward pass, or g⁺ + g⁻ when the component norms are asked for.
         ForwardResult forward = forward(policy, batch, t, rows, where);
+        double[][] oldLogProbs = select(rollout.oldLogProbs(), rows);
+        double[][] advantages = select(trainingAdvantages, rows);
         PolicyLossResult policyLoss;
+        AdaptiveClipping.Bounds bounds = null;
         try {
-            policyLoss = PpoLoss.policyLoss(forward.tokenLogProbs(), select(rollout.oldLogProbs(), rows),
-                    select(trainingAdvantages, rows), mask, select(experience.tertiles(), rows), config.cliprange());
+            if (config.adaptiveClipping() == null) {
+                policyLoss = PpoLoss.policyLoss(forward.tokenLogProbs(), oldLogProbs, advantages, mask,
+                        select(experience.tertiles(), rows), config.cliprange());
+            } else {
+                bounds = config.adaptiveClipping().search(ratios(forward.tokenLogProbs(), oldLogProbs, mask),
+                        advantages, mask);
+                policyLoss = PpoLoss.policyLoss(forward.tokenLogProbs(), oldLogProbs, advantages, mask,
+                        select(experience.tertiles(), rows), bounds.low(), bounds.high());
+            }
         } catch (NonFiniteValueException e) {
             throw atStep(t, rows, where, e);
         }
@@ -297,7 +314,25 @@ public final class PpoTrainer implements DecomposedObjective {
         valueModel.adamWStep(config.adamW(), config.learningRate());
 
         totals.add(policyLoss, valueLoss, AdvantageWhitening.maskedMean(forward.entropies(), mask), policyNorm,
-                valueNorm, components);
+                valueNorm, components, bounds);
+    }
+
+    /**
+     * [B][W] ρ_t = exp(logπ − logπ_old) on the response tokens (0 elsewhere), as BAPO's search sees them.
+     *
+     * @param logProbs    [B][W] logπ of the current parameters
+     * @param oldLogProbs [B][W] logπ_old of the rollout
+     * @param mask        [B][W] response tokens
+     */
+    static double[][] ratios(double[][] logProbs, double[][] oldLogProbs, boolean[][] mask) {
+        double[][] ratios = new double[mask.length][];
+        for (int b = 0; b < mask.length; b++) {
+            ratios[b] = new double[mask[b].length];
+            for (int t = 0; t < mask[b].length; t++) {
+                ratios[b][t] = mask[b][t] ? Math.exp(logProbs[b][t] - oldLogProbs[b][t]) : 0.0;
+            }
+        }
+        return ratios;
     }
 
     private Map<String, Double> metrics(long t, Experience experience, MinibatchTotals totals, double meanKl) {
@@ -347,6 +382,11 @@ public final class PpoTrainer implements DecomposedObjective {
             metrics.put("grad_norm/negative", totals.negativeNorm / n);
             metrics.put("grad_cosine/positive_negative", totals.cosine / n);
         }
+        if (config.adaptiveClipping() != null) {   // BAPO's bounds and P/(P+N), as GRPO's; absent without BAPO
+            metrics.put("clip/low", totals.clipLow / n);
+            metrics.put("clip/high", totals.clipHigh / n);
+            metrics.put("clip/positive_share", totals.positiveShare / n);
+        }
         metrics.put("ppo/positive_token_fraction", experience.positiveTokenFraction());
         metrics.put("ppo/kl_coef", experience.klCoefficient());
         metrics.put("ppo/lambda_positive", config.objective().positiveWeight(t, config.totalSteps()));
@@ -360,11 +400,14 @@ public final class PpoTrainer implements DecomposedObjective {
     private static final class MinibatchTotals {
         int count;
         double policyLoss, valueLoss, approxKl, policyClipFraction, valueClipFraction, ratio, ratioSquares, entropy;
-        double policyNorm, valueNorm, positiveNorm, negativeNorm, cosine;
+        double policyNorm, valueNorm, positiveNorm, negativeNorm, cosine, clipLow, clipHigh, positiveShare;
 
-        /** @param components the minibatch's two measured parts, or null after one backward pass */
+        /**
+         * @param components the minibatch's two measured parts, or null after one backward pass
+         * @param bounds     BAPO's bounds of the minibatch, or null without BAPO
+         */
         void add(PolicyLossResult policy, ValueLossResult value, double meanEntropy, double policyNorm,
-                 double valueNorm, ComponentGradients components) {
+                 double valueNorm, ComponentGradients components, AdaptiveClipping.Bounds bounds) {
             count++;
             policyLoss += policy.loss();
             valueLoss += value.loss();
@@ -380,6 +423,11 @@ public final class PpoTrainer implements DecomposedObjective {
                 positiveNorm += components.positiveNorm();
                 negativeNorm += components.negativeNorm();
                 cosine += components.cosine();
+            }
+            if (bounds != null) {
+                clipLow += bounds.low();
+                clipHigh += bounds.high();
+                positiveShare += bounds.positiveShare();
             }
         }
     }

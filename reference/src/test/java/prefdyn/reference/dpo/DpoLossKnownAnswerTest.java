@@ -40,13 +40,13 @@ class DpoLossKnownAnswerTest {
     }
 
     /**
-     * Margins and TRL's rewards, the same for every loss type but SimPO (below): h = (2, −1), r⁺ = β·lr⁺ = (½, −1),
-     * r⁻ = (−3/2, 0).
+     * Margins and TRL's rewards, the same for every loss type but SimPO (below) and BPO ({@code BpoLossTest}):
+     * h = (2, −1), r⁺ = β·lr⁺ = (½, −1), r⁻ = (−3/2, 0).
      */
     @Test
     void marginsAndRewardsOfTheTwoPairs() {
         for (DpoLossType type : DpoLossType.values()) {
-            if (type == DpoLossType.SIMPO) {
+            if (type == DpoLossType.SIMPO || type == DpoLossType.BPO) {
                 continue;
             }
             DpoTerms terms = compute(type, type == DpoLossType.CONSERVATIVE || type == DpoLossType.ROBUST ? 0.1 : 0.0);

@@ -5,6 +5,7 @@ import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
+import prefdyn.reference.ppo.AdaptiveClipping;
 import prefdyn.reference.ppo.PpoObjective;
 import prefdyn.reference.ppo.RewardFunction;
 import prefdyn.reference.util.Parallel;

@@ -19,7 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * <p>Why 64 tokens and not the byte vocabulary: with V = 257 a batch of 16 samples the target about once every 16
  * steps, and in the steps without a hit the whitened advantages are pure noise that undoes the gain; in our runs
  * (seeds 1 and 2) p(target) was still below 0.01 after 300 steps. With V = 64 the standard surrogate crossed 0.5
- * in 19–67 steps for seeds 1–6 (seed 1, used here: 25) and positive-only in 9–32 steps (seed 1: 11).
+ * in 19–67 steps for seeds 1–6 (seed 1, used here: 25) and positive-only in 9–32 steps (seed 1: 11); with BAPO's
+ * adaptive bounds, seed 1 took 7 steps (one seed only, so no claim that BAPO is faster).
  */
 class PpoToyTaskTest {
 
@@ -41,13 +42,24 @@ class PpoToyTaskTest {
         assertThat(stepsToLearn(PpoObjective.positiveOnly(), 1)).isLessThanOrEqualTo(150);
     }
 
+    /** PPO with BAPO's adaptive clipping bounds (the authors' defaults) learns it too. */
+    @Test
+    void ppoWithBapoClippingLearnsItToo() {
+        assertThat(stepsToLearn(PpoObjective.standard(), 1, AdaptiveClipping.defaults())).isLessThanOrEqualTo(150);
+    }
+
     /** The number of steps until mean p(target | prompt) &gt; 0.5, or 151 if not within 150. */
     private static int stepsToLearn(PpoObjective objective, long seed) {
+        return stepsToLearn(objective, seed, null);
+    }
+
+    /** As above, with BAPO's bounds (null: the fixed ε). */
+    private static int stepsToLearn(PpoObjective objective, long seed, AdaptiveClipping adaptiveClipping) {
         ReferenceEngine policy = PpoFixtures.engine(CONFIG, seed);
         ReferenceEngine reference = PpoFixtures.engine(CONFIG, seed);
         ReferenceEngine critic = PpoFixtures.engine(CONFIG.withValueHead(true), seed + 100);
         PpoConfig config = PpoConfig.builder().batchSize(16).numMiniBatches(2).responseLength(2).learningRate(1e-2)
-                .objective(objective).seed(seed).build();
+                .objective(objective).seed(seed).adaptiveClipping(adaptiveClipping).build();
         PpoTrainer trainer = new PpoTrainer(policy, reference, critic, FIRST_TOKEN_IS_TARGET, PROMPTS, config);
         assertThat(meanTargetProbability(policy)).isBetween(0.5 / 64, 2.0 / 64);
         for (int step = 1; step <= 150; step++) {

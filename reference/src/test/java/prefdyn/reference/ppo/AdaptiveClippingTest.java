@@ -1,4 +1,4 @@
-package prefdyn.reference.grpo;
+package prefdyn.reference.ppo;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package prefdyn.reference.grpo;
+package prefdyn.reference.ppo;
 
 /**
  * BAPO's adaptive clipping bounds (Xi et al. 2510.18927, "Balanced Policy Optimization with Adaptive Clipping";
@@ -51,6 +51,11 @@ public record AdaptiveClipping(double positiveContributionTarget, double lowerSt
     /** The authors' defaults (class comment). */
     public static AdaptiveClipping defaults() {
         return new AdaptiveClipping(0.5, 0.6, 0.9, 0.05, 1.2, 3.0, 0.05);
+    }
+
+    /** These bounds with another target share ρ₀ ∈ (0, 1). */
+    public AdaptiveClipping withPositiveContributionTarget(double target) {
+        return new AdaptiveClipping(target, lowerStart, lowerMax, lowerStep, upperStart, upperMax, upperStep);
     }
 
     /** The bounds [c_low, c_high] chosen for one update. */
