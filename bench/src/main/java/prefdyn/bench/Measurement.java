@@ -3,7 +3,7 @@ package prefdyn.bench;
 import org.openjdk.jmh.results.Result;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.util.Statistics;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -34,7 +34,7 @@ record Measurement(String benchmark, Map<String, String> params, double median, 
     /** From the JSON that JMH writes with {@code -rf json -rff FILE}. */
     @SuppressWarnings("unchecked")
     static List<Measurement> fromJson(String json) {
-        List<Object> runs = (List<Object>) Json.parse(json);
+        List<Object> runs = (List<Object>) JsonFiles.parse(json);
         return runs.stream().map(object -> {
             Map<String, Object> run = (Map<String, Object>) object;
             Map<String, String> params = new LinkedHashMap<>();

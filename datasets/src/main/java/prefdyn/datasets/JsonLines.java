@@ -20,7 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /**
  * Strict JSON Lines (one JSON object per line, UTF-8) reading and atomic writing, shared by the review and pair
@@ -99,8 +99,8 @@ public final class JsonLines {
             throws MalformedLineException {
         Map<String, Object> object;
         try {
-            object = Json.parseObject(line);
-        } catch (Json.JsonException e) {
+            object = JsonFiles.parseObject(line);
+        } catch (JsonFiles.JsonException e) {
             throw new MalformedLineException(source, lineNumber, "expected one JSON object: " + e.getMessage(), e);
         }
         try {
@@ -123,7 +123,7 @@ public final class JsonLines {
         Object value = object.get(field);
         if (!(value instanceof String string)) {
             throw new IllegalArgumentException("field \"" + field + "\": expected a non-empty string, got "
-                    + Json.describe(value));
+                    + JsonFiles.describe(value));
         }
         if (string.isEmpty()) {
             throw new IllegalArgumentException("field \"" + field + "\": expected a non-empty string, got \"\"");
@@ -140,7 +140,7 @@ public final class JsonLines {
         try {
             try (BufferedWriter writer = openWriter(temporary, file.toString().endsWith(".gz"))) {
                 for (Map<String, ?> object : objects) {
-                    writer.write(Json.write(object));
+                    writer.write(JsonFiles.write(object));
                     writer.write('\n');
                 }
             }

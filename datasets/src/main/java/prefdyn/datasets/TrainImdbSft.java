@@ -8,7 +8,7 @@ import prefdyn.reference.sft.SftTrainer;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.train.TrainingSettings;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
@@ -76,7 +76,7 @@ public final class TrainImdbSft {
                     + ImdbModels.SFT_CONFIG.contextLength() + "-byte windows");
             record.put("final_loss", last.get("loss"));
             Path temporary = Files.createTempFile(out, "training", ".tmp");
-            Files.writeString(temporary, Json.write(record) + "\n", StandardCharsets.UTF_8);
+            Files.writeString(temporary, JsonFiles.write(record) + "\n", StandardCharsets.UTF_8);
             Files.move(temporary, out.resolve("training.json"), StandardCopyOption.ATOMIC_MOVE,
                     StandardCopyOption.REPLACE_EXISTING);
         }

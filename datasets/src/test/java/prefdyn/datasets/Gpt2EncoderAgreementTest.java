@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import prefdyn.datasets.ReviewCleaner.RawReview;
 import prefdyn.reference.tokenizer.BpeTokenizer;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /**
  * prefdyn's GPT-2 tokenizer, token for token, against the encoder of the npm package {@code gpt-3-encoder@1.1.4}
@@ -104,7 +104,7 @@ class Gpt2EncoderAgreementTest {
             if (explained) {
                 javascriptWhitespace.add(i < EDGE_CASES.size() ? "edge case " + i : "review " + (i - EDGE_CASES.size()));
             } else {
-                mismatches.add("text " + i + " " + Json.write(text.substring(0, Math.min(80, text.length())))
+                mismatches.add("text " + i + " " + JsonFiles.write(text.substring(0, Math.min(80, text.length())))
                         + ": prefdyn " + Arrays.toString(ours) + " npm " + Arrays.toString(npm.get(i)));
             }
         }
@@ -153,7 +153,7 @@ class Gpt2EncoderAgreementTest {
         Path out = folder.resolve("ids.jsonl");
         StringBuilder lines = new StringBuilder();
         for (String text : texts) {
-            lines.append(Json.write(text)).append('\n');
+            lines.append(JsonFiles.write(text)).append('\n');
         }
         Files.writeString(in, lines, StandardCharsets.UTF_8);
         Process node = new ProcessBuilder("node", script.toString(), packageDir.toString(), in.toString(),
@@ -165,7 +165,7 @@ class Gpt2EncoderAgreementTest {
         assertThat(idLines).hasSize(texts.size());
         List<int[]> ids = new ArrayList<>();
         for (String line : idLines) {
-            ids.add(((List<?>) Json.parse(line)).stream().mapToInt(id -> ((Long) id).intValue()).toArray());
+            ids.add(((List<?>) JsonFiles.parse(line)).stream().mapToInt(id -> ((Long) id).intValue()).toArray());
         }
         return ids;
     }

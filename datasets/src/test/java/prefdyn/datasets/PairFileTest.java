@@ -48,6 +48,10 @@ class PairFileTest {
         return Stream.of(
                 Arguments.of("{\"prompt\":\"p\",\"chosen\":\"a\"", "expected one JSON object: "),
                 Arguments.of("[1, 2]", "expected one JSON object: expected a JSON object, got an array"),
+                Arguments.of("{\"prompt\":\"p\",\"prompt\":\"q\",\"chosen\":\"a\",\"rejected\":\"b\"}",
+                        "expected one JSON object: Duplicate field 'prompt' at line 1, column 23"),
+                Arguments.of("{\"prompt\":\"p\",\"chosen\":\"a\",\"rejected\":\"b\",\"score\":NaN}",
+                        "expected one JSON object: Non-standard token 'NaN' at line 1, column 54"),
                 Arguments.of("{\"prompt\":\"p\",\"chosen\":\"a\"}",
                         "field \"rejected\": expected a non-empty string, but the field is missing"),
                 Arguments.of("{\"prompt\":\"p\",\"chosen\":3,\"rejected\":\"b\"}",

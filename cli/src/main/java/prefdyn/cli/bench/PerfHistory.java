@@ -1,6 +1,6 @@
 package prefdyn.cli.bench;
 
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.io.RandomAccessFile;
@@ -32,7 +32,7 @@ public final class PerfHistory {
      * reader never sees half a record and concurrent appenders do not interleave within a line.
      */
     public static void append(Path file, Map<String, Object> record) throws IOException {
-        String line = Json.write(record) + "\n";
+        String line = JsonFiles.write(record) + "\n";
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

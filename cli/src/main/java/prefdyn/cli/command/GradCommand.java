@@ -144,7 +144,7 @@ public final class GradCommand implements Callable<Integer> {
             metadata.put("reference", reference == null ? checkpoint : reference);
             metadata.put("pairs_file", pairs.toString());
             metadata.put("data_rules", rules.kind().cliName());
-            metadata.put("pair_data", prefdyn.reference.util.Json.write(encoded.counts().toJson()));
+            metadata.put("pair_data", prefdyn.reference.util.JsonFiles.write(encoded.counts().toJson()));
             GradDump.write(result, settings, out, metadata);
             stdout.printf(Locale.ROOT, "%d of %d pairs, loss %.17g; wrote %s%n", used.size(), all.size(),
                     result.terms().loss(), out);

@@ -20,7 +20,7 @@ import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.TensorView;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.tokenizer.Tokenizer;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
@@ -170,7 +170,7 @@ public final class GradDump {
         if (settings.lossType() == DpoLossType.BPO) {
             metadata.put("bpo_alpha", Double.toString(settings.bpoAlpha()));
         }
-        metadata.put("config", Json.write(prefdyn.reference.checkpoint.ConfigJson.toJson(result.policy().config(),
+        metadata.put("config", JsonFiles.write(prefdyn.reference.checkpoint.ConfigJson.toJson(result.policy().config(),
                 prefdyn.reference.checkpoint.Precision.FLOAT64)));
         metadata.putAll(extraMetadata);
         SafeTensors.write(file, tensors, metadata);

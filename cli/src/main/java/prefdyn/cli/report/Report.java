@@ -6,7 +6,7 @@ import prefdyn.cli.base.Version;
 import prefdyn.cli.run.RunData;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.task.ImdbTask;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -132,7 +132,8 @@ public final class Report {
                 for (Map.Entry<?, ?> entry : sizes.entrySet()) {
                     Object value = entry.getValue();
                     html.raw("<tr><th>" + Html.escape(String.valueOf(entry.getKey())) + "</th><td>"
-                            + Html.escape(value instanceof String text ? text : Json.write(value)) + "</td></tr>\n");
+                            + Html.escape(value instanceof String text ? text : JsonFiles.write(value))
+                            + "</td></tr>\n");
                 }
                 html.raw("</table>\n");
             }

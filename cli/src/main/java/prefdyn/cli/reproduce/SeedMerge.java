@@ -6,7 +6,7 @@ import prefdyn.cli.run.ComponentNorms;
 import prefdyn.cli.run.DataRules;
 import prefdyn.cli.run.GPasses;
 import prefdyn.cli.run.RunDirectory;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -135,6 +135,6 @@ record SeedMerge(SeedSettings settings, List<Long> seeds, List<Path> directories
     }
 
     private static String shown(Object value) {
-        return value == null ? "absent" : Json.write(value);
+        return value == null ? "absent" : JsonFiles.write(value);
     }
 }

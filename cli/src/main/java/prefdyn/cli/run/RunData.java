@@ -1,7 +1,7 @@
 package prefdyn.cli.run;
 
 import prefdyn.cli.base.UserError;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -43,7 +43,7 @@ public record RunData(String name, Path directory, Map<String, Object> config, L
                     continue;
                 }
                 try {
-                    lines.add(Json.parseObject(text.get(i)));
+                    lines.add(JsonFiles.parseObject(text.get(i)));
                 } catch (IllegalArgumentException e) {
                     throw new UserError(file + ":" + (i + 1) + ": " + e.getMessage(), e);
                 }

@@ -4,7 +4,7 @@ import prefdyn.cli.base.CommandScope;
 import prefdyn.cli.base.FileProblems;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -309,7 +309,7 @@ public final class RunDirectory implements CommandScope.Held {
         marker.put("started", Instant.now().toString());
         marker.put("pid", ProcessHandle.current().pid());
         marker.put("host", hostName());
-        writeAtomically(directory.resolve(MARKER), Json.write(marker) + "\n");
+        writeAtomically(directory.resolve(MARKER), JsonFiles.write(marker) + "\n");
         marked = true;
     }
 
@@ -355,7 +355,7 @@ public final class RunDirectory implements CommandScope.Held {
 
     private static String describeManifest(Path directory) {
         try {
-            Map<String, Object> manifest = Json.parseObject(Files.readString(directory.resolve(MANIFEST)));
+            Map<String, Object> manifest = JsonFiles.parseObject(Files.readString(directory.resolve(MANIFEST)));
             return "made by `" + manifest.get("created_by") + "` " + manifest.get("created");
         } catch (IOException | IllegalArgumentException e) {
             return MANIFEST + " present";
@@ -364,7 +364,7 @@ public final class RunDirectory implements CommandScope.Held {
 
     private static Map<String, Object> readMarker(Path directory) {
         try {
-            return Json.parseObject(Files.readString(directory.resolve(MARKER)));
+            return JsonFiles.parseObject(Files.readString(directory.resolve(MARKER)));
         } catch (IOException | IllegalArgumentException e) {
             return null;
         }
@@ -455,18 +455,7 @@ public final class RunDirectory implements CommandScope.Held {
 
     /** Writes a JSON object, pretty enough to read (one key per line at the top level). */
     public static void writeJson(Path file, Map<String, ?> object) {
-        writeAtomically(file, prettyJson(object));
-    }
-
-    /** A JSON object with one top-level key per line; nested values stay compact. */
-    public static String prettyJson(Map<String, ?> object) {
-        StringBuilder text = new StringBuilder("{\n");
-        int i = 0;
-        for (Map.Entry<String, ?> entry : object.entrySet()) {
-            text.append("  ").append(Json.write(entry.getKey())).append(": ").append(Json.write(entry.getValue()));
-            text.append(++i < object.size() ? ",\n" : "\n");
-        }
-        return text.append("}\n").toString();
+        writeAtomically(file, JsonFiles.writeOneKeyPerLine(object));
     }
 
     /** Reads a JSON object file, or fails with a one-line message naming it. */
@@ -476,7 +465,7 @@ public final class RunDirectory implements CommandScope.Held {
         }
         FileProblems.requireReadableFile(file, "file");
         try {
-            return Json.parseObject(Files.readString(file, StandardCharsets.UTF_8));
+            return JsonFiles.parseObject(Files.readString(file, StandardCharsets.UTF_8));
         } catch (java.nio.charset.CharacterCodingException e) {
             throw new UserError(file + ": not valid UTF-8", e);
         } catch (IOException e) {

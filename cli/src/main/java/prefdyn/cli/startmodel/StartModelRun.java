@@ -23,7 +23,7 @@ import prefdyn.reference.sampling.SamplingSettings;
 import prefdyn.reference.tokenizer.BpeFiles;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.tokenizer.Tokenizer;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
@@ -165,7 +165,7 @@ public final class StartModelRun {
             record.put("train_seconds_this_session", Math.round((System.nanoTime() - started) / 1e9));
             Precision precision = request.engine() == Engines.Kind.REFERENCE ? Precision.FLOAT64 : Precision.FLOAT32;
             Checkpoint.save(request.out(), config, parameters, precision, tokenizer);
-            AtomicFiles.writeString(request.out().resolve("training.json"), Json.write(record) + "\n");
+            AtomicFiles.writeString(request.out().resolve("training.json"), JsonFiles.write(record) + "\n");
         }
         return last;
     }

@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.RunDirectory;
 import prefdyn.reference.checkpoint.SafeTensors;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ class BalanceOptionsTest {
         RunConfig parsed = RunConfig.fromJson(config, "config.json");
         assertThat(parsed.dpo().settings("standard", 2).bpoAlpha()).isEqualTo(0.5);
         for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-            Map<String, Object> metrics = Json.parseObject(line);
+            Map<String, Object> metrics = JsonFiles.parseObject(line);
             assertThat(metrics).as("TRL's DPO names").containsKeys("loss", "rewards/chosen", "rewards/rejected",
                     "rewards/margins", "rewards/accuracies", "logps/chosen", "logps/rejected");
             double lambdaPositive = (double) metrics.get("lambda/positive");
@@ -87,7 +87,7 @@ class BalanceOptionsTest {
         assertThat(parsed.ppo().config("standard", parsed.steps()).adaptiveClipping().positiveContributionTarget())
                 .isEqualTo(0.6);
         for (String line : Files.readAllLines(bapo.resolve("metrics.jsonl"))) {
-            Map<String, Object> metrics = Json.parseObject(line);
+            Map<String, Object> metrics = JsonFiles.parseObject(line);
             assertThat((double) metrics.get("clip/low")).isBetween(0.6, 0.9);
             assertThat((double) metrics.get("clip/high")).isBetween(1.2, 3.0);
             assertThat(metrics).containsKeys("clip/positive_share", "policy/clipfrac", "objective/kl");
@@ -103,7 +103,7 @@ class BalanceOptionsTest {
         assertThat(plainConfig).as("off: config.json as before the option").doesNotContainKeys("adaptive_clipping",
                 "bapo_target");
         for (String line : Files.readAllLines(plain.resolve("metrics.jsonl"))) {
-            assertThat(Json.parseObject(line)).doesNotContainKeys("clip/low", "clip/high", "clip/positive_share");
+            assertThat(JsonFiles.parseObject(line)).doesNotContainKeys("clip/low", "clip/high", "clip/positive_share");
         }
     }
 

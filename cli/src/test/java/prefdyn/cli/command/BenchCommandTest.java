@@ -5,7 +5,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import prefdyn.accelerated.kernels.OpenClDevices;
 import prefdyn.cli.bench.PerfHistory;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -142,7 +142,7 @@ class BenchCommandTest {
         // the record: one line, every key, medians as printed, ratios exactly the quotients of its medians
         List<String> lines = Files.readAllLines(history);
         assertThat(lines).hasSize(1);
-        Map<String, Object> record = Json.parseObject(lines.get(0));
+        Map<String, Object> record = JsonFiles.parseObject(lines.get(0));
         assertThat(record).containsKeys("date", "time", "commit", "dirty", "machine", "accelerator", "settings",
                 "results", "ratios");
         assertThat((String) record.get("commit")).matches("[0-9a-f]{40}|unknown");
@@ -185,7 +185,7 @@ class BenchCommandTest {
         Cli.Result again = Cli.run(args(checkpoint, "--threads", "1", "--record=" + history));
         assertThat(again.code()).as(again.err()).isZero();
         assertThat(again.out()).contains("threads=1").doesNotContain("threads=2").doesNotContain(" / reference");
-        assertThat(Files.readAllLines(history)).hasSize(2).allSatisfy(line -> Json.parseObject(line));
+        assertThat(Files.readAllLines(history)).hasSize(2).allSatisfy(line -> JsonFiles.parseObject(line));
     }
 
     @Test
@@ -205,7 +205,7 @@ class BenchCommandTest {
             assertThat(twin.get(item).launches()).as(item).isGreaterThan(0.0);
         }
         assertThat(result.out()).contains("accelerated device: OpenCL").contains("reference threads=1 / twin");
-        Map<String, Object> record = Json.parseObject(Files.readAllLines(history).get(0));
+        Map<String, Object> record = JsonFiles.parseObject(Files.readAllLines(history).get(0));
         assertThat((String) record.get("accelerator")).startsWith("OpenCL");
         Map<String, Object> results = map(record, "results");
         assertThat(number(map(map(results, "twin (float32 OpenCL)"), "forward+backward"), "launches_per_step"))
@@ -237,7 +237,7 @@ class BenchCommandTest {
         Matcher overhead = Pattern.compile("reference threads=1\\s+G at a DPO step / DPO step = ([0-9.]+) "
                 + "\\((meets|misses) the goal\\)$", Pattern.MULTILINE).matcher(result.out());
         assertThat(overhead.find()).as(result.out()).isTrue();
-        Map<String, Object> record = Json.parseObject(Files.readAllLines(history).get(0));
+        Map<String, Object> record = JsonFiles.parseObject(Files.readAllLines(history).get(0));
         assertThat(map(record, "settings").get("items")).isEqualTo(List.of("dpo", "g-dpo"));
         assertThat(map(map(record, "results"), "reference threads=1").keySet())
                 .containsExactly("DPO step", "G at a DPO step");

@@ -18,7 +18,7 @@ import prefdyn.cli.run.StepSettings;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.datasets.PairRules;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,11 +47,12 @@ class ComponentNormsTest {
     @Test
     void aRunConfigRecordsTheChoiceAndAnOlderConfigWithoutTheFieldReadsAsTwoPasses() {
         for (boolean split : new boolean[] {false, true}) {
-            Map<String, Object> json = Json.parseObject(Json.write(config(split).toJson(1))); // as read from the file
+            // as read from the file
+            Map<String, Object> json = JsonFiles.parseObject(JsonFiles.write(config(split).toJson(1)));
             assertThat(json).containsEntry("component_norms", split);
             assertThat(RunConfig.fromJson(json, "config.json")).isEqualTo(config(split));
         }
-        Map<String, Object> older = Json.parseObject(Json.write(config(false).toJson(1)));
+        Map<String, Object> older = JsonFiles.parseObject(JsonFiles.write(config(false).toJson(1)));
         older.remove("component_norms");
         assertThat(RunConfig.fromJson(older, "config.json").steps().componentNorms()).isTrue();
 
@@ -78,7 +79,7 @@ class ComponentNormsTest {
             assertThat(trained.code()).as(trained.err()).isZero();
             assertThat(RunDirectory.readJson(run.resolve("config.json"))).containsEntry("component_norms", split);
             for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-                Map<String, Object> metrics = Json.parseObject(line);
+                Map<String, Object> metrics = JsonFiles.parseObject(line);
                 assertThat(metrics.containsKey("grad_norm/positive")).isEqualTo(split);
                 assertThat(metrics.containsKey("grad_cosine/positive_negative")).isEqualTo(split);
                 assertThat(metrics).containsKeys("loss", "grad_norm");

@@ -8,7 +8,7 @@ import prefdyn.cli.report.Plots;
 import prefdyn.cli.report.Report;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.RunDirectory;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import javax.imageio.ImageIO;
 import java.awt.image.BufferedImage;
@@ -78,7 +78,7 @@ class DemoReportTest {
             int expected = (config.steps().steps() + config.measurement().measureEvery() - 1) / config.measurement().measureEvery() + 1;
             assertThat(lines).as(run).hasSize(expected);
             for (String line : lines) {
-                Map<String, Object> values = Json.parseObject(line);
+                Map<String, Object> values = JsonFiles.parseObject(line);
                 double total = (double) values.get("G/total");
                 double positive = (double) values.get("G/positive");
                 double negative = (double) values.get("G/negative");

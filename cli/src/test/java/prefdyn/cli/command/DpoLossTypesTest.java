@@ -3,7 +3,7 @@ package prefdyn.cli.command;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import prefdyn.cli.run.RunDirectory;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -46,7 +46,7 @@ class DpoLossTypesTest {
                 assertThat(config).doesNotContainKey("simpo_gamma");
             }
             for (String line : Files.readAllLines(run.resolve("metrics.jsonl"))) {
-                assertThat(Json.parseObject(line)).containsKeys("omega/mean", "lambda/positive", "lambda/negative",
+                assertThat(JsonFiles.parseObject(line)).containsKeys("omega/mean", "lambda/positive", "lambda/negative",
                         "rewards/margins", "logps/chosen");
             }
             Cli.Result analyzed = Cli.run("analyze", run.toString(), "--quiet");

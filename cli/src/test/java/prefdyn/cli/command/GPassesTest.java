@@ -19,7 +19,7 @@ import prefdyn.cli.run.StepSettings;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.datasets.PairRules;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -54,12 +54,13 @@ class GPassesTest {
     @Test
     void aRunConfigRecordsItsModeAndAnOlderConfigWithoutTheFieldReadsAsEvery() {
         RunConfig linear = config(ComponentPasses.BY_LINEARITY);
-        Map<String, Object> json = Json.parseObject(Json.write(linear.toJson(1))); // as read from the file
+        Map<String, Object> json = JsonFiles.parseObject(JsonFiles.write(linear.toJson(1))); // as read from the file
         assertThat(json).containsEntry("g_passes", "linear");
         assertThat(RunConfig.fromJson(json, "config.json").measurement().gPasses()).isEqualTo(ComponentPasses.BY_LINEARITY);
         assertThat(RunConfig.fromJson(json, "config.json")).isEqualTo(linear);
 
-        Map<String, Object> older = Json.parseObject(Json.write(config(ComponentPasses.EVERY_COMPONENT).toJson(1)));
+        Map<String, Object> older =
+                JsonFiles.parseObject(JsonFiles.write(config(ComponentPasses.EVERY_COMPONENT).toJson(1)));
         assertThat(older).containsEntry("g_passes", "every");
         older.remove("g_passes");
         assertThat(RunConfig.fromJson(older, "config.json").measurement().gPasses()).isEqualTo(ComponentPasses.EVERY_COMPONENT);

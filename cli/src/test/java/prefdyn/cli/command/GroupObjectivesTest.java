@@ -5,7 +5,7 @@ import org.junit.jupiter.api.io.TempDir;
 import prefdyn.cli.report.Plots;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.RunDirectory;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -45,7 +45,7 @@ class GroupObjectivesTest {
                 .containsEntry("kl_beta", 0.04).containsEntry("epsilon", 0.2).containsEntry("epsilon_high", 0.28)
                 .containsEntry("num_iterations", 1L).containsEntry("adaptive_clipping", false)
                 .doesNotContainKey("normalize_advantages");
-        Map<String, Object> first = Json.parseObject(Files.readAllLines(run.resolve("dynamics.jsonl")).get(0));
+        Map<String, Object> first = JsonFiles.parseObject(Files.readAllLines(run.resolve("dynamics.jsonl")).get(0));
         assertThat((double) first.get("G/positive")).as("negative-only has no positive learning").isZero();
         assertThat(config).containsKey("component_norms");
         String html = report(run);
@@ -62,7 +62,7 @@ class GroupObjectivesTest {
                 .containsEntry("kl_beta", 0.05).containsEntry("normalize_advantages", true)
                 .containsEntry("adaptive_clipping", true).containsEntry("num_iterations", 2L)
                 .doesNotContainKeys("grpo_loss_type", "scale_rewards");
-        Map<String, Object> first = Json.parseObject(Files.readAllLines(run.resolve("dynamics.jsonl")).get(0));
+        Map<String, Object> first = JsonFiles.parseObject(Files.readAllLines(run.resolve("dynamics.jsonl")).get(0));
         double scale = Math.max(Math.abs((double) first.get("G/positive")), Math.abs((double) first.get("G/negative")));
         assertThat((double) first.get("G/positive") + (double) first.get("G/negative"))
                 .isCloseTo((double) first.get("G/total"), org.assertj.core.api.Assertions.within(1e-10 * scale));
@@ -80,21 +80,21 @@ class GroupObjectivesTest {
         List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertThat(lines).hasSize(2);
         for (String line : lines) {
-            Map<String, Object> metrics = Json.parseObject(line);
+            Map<String, Object> metrics = JsonFiles.parseObject(line);
             assertThat(metrics.keySet()).as(objective).containsAll(TRL_NAMES);
             assertThat(metrics).as("one backward pass: no component norms").doesNotContainKey("grad_norm/positive");
             assertThat((double) metrics.get("completions/max_length")).isLessThanOrEqualTo(6);
         }
         RunConfig config = RunConfig.fromJson(RunDirectory.readJson(run.resolve("config.json")), "config.json");
         assertThat(config.objective().cliName()).isEqualTo(objective);
-        assertThat(Json.parseObject(Json.write(config.toJson(1)))).containsAllEntriesOf(
+        assertThat(JsonFiles.parseObject(JsonFiles.write(config.toJson(1)))).containsAllEntriesOf(
                 withoutVolatile(RunDirectory.readJson(run.resolve("config.json"))));
 
         Cli.Result analyzed = Cli.run("analyze", run.toString(), "--quiet");
         assertThat(analyzed.code()).as(analyzed.err()).isZero();
         List<String> dynamics = Files.readAllLines(run.resolve("dynamics.jsonl"));
         assertThat(dynamics).hasSize(3);
-        assertThat(Json.parseObject(dynamics.get(0))).containsKeys("G/total", "G/positive", "G/negative",
+        assertThat(JsonFiles.parseObject(dynamics.get(0))).containsKeys("G/total", "G/positive", "G/negative",
                 "G/tertile/top", "samples/reward");
         return run;
     }

@@ -47,7 +47,7 @@ class OtherCommandsTest {
         assertThat(result.code()).as(result.err()).isZero();
         java.util.List<String> continuations = new java.util.ArrayList<>();
         for (String line : Files.readAllLines(out)) {
-            continuations.add((String) ((java.util.Map<?, ?>) prefdyn.reference.util.Json.parse(line))
+            continuations.add((String) ((java.util.Map<?, ?>) prefdyn.reference.util.JsonFiles.parse(line))
                     .get("continuation"));
         }
         java.util.List<String> halfA = new java.util.ArrayList<>();

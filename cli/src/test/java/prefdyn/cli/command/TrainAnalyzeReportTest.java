@@ -12,7 +12,7 @@ import prefdyn.cli.run.RunDirectory;
 import prefdyn.reference.checkpoint.Checkpoint;
 import prefdyn.reference.dynamics.FinalResponses;
 import prefdyn.reference.dynamics.GradientAlignment;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
@@ -57,7 +57,7 @@ class TrainAnalyzeReportTest {
         assertThat(analyzed.code()).as(analyzed.err()).isZero();
         List<String> dynamics = Files.readAllLines(run.resolve("dynamics.jsonl"));
         assertThat(dynamics).hasSize(3);
-        Map<String, Object> first = Json.parseObject(dynamics.get(0));
+        Map<String, Object> first = JsonFiles.parseObject(dynamics.get(0));
         assertThat(first.get("step")).isEqualTo(0L);
         assertThat((double) first.get("G/positive")).as("negative-only has no positive learning").isZero();
         assertThat(first).containsKeys("train/logps/chosen", "heldout/logps/chosen", "samples/kl", "target/nll");
@@ -102,7 +102,7 @@ class TrainAnalyzeReportTest {
         assertThat(analyzed.code()).as(analyzed.err()).isZero();
         List<String> dynamics = Files.readAllLines(run.resolve("dynamics.jsonl"));
         assertThat(dynamics).hasSize(2);
-        assertThat(Json.parseObject(dynamics.get(0))).containsKeys("G/total", "G/tertile/top", "samples/reward");
+        assertThat(JsonFiles.parseObject(dynamics.get(0))).containsKeys("G/total", "G/tertile/top", "samples/reward");
         // analyze measured G as the run's config.json says
         RunConfig config = RunConfig.fromJson(RunDirectory.readJson(run.resolve("config.json")), "config.json");
         try (Parallel parallel = new Parallel(1); Experiment experiment = new Experiment(config, run, parallel)) {
@@ -152,7 +152,7 @@ class TrainAnalyzeReportTest {
             assertThat(analyzed.code()).as("pass 1 reproduces the trained run on the %s engine: %s", engines[e],
                     analyzed.err()).isZero();
             List<String> lines = Files.readAllLines(run.resolve("dynamics.jsonl"));
-            g[e] = lines.stream().mapToDouble(line -> (double) Json.parseObject(line).get("G/total")).toArray();
+            g[e] = lines.stream().mapToDouble(line -> (double) JsonFiles.parseObject(line).get("G/total")).toArray();
         }
         assertThat(g[1]).hasSameSizeAs(g[0]);
         for (int i = 0; i < g[0].length; i++) {

@@ -5,7 +5,7 @@ import prefdyn.cli.base.UserError;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dpo.DpoSettings;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.util.Map;
 
@@ -31,12 +31,12 @@ class DpoLossSettingsTest {
     @Test
     void configJsonRecordsLabelSmoothingForTheConservativeLossOnlyAndReadsItBack() {
         RunConfig conservative = config(new DpoLossSettings(DpoLossType.CONSERVATIVE, 0.1, 0.25));
-        Map<String, Object> json = Json.parseObject(Json.write(conservative.toJson(1)));
+        Map<String, Object> json = JsonFiles.parseObject(JsonFiles.write(conservative.toJson(1)));
         assertThat(json).containsEntry("loss_type", "conservative").containsEntry("label_smoothing", 0.25);
         assertThat(RunConfig.fromJson(json, "config.json")).isEqualTo(conservative);
 
         RunConfig sigmoid = config(DpoLossSettings.sigmoid(0.1));
-        Map<String, Object> plain = Json.parseObject(Json.write(sigmoid.toJson(1)));
+        Map<String, Object> plain = JsonFiles.parseObject(JsonFiles.write(sigmoid.toJson(1)));
         assertThat(plain).doesNotContainKey("label_smoothing");
         assertThat(RunConfig.fromJson(plain, "config.json")).isEqualTo(sigmoid);
     }
@@ -54,13 +54,13 @@ class DpoLossSettingsTest {
         DpoLossSettings simpo = DpoLossSettings.fromOptions("simpo", 2.0, 0, 0.3);
         assertThat(simpo.settings("standard", 4).simpoGamma()).isEqualTo(0.3);
         RunConfig simpoRun = config(simpo);
-        Map<String, Object> json = Json.parseObject(Json.write(simpoRun.toJson(1)));
+        Map<String, Object> json = JsonFiles.parseObject(JsonFiles.write(simpoRun.toJson(1)));
         assertThat(json).containsEntry("loss_type", "simpo").containsEntry("simpo_gamma", 0.3)
                 .doesNotContainKey("label_smoothing");
         assertThat(RunConfig.fromJson(json, "config.json")).isEqualTo(simpoRun);
 
         RunConfig robust = config(DpoLossSettings.fromOptions("robust", 0.1, 0.2, null));
-        Map<String, Object> robustJson = Json.parseObject(Json.write(robust.toJson(1)));
+        Map<String, Object> robustJson = JsonFiles.parseObject(JsonFiles.write(robust.toJson(1)));
         assertThat(robustJson).containsEntry("loss_type", "robust").containsEntry("label_smoothing", 0.2)
                 .doesNotContainKey("simpo_gamma");
         assertThat(RunConfig.fromJson(robustJson, "config.json")).isEqualTo(robust);

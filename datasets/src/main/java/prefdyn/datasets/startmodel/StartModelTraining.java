@@ -8,7 +8,7 @@ import prefdyn.reference.tokenizer.Tokenizer;
 import prefdyn.reference.train.CosineLearningRate;
 import prefdyn.reference.train.ResumePoint;
 import prefdyn.reference.train.TrainingSettings;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -109,8 +109,8 @@ public final class StartModelTraining {
         if (saved.isPresent()) {
             Map<String, Object> previous = saved.get().record();
             // compared as written JSON: numbers read back are Long or Double whatever type wrote them
-            if (!Json.write(settings.toJson()).equals(Json.write(previous.get("settings")))
-                    || !Json.write(about).equals(Json.write(previous.get("about")))) {
+            if (!JsonFiles.write(settings.toJson()).equals(JsonFiles.write(previous.get("settings")))
+                    || !JsonFiles.write(about).equals(JsonFiles.write(previous.get("about")))) {
                 throw new IllegalArgumentException(resumeDirectory + " holds a run with other settings or data ("
                         + previous.get("settings") + ", " + previous.get("about")
                         + "); use another folder or delete it");

@@ -14,7 +14,7 @@ import prefdyn.reference.model.TensorView;
 import prefdyn.reference.tokenizer.BpeTokenizer;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.tokenizer.Tokenizer;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /**
  * A model checkpoint: a directory that PyTorch loads with {@code GPT2LMHeadModel.from_pretrained(dir)}
@@ -93,7 +93,7 @@ public final class Checkpoint {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put("format", "pt");
         metadata.put(METADATA_TOKENIZER, tokenizer.name());
-        metadata.put(METADATA_CONFIG, Json.write(ConfigJson.toJson(config, precision, tokenizer)));
+        metadata.put(METADATA_CONFIG, JsonFiles.write(ConfigJson.toJson(config, precision, tokenizer)));
 
         Files.createDirectories(directory);
         SafeTensors.write(directory.resolve(MODEL_FILE), tensors, metadata);

@@ -14,7 +14,7 @@ import java.util.Objects;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.tokenizer.Tokenizer;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /**
  * The {@code config.json} of a checkpoint: the fields Hugging Face's {@code GPT2Config} reads, so that
@@ -78,15 +78,8 @@ public final class ConfigJson {
     /** Writes {@code config.json} for a model that uses {@code tokenizer}, atomically. */
     public static void write(Path file, GptConfig config, Precision precision, Tokenizer tokenizer)
             throws IOException {
-        StringBuilder text = new StringBuilder("{\n");
-        Map<String, Object> json = toJson(config, precision, tokenizer);
-        int index = 0;
-        for (Map.Entry<String, Object> field : json.entrySet()) {
-            text.append("  ").append(Json.write(field.getKey())).append(": ").append(Json.write(field.getValue()));
-            text.append(++index < json.size() ? ",\n" : "\n");
-        }
-        text.append("}\n");
-        byte[] bytes = text.toString().getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = JsonFiles.writeOneKeyPerLine(toJson(config, precision, tokenizer))
+                .getBytes(StandardCharsets.UTF_8);
         AtomicFile.write(file, out -> out.write(bytes));
     }
 
@@ -99,13 +92,13 @@ public final class ConfigJson {
     public static String readTokenizerName(Path file) throws IOException {
         Object name;
         try {
-            name = Json.parseObject(readText(file)).get("prefdyn_tokenizer");
-        } catch (Json.JsonException invalid) {
+            name = JsonFiles.parseObject(readText(file)).get("prefdyn_tokenizer");
+        } catch (JsonFiles.JsonException invalid) {
             throw new CheckpointException(file, "invalid JSON: " + invalid.getMessage(), invalid);
         }
         if (name != null && !(name instanceof String)) {
             throw new CheckpointException(file, "field \"prefdyn_tokenizer\" must be a string, got "
-                    + Json.describe(name) + " " + Json.write(name));
+                    + JsonFiles.describe(name) + " " + JsonFiles.write(name));
         }
         return (String) name;
     }
@@ -127,15 +120,15 @@ public final class ConfigJson {
     public static GptConfig parse(Path file, String text) throws CheckpointException {
         Map<String, Object> json;
         try {
-            json = Json.parseObject(text);
-        } catch (Json.JsonException invalid) {
+            json = JsonFiles.parseObject(text);
+        } catch (JsonFiles.JsonException invalid) {
             throw new CheckpointException(file, "invalid JSON: " + invalid.getMessage(), invalid);
         }
         for (Map.Entry<String, Object> fixed : FIXED_FIELDS.entrySet()) {
             String field = fixed.getKey();
             if (json.containsKey(field) && !sameJsonValue(json.get(field), fixed.getValue())) {
-                throw new CheckpointException(file, "field \"" + field + "\" is " + Json.write(json.get(field))
-                        + " but prefdyn models need " + Json.write(fixed.getValue()));
+                throw new CheckpointException(file, "field \"" + field + "\" is " + JsonFiles.write(json.get(field))
+                        + " but prefdyn models need " + JsonFiles.write(fixed.getValue()));
             }
         }
         int vocabSize = requiredInt(file, json, "vocab_size");
@@ -145,7 +138,7 @@ public final class ConfigJson {
         int channels = requiredInt(file, json, "n_embd");
         Object inner = json.get("n_inner");
         if (inner != null && !sameJsonValue(inner, 4L * channels)) {
-            throw new CheckpointException(file, "field \"n_inner\" is " + Json.write(inner)
+            throw new CheckpointException(file, "field \"n_inner\" is " + JsonFiles.write(inner)
                     + " but prefdyn models need null or 4 * n_embd = " + 4L * channels);
         }
         boolean valueHead = optionalBoolean(file, json, "prefdyn_value_head");
@@ -164,7 +157,7 @@ public final class ConfigJson {
         Object value = json.get(field);
         if (!(value instanceof Long number) || number != number.intValue()) {
             throw new CheckpointException(file, "field \"" + field + "\" must be an integer, got "
-                    + Json.describe(value) + " " + Json.write(value));
+                    + JsonFiles.describe(value) + " " + JsonFiles.write(value));
         }
         return number.intValue();
     }
@@ -177,7 +170,7 @@ public final class ConfigJson {
         }
         if (!(value instanceof Boolean flag)) {
             throw new CheckpointException(file, "field \"" + field + "\" must be a boolean, got "
-                    + Json.describe(value) + " " + Json.write(value));
+                    + JsonFiles.describe(value) + " " + JsonFiles.write(value));
         }
         return flag;
     }

@@ -18,7 +18,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /**
  * Reads and writes the safetensors format (Hugging Face's {@code safetensors} specification), which PyTorch,
@@ -143,7 +143,7 @@ public final class SafeTensors {
             header.put(name, entry);
             offset = end;
         }
-        byte[] bytes = Json.write(header).getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = JsonFiles.write(header).getBytes(StandardCharsets.UTF_8);
         int padding = (8 - bytes.length % 8) % 8;   // spaces, so that the data section starts 8-byte aligned
         byte[] padded = Arrays.copyOf(bytes, bytes.length + padding);
         Arrays.fill(padded, bytes.length, padded.length, (byte) ' ');
@@ -191,8 +191,8 @@ public final class SafeTensors {
             throw new CheckpointException(file, "corrupt header JSON: it must start with '{'");
         }
         try {
-            return Json.parseObject(text);
-        } catch (Json.JsonException invalid) {
+            return JsonFiles.parseObject(text);
+        } catch (JsonFiles.JsonException invalid) {
             throw new CheckpointException(file, "corrupt header JSON: " + invalid.getMessage(), invalid);
         }
     }
@@ -204,12 +204,12 @@ public final class SafeTensors {
         }
         if (!(value instanceof Map<?, ?> map)) {
             throw new CheckpointException(file, "header field \"" + METADATA_KEY + "\" must be an object, got "
-                    + Json.describe(value));
+                    + JsonFiles.describe(value));
         }
         for (Map.Entry<?, ?> entry : map.entrySet()) {
             if (!(entry.getValue() instanceof String string)) {
                 throw new CheckpointException(file, "metadata \"" + entry.getKey() + "\" must be a string, got "
-                        + Json.describe(entry.getValue()));
+                        + JsonFiles.describe(entry.getValue()));
             }
             metadata.put((String) entry.getKey(), string);
         }
@@ -226,12 +226,12 @@ public final class SafeTensors {
             }
             if (!(named.getValue() instanceof Map<?, ?> fields)) {
                 throw new CheckpointException(file, "tensor '" + name + "': header entry must be an object, got "
-                        + Json.describe(named.getValue()));
+                        + JsonFiles.describe(named.getValue()));
             }
             Object dtypeName = fields.get("dtype");
             if (!(dtypeName instanceof String)) {
                 throw new CheckpointException(file, "tensor '" + name + "': \"dtype\" must be a string, got "
-                        + Json.describe(dtypeName));
+                        + JsonFiles.describe(dtypeName));
             }
             DType dtype = DType.fromName((String) dtypeName);
             if (dtype == null) {
@@ -277,13 +277,13 @@ public final class SafeTensors {
                 : "an array of " + length + " non-negative integers";
         if (!(value instanceof List<?> list) || (length >= 0 && list.size() != length)) {
             throw new CheckpointException(file, "tensor '" + tensor + "': \"" + field + "\" must be " + expected
-                    + ", got " + (value == null ? "nothing" : Json.write(value)));
+                    + ", got " + (value == null ? "nothing" : JsonFiles.write(value)));
         }
         long[] numbers = new long[list.size()];
         for (int i = 0; i < numbers.length; i++) {
             if (!(list.get(i) instanceof Long number) || number < 0) {
                 throw new CheckpointException(file, "tensor '" + tensor + "': \"" + field + "\" must be "
-                        + expected + ", got " + Json.write(value));
+                        + expected + ", got " + JsonFiles.write(value));
             }
             numbers[i] = number;
         }

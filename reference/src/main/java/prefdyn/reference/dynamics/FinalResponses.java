@@ -4,7 +4,7 @@ import prefdyn.reference.data.PromptResponse;
 import prefdyn.reference.engine.PolicyEngine;
 import prefdyn.reference.sampling.Sampler;
 import prefdyn.reference.sampling.SamplingSettings;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -46,7 +46,7 @@ public final class FinalResponses {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("prompt_ids", target.prompt());
             line.put("response_ids", target.response());
-            text.append(Json.write(line)).append('\n');
+            text.append(JsonFiles.write(line)).append('\n');
         }
         Path directory = file.toAbsolutePath().getParent();
         Files.createDirectories(directory);
@@ -68,7 +68,7 @@ public final class FinalResponses {
                 continue;
             }
             try {
-                Map<String, Object> line = Json.parseObject(lines.get(i));
+                Map<String, Object> line = JsonFiles.parseObject(lines.get(i));
                 targets.add(new PromptResponse(ids(line, "prompt_ids"), ids(line, "response_ids")));
             } catch (IllegalArgumentException e) {
                 throw new IOException(file + ":" + (i + 1) + ": " + e.getMessage(), e);

@@ -12,7 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /**
  * Hugging Face's two files of a byte-level BPE, the pair {@code GPT2Tokenizer} and {@code GPT2TokenizerFast} read
@@ -75,7 +75,7 @@ public final class BpeFiles {
         StringBuilder text = new StringBuilder("{\n");
         List<String> symbols = tokenizer.symbols();
         for (int id = 0; id < symbols.size(); id++) {
-            text.append("  ").append(Json.write(symbols.get(id))).append(": ").append(id);
+            text.append("  ").append(JsonFiles.write(symbols.get(id))).append(": ").append(id);
             text.append(id + 1 < symbols.size() ? ",\n" : "\n");
         }
         return text.append("}\n").toString();
@@ -93,16 +93,16 @@ public final class BpeFiles {
     private static List<String> parseVocab(String text, String name) {
         Map<String, Object> json;
         try {
-            json = Json.parseObject(text);
-        } catch (Json.JsonException invalid) {
+            json = JsonFiles.parseObject(text);
+        } catch (JsonFiles.JsonException invalid) {
             throw new IllegalArgumentException(name + ": invalid JSON: " + invalid.getMessage(), invalid);
         }
         String[] symbolOfId = new String[json.size()];
         for (Map.Entry<String, Object> entry : json.entrySet()) {
-            String where = name + ": token " + Json.write(entry.getKey());
+            String where = name + ": token " + JsonFiles.write(entry.getKey());
             if (!(entry.getValue() instanceof Long id)) {
-                throw new IllegalArgumentException(where + " has " + Json.describe(entry.getValue()) + " "
-                        + Json.write(entry.getValue()) + ", expected an integer id");
+                throw new IllegalArgumentException(where + " has " + JsonFiles.describe(entry.getValue()) + " "
+                        + JsonFiles.write(entry.getValue()) + ", expected an integer id");
             }
             if (id < 0 || id >= symbolOfId.length) {
                 throw new IllegalArgumentException(where + " has id " + id + ", outside [0, " + symbolOfId.length
@@ -110,7 +110,7 @@ public final class BpeFiles {
             }
             if (symbolOfId[(int) (long) id] != null) {
                 throw new IllegalArgumentException(where + " has id " + id + ", already the id of token "
-                        + Json.write(symbolOfId[(int) (long) id]));
+                        + JsonFiles.write(symbolOfId[(int) (long) id]));
             }
             try {
                 ByteToUnicode.decode(entry.getKey());
@@ -140,11 +140,11 @@ public final class BpeFiles {
             String[] sides = line.split(" ", -1);
             if (sides.length != 2 || sides[0].isEmpty() || sides[1].isEmpty()) {
                 throw new IllegalArgumentException(name + " line " + lineNumber + ": expected \"left right\" (two"
-                        + " symbols, one space), got " + Json.write(line));
+                        + " symbols, one space), got " + JsonFiles.write(line));
             }
             Integer earlier = lineOfPair.putIfAbsent(line, lineNumber);
             if (earlier != null) {
-                throw new IllegalArgumentException(name + " line " + lineNumber + ": merge " + Json.write(line)
+                throw new IllegalArgumentException(name + " line " + lineNumber + ": merge " + JsonFiles.write(line)
                         + " repeats line " + earlier);
             }
             merges.add(new BpeMerges.Merge(sides[0], sides[1]));

@@ -1,6 +1,6 @@
 package prefdyn.reference.train;
 
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.BufferedWriter;
 import java.io.IOException;
@@ -77,7 +77,7 @@ public final class MetricsLog implements AutoCloseable {
                 String line = new String(bytes, lineStart, i - lineStart, StandardCharsets.UTF_8);
                 Object lineStep;
                 try {
-                    lineStep = Json.parseObject(line).get("step");
+                    lineStep = JsonFiles.parseObject(line).get("step");
                 } catch (IllegalArgumentException e) {
                     throw new IOException(file + ": line " + lineNumber(bytes, lineStart) + " is not a JSON object ("
                             + e.getMessage() + ")", e);
@@ -116,7 +116,7 @@ public final class MetricsLog implements AutoCloseable {
             line.put(entry.getKey(), value);
         }
         try {
-            writer.write(Json.write(line));
+            writer.write(JsonFiles.write(line));
             writer.write('\n');
             writer.flush();
         } catch (IOException e) {

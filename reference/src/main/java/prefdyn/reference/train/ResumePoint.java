@@ -4,7 +4,7 @@ import prefdyn.reference.checkpoint.AtomicFile;
 import prefdyn.reference.checkpoint.Checkpoint;
 import prefdyn.reference.checkpoint.CheckpointException;
 import prefdyn.reference.engine.PolicyEngine;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -89,7 +89,7 @@ public final class ResumePoint {
         latest.put("folder", folder.getFileName().toString());
         latest.put("state", state.values());
         latest.put("record", record);
-        AtomicFile.writeString(resumeDirectory.resolve(LATEST), Json.write(latest) + "\n");
+        AtomicFile.writeString(resumeDirectory.resolve(LATEST), JsonFiles.write(latest) + "\n");
         try (DirectoryStream<Path> folders = Files.newDirectoryStream(resumeDirectory, "step-*")) {
             for (Path older : folders) {
                 if (!older.getFileName().equals(folder.getFileName())) {
@@ -118,7 +118,7 @@ public final class ResumePoint {
         }
         Map<String, Object> latest;
         try {
-            latest = Json.parseObject(Files.readString(latestFile, StandardCharsets.UTF_8));
+            latest = JsonFiles.parseObject(Files.readString(latestFile, StandardCharsets.UTF_8));
         } catch (IllegalArgumentException e) {
             throw new CheckpointException(latestFile, e.getMessage());
         }

@@ -17,7 +17,7 @@ import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.model.TensorView;
 import prefdyn.reference.tokenizer.ByteTokenizer;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 class CheckpointRoundTripTest {
 
@@ -109,7 +109,7 @@ class CheckpointRoundTripTest {
         GptConfig config = new GptConfig(257, 32, 3, 4, 16, true, false);
         Checkpoint.save(directory, config, parameters(config, 3), Precision.FLOAT32);
 
-        Map<String, Object> json = Json.parseObject(Files.readString(directory.resolve(Checkpoint.CONFIG_FILE)));
+        Map<String, Object> json = JsonFiles.parseObject(Files.readString(directory.resolve(Checkpoint.CONFIG_FILE)));
 
         assertThat(json)
                 .containsEntry("model_type", "gpt2")

@@ -16,7 +16,7 @@ import prefdyn.reference.tokenizer.BpeTokenizer;
 import prefdyn.reference.tokenizer.BpeTrainer;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.tokenizer.Tokenizer;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 class CheckpointTokenizerTest {
 
@@ -35,7 +35,7 @@ class CheckpointTokenizerTest {
 
         assertThat(Files.readString(directory.resolve(BpeFiles.VOCAB_FILE))).isEqualTo(BpeFiles.vocabText(BPE));
         assertThat(Files.readString(directory.resolve(BpeFiles.MERGES_FILE))).isEqualTo(BpeFiles.mergesText(BPE));
-        Map<String, Object> json = Json.parseObject(Files.readString(directory.resolve(Checkpoint.CONFIG_FILE)));
+        Map<String, Object> json = JsonFiles.parseObject(Files.readString(directory.resolve(Checkpoint.CONFIG_FILE)));
         assertThat(json).containsEntry("prefdyn_tokenizer", BpeTokenizer.NAME)
                 .containsEntry("bos_token_id", 262L).containsEntry("eos_token_id", 262L);
         assertThat(SafeTensors.read(directory.resolve(Checkpoint.MODEL_FILE)).metadata())

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 /** Each way a checkpoint can be broken gives a CheckpointException naming the file and the tensor or field. */
 class CheckpointValidationTest {
@@ -78,7 +78,7 @@ class CheckpointValidationTest {
                 .isInstanceOf(CheckpointException.class)
                 .hasMessageContaining(modelFile.toString())
                 .hasMessageContaining("corrupt header JSON")
-                .hasMessageContaining("expected a string key at line 1, column 2");
+                .hasMessageContaining("was expecting double-quote to start field name at line 1, column 2");
     }
 
     @Test
@@ -240,8 +240,8 @@ class CheckpointValidationTest {
     }
 
     private void editConfig(Edit<Map<String, Object>> edit) throws IOException {
-        Map<String, Object> json = Json.parseObject(Files.readString(configFile));
+        Map<String, Object> json = JsonFiles.parseObject(Files.readString(configFile));
         edit.apply(json);
-        Files.writeString(configFile, Json.write(json));
+        Files.writeString(configFile, JsonFiles.write(json));
     }
 }

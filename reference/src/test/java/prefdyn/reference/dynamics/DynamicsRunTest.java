@@ -12,7 +12,7 @@ import prefdyn.reference.sampling.SamplingSettings;
 import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.train.MetricsLog;
 import prefdyn.reference.train.TrainingSettings;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 import prefdyn.reference.util.Parallel;
 
 import java.nio.file.Files;
@@ -57,7 +57,7 @@ class DynamicsRunTest {
         List<String> lines = Files.readAllLines(dir.resolve("dynamics.jsonl"));
         assertThat(lines).hasSize(15);
         for (String line : lines) {
-            Map<String, Object> values = Json.parseObject(line);
+            Map<String, Object> values = JsonFiles.parseObject(line);
             assertThat((double) values.get("G/total")).as("step " + values.get("step")).isPositive();
             assertThat((double) values.get("G/positive")).as("step " + values.get("step")).isPositive();
         }
@@ -81,8 +81,8 @@ class DynamicsRunTest {
         List<String> withoutProbe = Files.readAllLines(dir.resolve("without.jsonl"));
         assertThat(withProbe).hasSize(15).hasSameSizeAs(withoutProbe);
         for (int i = 0; i < withProbe.size(); i++) {
-            Map<String, Object> line = Json.parseObject(withProbe.get(i));
-            Map<String, Object> plain = Json.parseObject(withoutProbe.get(i));
+            Map<String, Object> line = JsonFiles.parseObject(withProbe.get(i));
+            Map<String, Object> plain = JsonFiles.parseObject(withoutProbe.get(i));
             assertThat(line.get("noop/parameters")).isEqualTo((double) toyTrainer(3).policy().layout().size());
             assertThat(plain).doesNotContainKey("noop/parameters");
             assertThat(line.get("G/total")).as("step " + line.get("step")).isEqualTo(plain.get("G/total"));

@@ -10,7 +10,7 @@ import prefdyn.reference.ppo.PpoTrainer;
 import prefdyn.reference.ppo.RewardFunction;
 import prefdyn.reference.sampling.SamplingSettings;
 import prefdyn.reference.train.MetricsLog;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 import prefdyn.reference.util.Parallel;
 
 import java.nio.file.Files;
@@ -48,7 +48,7 @@ class PpoDynamicsTest {
         List<String> lines = Files.readAllLines(dir.resolve("dynamics.jsonl"));
         assertThat(lines).hasSize(3);
         for (String line : lines) {
-            Map<String, Object> values = Json.parseObject(line);
+            Map<String, Object> values = JsonFiles.parseObject(line);
             double total = (double) values.get("G/total");
             double positive = (double) values.get("G/positive");
             double negative = (double) values.get("G/negative");

@@ -11,7 +11,7 @@ import prefdyn.reference.ppo.Rollout;
 import prefdyn.reference.train.MetricsLog;
 import prefdyn.reference.train.OneBackwardPassChecks;
 import prefdyn.reference.train.StepRecordingEngine;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -109,7 +109,7 @@ class GroupTrainerTest {
         assertThat(lines).hasSize(3);
         int nonZero = 0;
         for (String line : lines) {
-            Map<String, Object> values = Json.parseObject(line);
+            Map<String, Object> values = JsonFiles.parseObject(line);
             double total = (double) values.get("G/total");
             double positive = (double) values.get("G/positive");
             double negative = (double) values.get("G/negative");

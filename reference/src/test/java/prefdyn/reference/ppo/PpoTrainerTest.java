@@ -10,7 +10,7 @@ import prefdyn.reference.optim.GradientClipping;
 import prefdyn.reference.train.OneBackwardPassChecks;
 import prefdyn.reference.train.StepRecordingEngine;
 import prefdyn.reference.train.TrainingLoop;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,7 +137,7 @@ class PpoTrainerTest {
         List<String> lines = Files.readAllLines(run.resolve("metrics.jsonl"));
         assertThat(lines).hasSize(2);
         for (int step = 0; step < 2; step++) {
-            Map<String, Object> line = Json.parseObject(lines.get(step));
+            Map<String, Object> line = JsonFiles.parseObject(lines.get(step));
             assertThat(line.get("step")).isEqualTo((long) step);
             assertThat(line).containsKeys("objective/kl", "objective/kl3", "objective/entropy", "objective/scores",
                     "objective/rlhf_reward", "objective/non_score_reward", "policy/approxkl", "policy/clipfrac",

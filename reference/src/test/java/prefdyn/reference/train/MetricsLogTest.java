@@ -2,7 +2,7 @@ package prefdyn.reference.train;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import prefdyn.reference.util.Json;
+import prefdyn.reference.util.JsonFiles;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -24,7 +24,7 @@ class MetricsLogTest {
         }
         List<String> lines = Files.readAllLines(file);
         assertThat(lines).hasSize(2);
-        assertThat(Json.parseObject(lines.get(1))).containsEntry("step", 2L).containsEntry("loss", 0.25);
+        assertThat(JsonFiles.parseObject(lines.get(1))).containsEntry("step", 2L).containsEntry("loss", 0.25);
     }
 
     @Test
