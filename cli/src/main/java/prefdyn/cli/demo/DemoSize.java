@@ -103,11 +103,11 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
             new Pairs(Source.HUMAN, 256, 64, 0), // human pairs: at most 256 (half A; the sample holds 118), 64 held-out
             0.1,                             // beta
             new Steps(40, 8, 5e-4, 4),       // DPO: 40 steps of 8 pairs, lr 5e-4, G every 4 steps (11 points)
-            new Steps(20, 16, 2e-4, 2),      // PPO: 20 steps of 16 prompts, lr 2e-4, G every 2 steps (11 points)
+            new Steps(20, 16, 4e-4, 2),      // PPO: 20 steps of 16 prompts, lr 4e-4, G every 2 steps (11 points)
             new PpoSettings(2, 2, 32, 0.1),  // 2 epochs x 2 minibatches, rollouts of 32 tokens, KL coef 0.1
             128,                             // PPO's prompt set
             new Probes(8, 32, 8, 32, 12),    // |D'| 8 x 32 tokens, sample probe 8 x 32 tokens, 12 probe pairs
-            new EvaluationSettings(300, 40), // win rate over 300 prompts of 40 tokens
+            new EvaluationSettings(300, 64), // win rate over 300 prompts of 64 tokens
             new Group(new Steps(12, 16, 2e-4, 3), 4)); // GRPO/RLOO: 12 steps of 4 prompts x 4 completions
 
     /** Seconds; for tests and pipeline checks. */
