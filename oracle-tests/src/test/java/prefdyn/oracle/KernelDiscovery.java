@@ -1,6 +1,7 @@
 package prefdyn.oracle;
 
 import com.aparapi.Kernel;
+import prefdyn.accelerated.kernels.TwinDevice;
 import prefdyn.accelerated.kernels.TwinProgram;
 import prefdyn.accelerated.kernels.Twins;
 import prefdyn.reference.dynamics.GradientAlignment;
@@ -9,6 +10,7 @@ import prefdyn.reference.optim.AdamW;
 import prefdyn.reference.optim.GradientClipping;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.net.URISyntaxException;
@@ -26,17 +28,20 @@ import java.util.jar.JarFile;
 import java.util.stream.Stream;
 
 /**
- * Finds, by reflection, the three sides of every kernel:
+ * Finds, by reflection and independently of the table of {@link TwinProgram}, what the table must match:
  * <ul>
  *   <li>reference: every public static method of every public class in {@code prefdyn.reference.layers} except
  *       the {@link #REFERENCE_ONLY} ones (none at present), plus the optimizer and metric kernels
  *       outside it ({@code AdamW.step}, {@code GradientClipping.globalNorm} and {@code clipGlobalNorm},
  *       {@code GradientAlignment.dot});</li>
- *   <li>twin: every public static method of {@link Twins} that takes arguments;</li>
  *   <li>device: every work-item body declared in the {@link TwinProgram} class chain, except the plumbing of
- *       {@code MemoryKernels} and the helpers of {@code TwinBuffers}.</li>
+ *       {@code MemoryKernels} and the helpers of {@code TwinBuffers};</li>
+ *   <li>host: each kernel's launch method in {@link TwinDevice}, the own methods of {@link Twins}, and the
+ *       operation codes of {@link TwinProgram};</li>
+ *   <li>the vector engine's layer methods.</li>
  * </ul>
- * A new layer method, twin or kernel body without its counterparts shows up as a name present on one side only.
+ * A new layer method or kernel body without its row, or a row without them, shows up as a name present on one
+ * side only ({@link KernelInventoryTest}).
  */
 final class KernelDiscovery {
 
@@ -89,16 +94,48 @@ final class KernelDiscovery {
         return methods;
     }
 
-    /** Twin methods (the host-array surface) by name. */
-    static Map<String, Method> twinMethods() {
+    /**
+     * The twin's own host-array methods by name: every public static method of {@link Twins} that takes arguments,
+     * except {@link Twins#call} itself (the kernels whose table row leaves the arguments to Twins).
+     */
+    static Map<String, Method> ownTwinMethods() {
         Map<String, Method> methods = new TreeMap<>();
         for (Method method : Twins.class.getDeclaredMethods()) {
             int modifiers = method.getModifiers();
-            if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && method.getParameterCount() > 0) {
+            if (Modifier.isPublic(modifiers) && Modifier.isStatic(modifiers) && method.getParameterCount() > 0
+                    && !method.getName().equals("call")) {
                 putUnique(methods, method);
             }
         }
         return methods;
+    }
+
+    /** The public instance methods of {@link TwinDevice} named {@code name}: a kernel's launch. */
+    static List<Method> launchMethods(String name) {
+        List<Method> methods = new ArrayList<>();
+        for (Method method : TwinDevice.class.getMethods()) {
+            if (method.getName().equals(name) && !Modifier.isStatic(method.getModifiers())) {
+                methods.add(method);
+            }
+        }
+        return methods;
+    }
+
+    /** The operation codes of {@link TwinProgram}: its static final int fields, by name. */
+    static Map<String, Integer> opCodes() {
+        Map<String, Integer> codes = new TreeMap<>();
+        for (Field field : TwinProgram.class.getDeclaredFields()) {
+            int modifiers = field.getModifiers();
+            if (Modifier.isStatic(modifiers) && Modifier.isFinal(modifiers) && field.getType() == int.class) {
+                try {
+                    field.setAccessible(true);
+                    codes.put(field.getName(), field.getInt(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return codes;
     }
 
     /**

@@ -29,7 +29,7 @@ class KernelKnownAnswerTest {
     void linearForwardByHand() {
         float[] params = {99, 1, 2, 3, 4, 5, 6, 0.5f, -1, 0};
         float[] out = new float[3];
-        Twins.linearForward(out, new float[] {1, 2}, params, 1, 7, 1, 2, 3);
+        Twins.call("linearForward", out, new float[] {1, 2}, params, 1, 7, 1, 2, 3);
         assertThat(out).containsExactly(9.5f, 11f, 15f);
     }
 
@@ -42,7 +42,7 @@ class KernelKnownAnswerTest {
         float[] params = {1, 2, 3, 4, 5, 6, 0, 0, 0};
         float[] grads = new float[9];
         float[] dinp = {10, 20};
-        Twins.linearBackward(dinp, grads, new float[] {1, 0, -1}, new float[] {1, 2}, params, 0, 6, 1, 2, 3);
+        Twins.call("linearBackward", dinp, grads, new float[] {1, 0, -1}, new float[] {1, 2}, params, 0, 6, 1, 2, 3);
         assertThat(dinp).containsExactly(8f, 18f);
         assertThat(grads).containsExactly(1f, 0f, -1f, 2f, 0f, -2f, 1f, 0f, -1f);
     }
@@ -56,11 +56,12 @@ class KernelKnownAnswerTest {
         float[] params = {99, 1, 2, 3, 4, 5, 6, 0.5f, -1, 0};
         float[] out = new float[3];
         float[] outGelu = new float[3];
-        Twins.linearGeluForward(out, outGelu, new float[] {1, 2}, params, 1, 7, 1, 2, 3);
+        Twins.call("linearGeluForward", out, outGelu, new float[] {1, 2}, params, 1, 7, 1, 2, 3);
         assertThat(out).containsExactly(9.5f, 11f, 15f);
         assertThat(outGelu).containsExactly(9.5f, 11f, 15f);
         float[] sum = new float[3];
-        Twins.linearResidualForward(out, sum, new float[] {1, 2}, new float[] {1, -1, 0.5f}, params, 1, 7, 1, 2, 3);
+        Twins.call("linearResidualForward", out, sum, new float[] {1, 2}, new float[] {1, -1, 0.5f}, params, 1, 7, 1,
+                2, 3);
         assertThat(out).containsExactly(9.5f, 11f, 15f);
         assertThat(sum).containsExactly(10.5f, 10f, 15.5f);
     }
@@ -82,17 +83,17 @@ class KernelKnownAnswerTest {
         float[] out = new float[N * O];
         float[] expectedGelu = new float[N * O];
         float[] expectedSum = new float[N * O];
-        Twins.linearForward(out, inp, params, 0, I * O, N, I, O);
-        Twins.geluForward(expectedGelu, out, N * O);
-        Twins.residualForward(expectedSum, residual, out, N * O);
+        Twins.call("linearForward", out, inp, params, 0, I * O, N, I, O);
+        Twins.call("geluForward", expectedGelu, out, N * O);
+        Twins.call("residualForward", expectedSum, residual, out, N * O);
 
         float[] fusedOut = new float[N * O];
         float[] fusedGelu = new float[N * O];
-        Twins.linearGeluForward(fusedOut, fusedGelu, inp, params, 0, I * O, N, I, O);
+        Twins.call("linearGeluForward", fusedOut, fusedGelu, inp, params, 0, I * O, N, I, O);
         assertThat(fusedOut).containsExactly(out);
         assertThat(fusedGelu).containsExactly(expectedGelu);
         float[] fusedSum = new float[N * O];
-        Twins.linearResidualForward(fusedOut, fusedSum, inp, residual, params, 0, I * O, N, I, O);
+        Twins.call("linearResidualForward", fusedOut, fusedSum, inp, residual, params, 0, I * O, N, I, O);
         assertThat(fusedOut).containsExactly(out);
         assertThat(fusedSum).containsExactly(expectedSum);
     }
@@ -107,8 +108,8 @@ class KernelKnownAnswerTest {
         float[] grads = new float[9];
         float[] dinp = {10, 20};
         float[] dresidual = {5, 5, 5};
-        Twins.linearResidualBackward(dinp, dresidual, grads, new float[] {1, 0, -1}, new float[] {1, 2}, params, 0, 6,
-                1, 2, 3);
+        Twins.call("linearResidualBackward", dinp, dresidual, grads, new float[] {1, 0, -1}, new float[] {1, 2},
+                params, 0, 6, 1, 2, 3);
         assertThat(dinp).containsExactly(8f, 18f);
         assertThat(grads).containsExactly(1f, 0f, -1f, 2f, 0f, -2f, 1f, 0f, -1f);
         assertThat(dresidual).containsExactly(6f, 5f, 4f);
@@ -135,10 +136,10 @@ class KernelKnownAnswerTest {
         float[] expectedDresidual = dresidual.clone();
         float[] expectedGrads = grads.clone();
         float[] dout = new float[N * O];
-        Twins.residualBackward(expectedDresidual, dout, dsum, N * O);
-        Twins.linearBackward(expectedDinp, expectedGrads, dout, inp, params, 0, I * O, N, I, O);
+        Twins.call("residualBackward", expectedDresidual, dout, dsum, N * O);
+        Twins.call("linearBackward", expectedDinp, expectedGrads, dout, inp, params, 0, I * O, N, I, O);
 
-        Twins.linearResidualBackward(dinp, dresidual, grads, dsum, inp, params, 0, I * O, N, I, O);
+        Twins.call("linearResidualBackward", dinp, dresidual, grads, dsum, inp, params, 0, I * O, N, I, O);
         assertThat(dinp).containsExactly(expectedDinp);
         assertThat(dresidual).containsExactly(expectedDresidual);
         assertThat(grads).containsExactly(expectedGrads);
@@ -152,7 +153,7 @@ class KernelKnownAnswerTest {
     void encoderForwardAtPositionsByHand() {
         float[] params = {1, 2, 3, 4, 5, 6, 10, 20, 30, 40, 50, 60, 70, 80};
         float[] out = {-1, -1, -1, -1};
-        Twins.encoderForwardAtPositions(out, new int[] {2, 0}, new int[] {1, 3}, params, 0, 6, 2, 2);
+        Twins.call("encoderForwardAtPositions", out, new int[] {2, 0}, new int[] {1, 3}, params, 0, 6, 2, 2);
         assertThat(out).containsExactly(35f, 46f, 71f, 82f);
     }
 
@@ -190,7 +191,7 @@ class KernelKnownAnswerTest {
         float[] values = new float[12];
         Arrays.fill(keys, -1);
         Arrays.fill(values, -1);
-        Twins.storeKeysValues(keys, values, new float[] {0, 0, 1, 2, 3, 4, 0, 0, 5, 6, 7, 8}, new int[] {1, 0},
+        Twins.call("storeKeysValues", keys, values, new float[] {0, 0, 1, 2, 3, 4, 0, 0, 5, 6, 7, 8}, new int[] {1, 0},
                 new int[] {1, 0}, new int[] {0, 2}, 2, 2, 3);
         assertThat(keys).containsExactly(-1, -1, -1, -1, 1, 2, 5, 6, -1, -1, -1, -1);
         assertThat(values).containsExactly(-1, -1, -1, -1, 3, 4, 7, 8, -1, -1, -1, -1);
@@ -209,14 +210,14 @@ class KernelKnownAnswerTest {
     void lastPositionTakesEachSequencesLastRealRow() {
         float[] inp = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
         float[] out = {-1, -1, -1, -1};
-        Twins.lastPositionForward(out, inp, new int[] {3, 1}, 2, 3, 2);
+        Twins.call("lastPositionForward", out, inp, new int[] {3, 1}, 2, 3, 2);
         assertThat(out).containsExactly(5f, 6f, 7f, 8f);
     }
 
     @Example
     void logSoftmaxOfEqualLogitsIsMinusLnV() {
         float[] logProbs = new float[5];
-        Twins.logSoftmaxForward(logProbs, new float[] {3, 3, 3, 3, 3}, 1, 5);
+        Twins.call("logSoftmaxForward", logProbs, new float[] {3, 3, 3, 3, 3}, 1, 5);
         for (float logProb : logProbs) {
             assertThat((double) logProb).isCloseTo(-Math.log(5), within(1e-6));
         }
@@ -227,8 +228,8 @@ class KernelKnownAnswerTest {
     void logSoftmaxBackwardOfAUniformRow() {
         float lnQuarter = (float) Math.log(0.25);
         float[] dlogits = new float[4];
-        Twins.logSoftmaxBackward(dlogits, new float[] {0, 0, 1, 0}, new float[] {lnQuarter, lnQuarter, lnQuarter,
-                lnQuarter}, 1, 4);
+        Twins.call("logSoftmaxBackward", dlogits, new float[] {0, 0, 1, 0},
+                new float[] {lnQuarter, lnQuarter, lnQuarter, lnQuarter}, 1, 4);
         assertThat(dlogits[0]).isCloseTo(-0.25f, within(1e-7f));
         assertThat(dlogits[2]).isCloseTo(0.75f, within(1e-7f));
     }
@@ -240,7 +241,7 @@ class KernelKnownAnswerTest {
         float[] out = new float[4];
         float[] mean = new float[1];
         float[] rstd = new float[1];
-        Twins.layerNormForward(out, mean, rstd, new float[] {1, 2, 3, 4}, params, 0, 4, 1, 4, 1e-5);
+        Twins.call("layerNormForward", out, mean, rstd, new float[] {1, 2, 3, 4}, params, 0, 4, 1, 4, 1e-5);
         double s = 1 / Math.sqrt(1.25 + 1e-5);
         assertThat(mean[0]).isEqualTo(2.5f);
         assertThat((double) rstd[0]).isCloseTo(s, within(1e-6));
@@ -253,7 +254,7 @@ class KernelKnownAnswerTest {
     @Example
     void geluAtKnownPoints() {
         float[] out = new float[3];
-        Twins.geluForward(out, new float[] {0, 1, -10}, 3);
+        Twins.call("geluForward", out, new float[] {0, 1, -10}, 3);
         assertThat(out[0]).isZero();
         assertThat((double) out[1]).isCloseTo(0.8411920, within(1e-6));
         assertThat((double) out[2]).isCloseTo(0.0, within(1e-6));
@@ -265,7 +266,7 @@ class KernelKnownAnswerTest {
         float[] qkv = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}; // C = 4: q | k | v
         float[] out = new float[4];
         float[] att = new float[2];
-        Twins.attentionForward(out, att, qkv, 1, 1, 4, 2);
+        Twins.call("attentionForward", out, att, qkv, 1, 1, 4, 2);
         assertThat(att).containsExactly(1f, 1f);
         assertThat(out).containsExactly(9f, 10f, 11f, 12f);
     }
@@ -275,21 +276,21 @@ class KernelKnownAnswerTest {
     void encoderAddsTokenAndPositionRows() {
         float[] params = {1, 2, 3, 4, 5, 6, 10, 20, 30, 40}; // wte [3,2] at 0, wpe [2,2] at 6
         float[] out = new float[4];
-        Twins.encoderForward(out, new int[] {2, 0}, params, 0, 6, 1, 2, 2);
+        Twins.call("encoderForward", out, new int[] {2, 0}, params, 0, 6, 1, 2, 2);
         assertThat(out).containsExactly(15f, 26f, 31f, 42f);
         float[] grads = new float[10];
-        Twins.encoderBackward(grads, 0, 6, new float[] {1, 2, 3, 4}, new int[] {2, 2}, 1, 2, 2);
+        Twins.call("encoderBackward", grads, 0, 6, new float[] {1, 2, 3, 4}, new int[] {2, 2}, 1, 2, 2);
         assertThat(grads).containsExactly(0f, 0f, 0f, 0f, 4f, 6f, 1f, 2f, 3f, 4f);
     }
 
     @Example
     void residualAddsAndItsBackwardCopies() {
         float[] out = new float[2];
-        Twins.residualForward(out, new float[] {1, 2}, new float[] {10, 20}, 2);
+        Twins.call("residualForward", out, new float[] {1, 2}, new float[] {10, 20}, 2);
         assertThat(out).containsExactly(11f, 22f);
         float[] d1 = {1, 1};
         float[] d2 = {0, 0};
-        Twins.residualBackward(d1, d2, new float[] {5, 6}, 2);
+        Twins.call("residualBackward", d1, d2, new float[] {5, 6}, 2);
         assertThat(d1).containsExactly(6f, 7f);
         assertThat(d2).containsExactly(5f, 6f);
     }
@@ -298,7 +299,7 @@ class KernelKnownAnswerTest {
     @Example
     void lmHeadIsADotWithEachEmbeddingRow() {
         float[] logits = new float[3];
-        Twins.lmHeadForward(logits, new float[] {1, 2}, new float[] {1, 0, 0, 1, 1, 1}, 0, 1, 2, 3);
+        Twins.call("lmHeadForward", logits, new float[] {1, 2}, new float[] {1, 0, 0, 1, 1, 1}, 0, 1, 2, 3);
         assertThat(logits).containsExactly(1f, 2f, 3f);
     }
 
@@ -307,12 +308,12 @@ class KernelKnownAnswerTest {
     void tokenLogProbGathersTheNextToken() {
         float[] logProbs = {-1, -2, -3, -4, -5, -6}; // B = 1, T = 3, V = 2
         float[] picked = new float[3];
-        Twins.tokenLogProbForward(picked, logProbs, new int[] {0, 1, 0}, new int[] {3}, 1, 3, 2);
+        Twins.call("tokenLogProbForward", picked, logProbs, new int[] {0, 1, 0}, new int[] {3}, 1, 3, 2);
         assertThat(picked).containsExactly(0f, -2f, -3f);
         float[] entropies = new float[3];
         float[] maxProbs = new float[3];
         float half = (float) Math.log(0.5);
-        Twins.predictionStatistics(entropies, maxProbs, new float[] {half, half, half, half, half, half},
+        Twins.call("predictionStatistics", entropies, maxProbs, new float[] {half, half, half, half, half, half},
                 new int[] {3}, 1, 3, 2);
         assertThat((double) entropies[1]).isCloseTo(Math.log(2), within(1e-7));
         assertThat(maxProbs[1]).isEqualTo(0.5f);

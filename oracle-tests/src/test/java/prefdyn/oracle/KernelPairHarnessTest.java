@@ -8,7 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import prefdyn.accelerated.check.Tolerance;
-import prefdyn.accelerated.check.Tolerances;
+import prefdyn.accelerated.kernels.TwinKernel;
 import prefdyn.accelerated.kernels.Twins;
 import prefdyn.reference.util.Parallel;
 
@@ -22,11 +22,11 @@ import java.util.Random;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * In the spirit of EJML's {@code CheckMultiThreadAgainstSingleThread}: every twin kernel, found by name, runs on
- * the OpenCL device against the reference method of the same name, on the same seeded random arguments, and every
- * output, every accumulated array and every return value is compared under {@link Tolerances#kernel}. The number
- * of pairs checked is asserted, so a kernel added on one side only fails here as well as in
- * {@link KernelInventoryTest}.
+ * In the spirit of EJML's {@code CheckMultiThreadAgainstSingleThread}: every reference kernel, found by name, runs
+ * against its twin on the OpenCL device ({@link Twins#call} of the same name), on the same seeded random arguments,
+ * and every output, every accumulated array and every return value is compared under the tolerance of the kernel's
+ * row in the table of {@code TwinProgram} ({@link TwinKernel#tolerance()}). The kernels checked are asserted to be
+ * the table's, so a kernel added on one side only fails here as well as in {@link KernelInventoryTest}.
  */
 @AddLifecycleHook(RequiresOpenCl.class)
 class KernelPairHarnessTest {
@@ -35,16 +35,17 @@ class KernelPairHarnessTest {
     void everyTwinKernelMatchesItsReferenceOnRandomShapes(@ForAll("shapes") KernelCases.Shape shape,
                                                           @ForAll long seed) throws Exception {
         Map<String, Method> reference = KernelDiscovery.referenceMethods();
-        Map<String, Method> twins = KernelDiscovery.twinMethods();
-        int checked = 0;
+        List<String> checked = new ArrayList<>();
         for (Map.Entry<String, Method> pair : reference.entrySet()) {
             String name = pair.getKey();
+            TwinKernel kernel = TwinKernel.named(name);
             Random random = new Random(seed ^ name.hashCode());
-            checkPair(name, pair.getValue(), twins.get(name), KernelCases.build(name, shape, random),
-                    Tolerances.kernel(name), null);
-            checked++;
+            checkPair(name, pair.getValue(), "Twins.call(\"" + name + "\")", arguments -> Twins.call(name, arguments),
+                    KernelCases.build(name, shape, random), kernel.tolerance(), null);
+            checked.add(name);
         }
-        assertThat(checked).as("pairs checked").isEqualTo(KernelInventoryTest.EXPECTED_PAIRS);
+        assertThat(checked).as("pairs checked vs the table of TwinProgram")
+                .containsExactlyInAnyOrderElementsOf(TwinKernel.all().stream().map(TwinKernel::name).toList());
         assertThat(Twins.kernelsRunOnOpenCl()).as("every twin ran on OpenCL: %s", Twins.executions()).isTrue();
     }
 
@@ -61,18 +62,30 @@ class KernelPairHarnessTest {
                 .as(KernelCases.Shape::new);
     }
 
+    /** The float32 side of a pair: runs on the given arguments, returns the result (null for none). */
+    @FunctionalInterface
+    interface Side {
+        Object run(Object[] arguments) throws Exception;
+    }
+
+    /** A side that is a static method. */
+    static Side method(Method method) {
+        return arguments -> invoke(method, null, arguments);
+    }
+
     /**
      * Runs one pair on the same arguments and compares every array argument, every extra and the result.
      *
+     * @param twinLabel what the float32 side is, for the messages
      * @param parallel the threads the float32 side runs on, in place of the reference's {@code Parallel}
      *                 argument; null for a side that takes none (the twin)
      */
-    static void checkPair(String name, Method reference, Method twin, KernelCases.Invocation call,
+    static void checkPair(String name, Method reference, String twinLabel, Side twin, KernelCases.Invocation call,
                           Tolerance tolerance, Parallel parallel) throws Exception {
         boolean derived = call.twin() == null;
         Object[] twinArguments = derived ? derive(call.reference(), parallel) : call.twin();
         Object referenceResult = invoke(reference, call.receiver(), call.reference());
-        Object twinResult = invoke(twin, null, twinArguments);
+        Object twinResult = twin.run(twinArguments);
 
         if (derived) {
             int j = 0;
@@ -81,8 +94,7 @@ class KernelPairHarnessTest {
                     continue;
                 }
                 if (argument instanceof double[] values) {
-                    Differences.assertClose(name + ": argument " + j + " (see "
-                            + twin.getDeclaringClass().getSimpleName() + "." + twin.getName() + ")", values,
+                    Differences.assertClose(name + ": argument " + j + " (see " + twinLabel + ")", values,
                             (float[]) twinArguments[j], tolerance);
                 }
                 j++;

@@ -1,10 +1,10 @@
 package prefdyn.accelerated.check;
 
-import java.util.Map;
-
 /**
- * Every tolerance the differential tests and the {@link DifferentialCheck} hold the float32 twin to, in one place,
- * each as |twin − ref| ≤ abs + rel · max|ref| (see {@link Tolerance}), with the error measured beside it.
+ * Every tolerance the differential tests and the {@link DifferentialCheck} hold the float32 twin to, each as
+ * |twin − ref| ≤ abs + rel · max|ref| (see {@link Tolerance}), with the error measured beside it: here for the
+ * whole model, training trajectories and G, and in the kernels' table ({@code prefdyn.accelerated.kernels
+ * .TwinProgram}, {@code TwinKernel.tolerance()}) for each single kernel, set the same way.
  *
  * <p><b>How the numbers were set.</b> The measurements are the worst over one full run of {@code oracle-tests}
  * and of {@link DifferentialCheck} (2026-11-27, PoCL 3.1 CPU device "pthread-haswell-AMD EPYC", Temurin 25; the
@@ -27,58 +27,8 @@ public final class Tolerances {
     private Tolerances() {
     }
 
-    /** The default for a single kernel: measured rel ≤ 1.9e-7 (logSoftmaxBackward), most 5e-8 to 1.5e-7. */
-    private static final Tolerance KERNEL = new Tolerance(1e-7, 2e-6);
-
-    private static final Map<String, Tolerance> KERNELS = Map.ofEntries(
-            Map.entry("encoderForward", KERNEL),           // rel 9.8e-8
-            Map.entry("encoderBackward", KERNEL),          // rel 8.4e-8
-            Map.entry("encoderForwardAtPositions", KERNEL), // rel 9.7e-8 (2026-11-27, PoCL)
-            // rstd amplifies rounding for rows with a small spread (C = 2): out rel 9.3e-6, rstd rel 1.9e-6
-            Map.entry("layerNormForward", new Tolerance(1e-7, 1e-4)),
-            // the same amplification, twice: dinp |Δ| 1.9e-4 at max|ref| 3.3, rel 5.9e-5
-            Map.entry("layerNormBackward", new Tolerance(1e-7, 5e-4)),
-            Map.entry("linearForward", KERNEL),            // rel 1.5e-7
-            Map.entry("linearBackward", KERNEL),           // rel 1.7e-7
-            Map.entry("attentionForward", KERNEL),         // rel 9.9e-8
-            Map.entry("attentionBackward", KERNEL),        // rel 1.4e-7
-            Map.entry("attendOneQuery", KERNEL),           // rel 1.3e-7 (out; weights 9.7e-8)
-            Map.entry("storeKeysValues", KERNEL),          // rel 5.3e-8: copies, only the inputs' float rounding
-            // all-negative inputs give outputs near 0 (max|ref| 7.2e-4), |Δ| 4.1e-8: the absolute term covers it
-            Map.entry("geluForward", new Tolerance(1e-6, 2e-6)),
-            // 1 − tanh²u loses digits for large |u| in float: rel 3.4e-6
-            Map.entry("geluBackward", new Tolerance(1e-7, 3e-5)),
-            Map.entry("residualForward", KERNEL),          // rel 7.7e-8
-            Map.entry("residualBackward", KERNEL),         // rel 8.7e-8
-            // the fused kernels (measured 2026-11-27, same device): a linear output and GELU or a residual add of
-            // it; GELU's near-0 outputs need geluForward's absolute term
-            Map.entry("linearGeluForward", new Tolerance(1e-6, 2e-6)), // rel 1.5e-7
-            Map.entry("linearResidualForward", KERNEL),   // rel 1.8e-7
-            Map.entry("linearResidualBackward", KERNEL),  // rel 1.2e-7
-            Map.entry("lastPositionForward", KERNEL),     // rel 5.4e-8: a copy, only its input's float rounding
-            Map.entry("lmHeadForward", KERNEL),            // rel 1.2e-7
-            Map.entry("lmHeadBackward", KERNEL),           // rel 1.5e-7
-            Map.entry("logSoftmaxForward", KERNEL),        // rel 9.5e-8
-            Map.entry("logSoftmaxBackward", KERNEL),       // rel 1.9e-7
-            Map.entry("tokenLogProbForward", KERNEL),      // rel 5.5e-8
-            Map.entry("tokenLogProbBackward", KERNEL),     // rel 5.5e-8
-            Map.entry("predictionStatistics", KERNEL),     // rel 1.1e-7
-            Map.entry("step", KERNEL),                     // θ rel 1.0e-7, m 9.6e-8, v 1.0e-7
-            // chunked float sums of up to 3000 squares: rel 4.5e-7 (globalNorm), 3.6e-7 (clipGlobalNorm)
-            Map.entry("globalNorm", new Tolerance(1e-7, 5e-6)),
-            Map.entry("clipGlobalNorm", new Tolerance(1e-7, 5e-6)),
-            // a dot product of up to 3000 N(0,1) pairs, which can cancel to near 0: |Δ| 7.0e-5 at |ref| 90 and
-            // 1.3e-5 at |ref| 1.3; the absolute term is ten times the former, for sums of this size (Σ|aᵢbᵢ| ≈ 2000)
-            Map.entry("dot", new Tolerance(7e-4, 2e-6)));
-
-    /** The tolerance of the kernel pair named {@code name} (a {@code Twins} method). */
-    public static Tolerance kernel(String name) {
-        Tolerance tolerance = KERNELS.get(name);
-        if (tolerance == null) {
-            throw new IllegalArgumentException("no tolerance for the kernel " + name + ": add one to Tolerances");
-        }
-        return tolerance;
-    }
+    // Single kernels: each bound is in its kernel's row of the table in prefdyn.accelerated.kernels.TwinProgram,
+    // beside its operation code and reference method, with the error measured; set as described above.
 
     // ---- the whole model: outputs of a ragged batch, gradient of each parameter tensor ------------------------
 

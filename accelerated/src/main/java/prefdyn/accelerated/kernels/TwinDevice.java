@@ -289,7 +289,7 @@ public final class TwinDevice implements AutoCloseable {
         program.p1 = wpeOffset;
         program.T = T;
         program.C = C;
-        launch(ENCODER_FORWARD, "encoderForward", B * T * C);
+        launch(ENCODER_FORWARD, B * T * C);
     }
 
     /**
@@ -304,7 +304,7 @@ public final class TwinDevice implements AutoCloseable {
         program.p0 = wteOffset;
         program.p1 = wpeOffset;
         program.C = C;
-        launch(ENCODER_FORWARD_AT_POSITIONS, "encoderForwardAtPositions", N * C);
+        launch(ENCODER_FORWARD_AT_POSITIONS, N * C);
     }
 
     /** {@code Encoder.encoderBackward}: dout (dacts) [B,T,C], tokens (ints) [B,T]; accumulates into the gradient. */
@@ -316,7 +316,7 @@ public final class TwinDevice implements AutoCloseable {
         program.B = B;
         program.T = T;
         program.C = C;
-        launch(ENCODER_BACKWARD, "encoderBackward", C);
+        launch(ENCODER_BACKWARD, C);
     }
 
     /** {@code LayerNorm.layerNormForward}: out [N,C], mean [N], rstd [N], inp [N,C], all in acts. */
@@ -330,7 +330,7 @@ public final class TwinDevice implements AutoCloseable {
         program.p1 = biasOffset;
         program.C = C;
         program.eps = (float) eps;
-        launch(LAYER_NORM_FORWARD, "layerNormForward", N);
+        launch(LAYER_NORM_FORWARD, N);
     }
 
     /** {@code LayerNorm.layerNormBackward}: dinp, dout (dacts) [N,C]; inp [N,C], mean, rstd [N] (acts). */
@@ -345,7 +345,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o4 = rstd;
         program.N = N;
         program.C = C;
-        launch(LAYER_NORM_BACKWARD, "layerNormBackward", N + C);
+        launch(LAYER_NORM_BACKWARD, N + C);
     }
 
     /** {@code Linear.linearForward}: out [N,O], inp [N,I] (acts); biasOffset −1 for none. */
@@ -356,7 +356,7 @@ public final class TwinDevice implements AutoCloseable {
         program.p1 = biasOffset;
         program.I = I;
         program.O = O;
-        launch(LINEAR_FORWARD, "linearForward", N * O);
+        launch(LINEAR_FORWARD, N * O);
     }
 
     /** {@code Linear.linearBackward}: dinp [N,I] (dacts; −1 for none), dout [N,O] (dacts), inp [N,I] (acts). */
@@ -369,7 +369,7 @@ public final class TwinDevice implements AutoCloseable {
         program.N = N;
         program.I = I;
         program.O = O;
-        launch(LINEAR_BACKWARD, "linearBackward", (dinp < 0 ? 0 : N * I) + I * O + (biasOffset < 0 ? 0 : O));
+        launch(LINEAR_BACKWARD, (dinp < 0 ? 0 : N * I) + I * O + (biasOffset < 0 ? 0 : O));
     }
 
     /** {@code FusedLinear.linearGeluForward}: out, outGelu [N,O], inp [N,I] (acts); biasOffset −1 for none. */
@@ -382,7 +382,7 @@ public final class TwinDevice implements AutoCloseable {
         program.p1 = biasOffset;
         program.I = I;
         program.O = O;
-        launch(LINEAR_GELU_FORWARD, "linearGeluForward", N * O);
+        launch(LINEAR_GELU_FORWARD, N * O);
     }
 
     /**
@@ -399,7 +399,7 @@ public final class TwinDevice implements AutoCloseable {
         program.p1 = biasOffset;
         program.I = I;
         program.O = O;
-        launch(LINEAR_RESIDUAL_FORWARD, "linearResidualForward", N * O);
+        launch(LINEAR_RESIDUAL_FORWARD, N * O);
     }
 
     /**
@@ -417,7 +417,7 @@ public final class TwinDevice implements AutoCloseable {
         program.N = N;
         program.I = I;
         program.O = O;
-        launch(LINEAR_RESIDUAL_BACKWARD, "linearResidualBackward",
+        launch(LINEAR_RESIDUAL_BACKWARD,
                 (dinp < 0 ? 0 : N * I) + I * O + (biasOffset < 0 ? 0 : O) + N * O);
     }
 
@@ -429,7 +429,7 @@ public final class TwinDevice implements AutoCloseable {
         program.T = T;
         program.C = C;
         program.H = H;
-        launch(ATTENTION_FORWARD, "attentionForward", B * H * T);
+        launch(ATTENTION_FORWARD, B * H * T);
     }
 
     /**
@@ -451,7 +451,7 @@ public final class TwinDevice implements AutoCloseable {
         program.H = H;
         program.T = T;
         program.stride = stride;
-        launch(ATTEND_ONE_QUERY, "attendOneQuery", N * H);
+        launch(ATTEND_ONE_QUERY, N * H);
     }
 
     /**
@@ -468,7 +468,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o5 = positions;
         program.C = C;
         program.T = maxT;
-        launch(STORE_KEYS_VALUES, "storeKeysValues", R * C);
+        launch(STORE_KEYS_VALUES, R * C);
     }
 
     /**
@@ -486,7 +486,7 @@ public final class TwinDevice implements AutoCloseable {
         program.H = H;
         for (int backwardPass = 0; backwardPass < 2; backwardPass++) {
             program.pass = backwardPass;
-            launch(ATTENTION_BACKWARD, "attentionBackward", B * H * T);
+            launch(ATTENTION_BACKWARD, B * H * T);
         }
     }
 
@@ -494,7 +494,7 @@ public final class TwinDevice implements AutoCloseable {
     public void geluForward(int out, int inp, int N) {
         program.o0 = out;
         program.o1 = inp;
-        launch(GELU_FORWARD, "geluForward", N);
+        launch(GELU_FORWARD, N);
     }
 
     /** {@code Gelu.geluBackward}: dinp (dacts), inp (acts), dout (dacts), [N] each. */
@@ -502,7 +502,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o0 = dinp;
         program.o1 = inp;
         program.o2 = dout;
-        launch(GELU_BACKWARD, "geluBackward", N);
+        launch(GELU_BACKWARD, N);
     }
 
     /** {@code Residual.residualForward}: out, inp1, inp2 [N] (acts). */
@@ -510,7 +510,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o0 = out;
         program.o1 = inp1;
         program.o2 = inp2;
-        launch(RESIDUAL_FORWARD, "residualForward", N);
+        launch(RESIDUAL_FORWARD, N);
     }
 
     /** {@code Residual.residualBackward}: dinp1, dinp2, dout [N] (dacts). */
@@ -518,7 +518,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o0 = dinp1;
         program.o1 = dinp2;
         program.o2 = dout;
-        launch(RESIDUAL_BACKWARD, "residualBackward", N);
+        launch(RESIDUAL_BACKWARD, N);
     }
 
     /** {@code LastPosition.lastPositionForward}: out [B,C], inp [B,T,C] (acts); lengths [B] (ints). */
@@ -528,7 +528,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o2 = lengths;
         program.T = T;
         program.C = C;
-        launch(LAST_POSITION_FORWARD, "lastPositionForward", B * C);
+        launch(LAST_POSITION_FORWARD, B * C);
     }
 
     /** {@code LmHead.lmHeadForward}: logits [N,V], inp [N,C] (acts). */
@@ -538,7 +538,7 @@ public final class TwinDevice implements AutoCloseable {
         program.p0 = wteOffset;
         program.C = C;
         program.V = V;
-        launch(LM_HEAD_FORWARD, "lmHeadForward", N * V);
+        launch(LM_HEAD_FORWARD, N * V);
     }
 
     /** {@code LmHead.lmHeadBackward}: dinp [N,C], dlogits [N,V] (dacts); inp [N,C] (acts). */
@@ -550,7 +550,7 @@ public final class TwinDevice implements AutoCloseable {
         program.N = N;
         program.C = C;
         program.V = V;
-        launch(LM_HEAD_BACKWARD, "lmHeadBackward", N * C + V * C);
+        launch(LM_HEAD_BACKWARD, N * C + V * C);
     }
 
     /** {@code LogSoftmax.logSoftmaxForward}: logProbs, logits [N,V] (acts). */
@@ -558,7 +558,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o0 = logProbs;
         program.o1 = logits;
         program.V = V;
-        launch(LOG_SOFTMAX_FORWARD, "logSoftmaxForward", N);
+        launch(LOG_SOFTMAX_FORWARD, N);
     }
 
     /** {@code LogSoftmax.logSoftmaxBackward}: dlogits, dlogProbs [N,V] (dacts); logProbs [N,V] (acts). */
@@ -567,7 +567,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o1 = dlogProbs;
         program.o2 = logProbs;
         program.V = V;
-        launch(LOG_SOFTMAX_BACKWARD, "logSoftmaxBackward", N);
+        launch(LOG_SOFTMAX_BACKWARD, N);
     }
 
     /** {@code TokenLogProb.tokenLogProbForward}: tokenLogProbs [B,T], logProbs [B,T,V] (acts); tokens, lengths (ints). */
@@ -578,7 +578,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o3 = lengths;
         program.T = T;
         program.V = V;
-        launch(TOKEN_LOG_PROB_FORWARD, "tokenLogProbForward", B * T);
+        launch(TOKEN_LOG_PROB_FORWARD, B * T);
     }
 
     /** {@code TokenLogProb.tokenLogProbBackward}: dlogProbs [B,T,V], dTokenLogProbs [B,T] (dacts); tokens, lengths. */
@@ -589,7 +589,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o3 = lengths;
         program.T = T;
         program.V = V;
-        launch(TOKEN_LOG_PROB_BACKWARD, "tokenLogProbBackward", B * T);
+        launch(TOKEN_LOG_PROB_BACKWARD, B * T);
     }
 
     /** {@code TokenLogProb.predictionStatistics}: entropies, maxProbs [B,T], logProbs [B,T,V] (acts); lengths. */
@@ -600,7 +600,7 @@ public final class TwinDevice implements AutoCloseable {
         program.o3 = lengths;
         program.T = T;
         program.V = V;
-        launch(PREDICTION_STATISTICS, "predictionStatistics", B * T);
+        launch(PREDICTION_STATISTICS, B * T);
     }
 
     /**
@@ -617,7 +617,7 @@ public final class TwinDevice implements AutoCloseable {
         program.stepSize = (float) (learningRate / (1.0 - Math.pow(beta1, t)));
         program.biasCorrection2Sqrt = (float) Math.sqrt(1.0 - Math.pow(beta2, t));
         program.decayFactor = (float) (1.0 - learningRate * weightDecay);
-        launch(ADAMW_STEP, "step", parameterCount);
+        launch(ADAMW_STEP, parameterCount);
     }
 
     /**
@@ -631,14 +631,14 @@ public final class TwinDevice implements AutoCloseable {
         program.o0 = 0;
         program.N = size;
         program.chunk = REDUCTION_CHUNK;
-        launch(GLOBAL_NORM, "globalNorm", chunks);
+        launch(GLOBAL_NORM, chunks);
         return Math.sqrt(sumOfPartials(chunks));
     }
 
     /** The scaling of {@code GradientClipping.clipGlobalNorm}: g ← g · coefficient. */
     public void clipGlobalNorm(double coefficient) {
         program.coefficient = (float) coefficient;
-        launch(CLIP_GLOBAL_NORM, "clipGlobalNorm", parameterCount);
+        launch(CLIP_GLOBAL_NORM, parameterCount);
     }
 
     /** {@code GradientAlignment.dot} of the vector and the gradient over [start, end); partial sums as in {@link #globalNorm}. */
@@ -652,20 +652,20 @@ public final class TwinDevice implements AutoCloseable {
         program.o1 = start;
         program.o2 = end;
         program.chunk = REDUCTION_CHUNK;
-        launch(DOT, "dot", chunks);
+        launch(DOT, chunks);
         return sumOfPartials(chunks);
     }
 
     /** Sets the whole gradient [P] to zero. */
     public void clearGradients() {
         program.o0 = 0;
-        launch(CLEAR_GRADIENTS, "fill", parameterCount);
+        launch(CLEAR_GRADIENTS, parameterCount);
     }
 
     /** Sets dacts[offset, offset + n) to zero. */
     public void clearGradientArena(int offset, int n) {
         program.o0 = offset;
-        launch(CLEAR_GRADIENT_ARENA, "fill", n);
+        launch(CLEAR_GRADIENT_ARENA, n);
     }
 
     /** io[ioOffset + i] = acts[actsOffset + i], i in [0, n); the exchange area grows to fit. */
@@ -673,14 +673,14 @@ public final class TwinDevice implements AutoCloseable {
         reserveIo(ioOffset + n);
         program.o0 = ioOffset;
         program.o1 = actsOffset;
-        launch(OUTPUTS_TO_IO, "copy", n);
+        launch(OUTPUTS_TO_IO, n);
     }
 
     /** dacts[dactsOffset + i] = io[ioOffset + i], i in [0, n). */
     public void ioToGradientArena(int dactsOffset, int ioOffset, int n) {
         program.o0 = dactsOffset;
         program.o1 = ioOffset;
-        launch(IO_TO_SEEDS, "copy", n);
+        launch(IO_TO_SEEDS, n);
     }
 
     // ---- package-private access for the standalone twins ------------------------------------------------------
@@ -761,13 +761,15 @@ public final class TwinDevice implements AutoCloseable {
     }
 
     /**
-     * Runs {@code run()} over {@code workItems} items with operation {@code op} and records where it ran. A
+     * Runs {@code run()} over {@code workItems} items with operation {@code op} and records where it ran, under the
+     * name of the op's row in {@link TwinProgram}'s table. A
      * launch that fails on OpenCL may move to Aparapi's Java thread pool only under
      * {@link FallbackPolicy#ALLOW_JAVA_FALLBACK} and only while nothing lives on the device yet; otherwise it
      * throws {@link KernelFallbackException}.
      */
-    private void launch(int op, String name, int workItems) {
+    private void launch(int op, int workItems) {
         requireOpen();
+        String name = TwinKernel.nameOf(op);
         if (workItems <= 0) {
             return;
         }

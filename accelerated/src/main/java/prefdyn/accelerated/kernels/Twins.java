@@ -2,13 +2,26 @@ package prefdyn.accelerated.kernels;
 
 import prefdyn.reference.optim.AdamWSettings;
 
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
- * Every twin kernel as a plain static method on host arrays, named like the reference method it mirrors and taking
- * the reference's arguments in the reference's order, with {@code float[]} for {@code double[]} and no
- * {@code Parallel}. Each call copies its arrays to the device, runs the same launch the engine uses, and copies
+ * Every twin kernel on host arrays, called by the name of the reference method it mirrors with the reference's
+ * arguments in the reference's order, {@code float[]} for {@code double[]} and no {@code Parallel}:
+ * {@code Twins.call("linearForward", out, inp, params, weightOffset, biasOffset, N, I, O)}. Each call copies its
+ * arrays to the device, runs the same launch the engine uses ({@link TwinDevice}'s method of that name), and copies
  * every float array back (outputs and accumulated arrays alike).
+ *
+ * <p>The calls are derived from the table of {@link TwinProgram}: a row's {@link TwinKernel#arrays()} says which
+ * program buffer each array argument goes to; an array in a buffer placed by offset ({@code acts}, {@code dacts},
+ * {@code kvCache}, {@code ints}) is replaced by its offset there (a null array by −1, "absent"), an array bound
+ * whole ({@code params}, {@code grads}) is dropped, and every other argument is passed on as it is. The kernels
+ * whose launch takes other arguments than the reference (a scratch buffer, the optimizer state, a returned norm
+ * or sum) have a method of their own here, of the kernel's name, which {@link #call} runs for them.
  *
  * <p>This is the surface the differential tests pair with the reference by name. It runs on one shared device
  * opened with {@link FallbackPolicy#FAIL_FAST}: a call that cannot run on OpenCL throws. It is slow (a round trip
@@ -47,115 +60,74 @@ public final class Twins {
         return device().deviceDescription();
     }
 
-    // ---- Encoder ----------------------------------------------------------------------------------------------
-
-    public static synchronized void encoderForward(float[] out, int[] tokens, float[] params, int wteOffset,
-                                                   int wpeOffset, int B, int T, int C) {
+    /**
+     * Runs the kernel {@code name} on host arrays: the arguments of the reference method of that name, with
+     * {@code float[]} for {@code double[]} and without the {@code Parallel}.
+     *
+     * @return the kernel's result (the norm of {@code globalNorm} and {@code clipGlobalNorm}, the sum of
+     *         {@code dot}), or null for a kernel that returns nothing
+     * @throws IllegalArgumentException when there is no such kernel, or the arguments do not fit its row
+     */
+    public static synchronized Object call(String name, Object... arguments) {
+        TwinKernel kernel = TwinKernel.named(name);
+        if (!kernel.placedByTable()) {
+            return invoke(ownMethod(name), null, arguments);
+        }
+        List<String> arrays = kernel.arrays();
         StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int tokensAt = call.ints(tokens);
-        call.params(params);
+        List<Object> launchArguments = new ArrayList<>();
+        int a = 0;
+        for (Object argument : arguments) {
+            if (argument != null && !(argument instanceof float[]) && !(argument instanceof int[])) {
+                launchArguments.add(argument);
+                continue;
+            }
+            if (a == arrays.size()) {
+                throw new IllegalArgumentException(name + ": more array arguments than the " + arrays.size()
+                        + " of its row " + arrays);
+            }
+            String buffer = arrays.get(a++);
+            if (buffer.equals("params") || buffer.equals("grads")) {
+                float[] values = floats(name, buffer, argument, a);
+                if (buffer.equals("params")) {
+                    call.params(values);
+                } else {
+                    call.grads(values);
+                }
+            } else if (argument == null) {
+                launchArguments.add(-1);
+            } else if (buffer.equals("ints")) {
+                if (!(argument instanceof int[] values)) {
+                    throw new IllegalArgumentException(name + ": array argument " + a + " goes to ints, expected an"
+                            + " int[], got a float[]");
+                }
+                launchArguments.add(call.ints(values));
+            } else {
+                float[] values = floats(name, buffer, argument, a);
+                launchArguments.add(switch (buffer) {
+                    case "acts" -> call.acts(values);
+                    case "dacts" -> call.dacts(values);
+                    default -> call.kvCache(values);
+                });
+            }
+        }
+        if (a != arrays.size()) {
+            throw new IllegalArgumentException(name + ": " + a + " array arguments, expected the " + arrays.size()
+                    + " of its row " + arrays);
+        }
+        Method launch = launchMethod(name);
+        if (launch.getParameterCount() != launchArguments.size()) {
+            throw new IllegalArgumentException(name + ": " + arguments.length + " arguments give "
+                    + launchArguments.size() + " launch arguments, expected the " + launch.getParameterCount()
+                    + " of TwinDevice." + name);
+        }
         call.upload();
-        shared.encoderForward(outAt, tokensAt, wteOffset, wpeOffset, B, T, C);
+        invoke(launch, shared, launchArguments.toArray());
         call.download();
+        return null;
     }
 
-    public static synchronized void encoderForwardAtPositions(float[] out, int[] tokens, int[] positions,
-                                                              float[] params, int wteOffset, int wpeOffset, int N,
-                                                              int C) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int tokensAt = call.ints(tokens);
-        int positionsAt = call.ints(positions);
-        call.params(params);
-        call.upload();
-        shared.encoderForwardAtPositions(outAt, tokensAt, positionsAt, wteOffset, wpeOffset, N, C);
-        call.download();
-    }
-
-    public static synchronized void encoderBackward(float[] grads, int wteOffset, int wpeOffset, float[] dout,
-                                                    int[] tokens, int B, int T, int C) {
-        StandaloneCall call = new StandaloneCall(device());
-        call.grads(grads);
-        int doutAt = call.dacts(dout);
-        int tokensAt = call.ints(tokens);
-        call.upload();
-        shared.encoderBackward(wteOffset, wpeOffset, doutAt, tokensAt, B, T, C);
-        call.download();
-    }
-
-    // ---- LayerNorm --------------------------------------------------------------------------------------------
-
-    public static synchronized void layerNormForward(float[] out, float[] mean, float[] rstd, float[] inp,
-                                                     float[] params, int weightOffset, int biasOffset, int N, int C,
-                                                     double eps) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int meanAt = call.acts(mean);
-        int rstdAt = call.acts(rstd);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        call.upload();
-        shared.layerNormForward(outAt, meanAt, rstdAt, inpAt, weightOffset, biasOffset, N, C, eps);
-        call.download();
-    }
-
-    public static synchronized void layerNormBackward(float[] dinp, float[] grads, float[] dout, float[] inp,
-                                                      float[] params, int weightOffset, int biasOffset, float[] mean,
-                                                      float[] rstd, int N, int C) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dinpAt = call.dacts(dinp);
-        call.grads(grads);
-        int doutAt = call.dacts(dout);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        int meanAt = call.acts(mean);
-        int rstdAt = call.acts(rstd);
-        call.upload();
-        shared.layerNormBackward(dinpAt, doutAt, inpAt, weightOffset, biasOffset, meanAt, rstdAt, N, C);
-        call.download();
-    }
-
-    // ---- Linear -----------------------------------------------------------------------------------------------
-
-    public static synchronized void linearForward(float[] out, float[] inp, float[] params, int weightOffset,
-                                                  int biasOffset, int N, int I, int O) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        call.upload();
-        shared.linearForward(outAt, inpAt, weightOffset, biasOffset, N, I, O);
-        call.download();
-    }
-
-    /** @param dinp [N,I] accumulated into, or null when the input needs no gradient */
-    public static synchronized void linearBackward(float[] dinp, float[] grads, float[] dout, float[] inp,
-                                                   float[] params, int weightOffset, int biasOffset, int N, int I,
-                                                   int O) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dinpAt = dinp == null ? -1 : call.dacts(dinp);
-        call.grads(grads);
-        int doutAt = call.dacts(dout);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        call.upload();
-        shared.linearBackward(dinpAt, doutAt, inpAt, weightOffset, biasOffset, N, I, O);
-        call.download();
-    }
-
-    // ---- Attention --------------------------------------------------------------------------------------------
-
-    public static synchronized void attentionForward(float[] out, float[] att, float[] qkv, int B, int T, int C,
-                                                     int H) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int attAt = call.acts(att);
-        int qkvAt = call.acts(qkv);
-        call.upload();
-        shared.attentionForward(outAt, attAt, qkvAt, B, T, C, H);
-        call.download();
-    }
+    // ---- the kernels whose row has no arrays: their launch takes other arguments than the reference ------------
 
     /**
      * One query, as the reference method takes it: the device's attendOneQuery for N = 1 row and H = 1 head of size
@@ -179,20 +151,14 @@ public final class Twins {
         call.download();
     }
 
-    public static synchronized void storeKeysValues(float[] keys, float[] values, float[] qkv, int[] qkvRows,
-                                                    int[] sequences, int[] positions, int R, int C, int maxT) {
-        StandaloneCall call = new StandaloneCall(device());
-        int keysAt = call.kvCache(keys);
-        int valuesAt = call.kvCache(values);
-        int qkvAt = call.acts(qkv);
-        int qkvRowsAt = call.ints(qkvRows);
-        int sequencesAt = call.ints(sequences);
-        int positionsAt = call.ints(positions);
-        call.upload();
-        shared.storeKeysValues(keysAt, valuesAt, qkvAt, qkvRowsAt, sequencesAt, positionsAt, R, C, maxT);
-        call.download();
-    }
-
+    /**
+     * Twin of {@code Attention.attentionBackward}, with the scratch buffer [B,H,T,T] of the device's two passes.
+     *
+     * @param dqkv [B,T,3C] accumulated into
+     * @param dout [B,T,C]
+     * @param qkv  [B,T,3C]
+     * @param att  [B,H,T,T] the forward's attention weights
+     */
     public static synchronized void attentionBackward(float[] dqkv, float[] dout, float[] qkv, float[] att, int B,
                                                       int T, int C, int H) {
         StandaloneCall call = new StandaloneCall(device());
@@ -205,188 +171,6 @@ public final class Twins {
         shared.attentionBackward(dqkvAt, doutAt, qkvAt, attAt, scratchAt, B, T, C, H);
         call.download();
     }
-
-    // ---- Gelu, Residual ---------------------------------------------------------------------------------------
-
-    public static synchronized void geluForward(float[] out, float[] inp, int N) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int inpAt = call.acts(inp);
-        call.upload();
-        shared.geluForward(outAt, inpAt, N);
-        call.download();
-    }
-
-    public static synchronized void geluBackward(float[] dinp, float[] inp, float[] dout, int N) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dinpAt = call.dacts(dinp);
-        int inpAt = call.acts(inp);
-        int doutAt = call.dacts(dout);
-        call.upload();
-        shared.geluBackward(dinpAt, inpAt, doutAt, N);
-        call.download();
-    }
-
-    public static synchronized void residualForward(float[] out, float[] inp1, float[] inp2, int N) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int inp1At = call.acts(inp1);
-        int inp2At = call.acts(inp2);
-        call.upload();
-        shared.residualForward(outAt, inp1At, inp2At, N);
-        call.download();
-    }
-
-    public static synchronized void residualBackward(float[] dinp1, float[] dinp2, float[] dout, int N) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dinp1At = call.dacts(dinp1);
-        int dinp2At = call.dacts(dinp2);
-        int doutAt = call.dacts(dout);
-        call.upload();
-        shared.residualBackward(dinp1At, dinp2At, doutAt, N);
-        call.download();
-    }
-
-    // ---- FusedLinear, LastPosition ----------------------------------------------------------------------------
-
-    public static synchronized void linearGeluForward(float[] out, float[] outGelu, float[] inp, float[] params,
-                                                      int weightOffset, int biasOffset, int N, int I, int O) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int outGeluAt = call.acts(outGelu);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        call.upload();
-        shared.linearGeluForward(outAt, outGeluAt, inpAt, weightOffset, biasOffset, N, I, O);
-        call.download();
-    }
-
-    public static synchronized void linearResidualForward(float[] out, float[] sum, float[] inp, float[] residual,
-                                                          float[] params, int weightOffset, int biasOffset, int N,
-                                                          int I, int O) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int sumAt = call.acts(sum);
-        int inpAt = call.acts(inp);
-        int residualAt = call.acts(residual);
-        call.params(params);
-        call.upload();
-        shared.linearResidualForward(outAt, sumAt, inpAt, residualAt, weightOffset, biasOffset, N, I, O);
-        call.download();
-    }
-
-    /** @param dinp [N,I] accumulated into, or null when the input needs no gradient */
-    public static synchronized void linearResidualBackward(float[] dinp, float[] dresidual, float[] grads,
-                                                           float[] dsum, float[] inp, float[] params,
-                                                           int weightOffset, int biasOffset, int N, int I, int O) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dinpAt = dinp == null ? -1 : call.dacts(dinp);
-        int dresidualAt = call.dacts(dresidual);
-        call.grads(grads);
-        int dsumAt = call.dacts(dsum);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        call.upload();
-        shared.linearResidualBackward(dinpAt, dresidualAt, dsumAt, inpAt, weightOffset, biasOffset, N, I, O);
-        call.download();
-    }
-
-    public static synchronized void lastPositionForward(float[] out, float[] inp, int[] lengths, int B, int T,
-                                                        int C) {
-        StandaloneCall call = new StandaloneCall(device());
-        int outAt = call.acts(out);
-        int inpAt = call.acts(inp);
-        int lengthsAt = call.ints(lengths);
-        call.upload();
-        shared.lastPositionForward(outAt, inpAt, lengthsAt, B, T, C);
-        call.download();
-    }
-
-    // ---- LmHead, LogSoftmax -----------------------------------------------------------------------------------
-
-    public static synchronized void lmHeadForward(float[] logits, float[] inp, float[] params, int wteOffset, int N,
-                                                  int C, int V) {
-        StandaloneCall call = new StandaloneCall(device());
-        int logitsAt = call.acts(logits);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        call.upload();
-        shared.lmHeadForward(logitsAt, inpAt, wteOffset, N, C, V);
-        call.download();
-    }
-
-    public static synchronized void lmHeadBackward(float[] dinp, float[] grads, float[] dlogits, float[] inp,
-                                                   float[] params, int wteOffset, int N, int C, int V) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dinpAt = call.dacts(dinp);
-        call.grads(grads);
-        int dlogitsAt = call.dacts(dlogits);
-        int inpAt = call.acts(inp);
-        call.params(params);
-        call.upload();
-        shared.lmHeadBackward(dinpAt, dlogitsAt, inpAt, wteOffset, N, C, V);
-        call.download();
-    }
-
-    public static synchronized void logSoftmaxForward(float[] logProbs, float[] logits, int N, int V) {
-        StandaloneCall call = new StandaloneCall(device());
-        int logProbsAt = call.acts(logProbs);
-        int logitsAt = call.acts(logits);
-        call.upload();
-        shared.logSoftmaxForward(logProbsAt, logitsAt, N, V);
-        call.download();
-    }
-
-    public static synchronized void logSoftmaxBackward(float[] dlogits, float[] dlogProbs, float[] logProbs, int N,
-                                                       int V) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dlogitsAt = call.dacts(dlogits);
-        int dlogProbsAt = call.dacts(dlogProbs);
-        int logProbsAt = call.acts(logProbs);
-        call.upload();
-        shared.logSoftmaxBackward(dlogitsAt, dlogProbsAt, logProbsAt, N, V);
-        call.download();
-    }
-
-    // ---- TokenLogProb -----------------------------------------------------------------------------------------
-
-    public static synchronized void tokenLogProbForward(float[] tokenLogProbs, float[] logProbs, int[] tokens,
-                                                        int[] lengths, int B, int T, int V) {
-        StandaloneCall call = new StandaloneCall(device());
-        int tokenLogProbsAt = call.acts(tokenLogProbs);
-        int logProbsAt = call.acts(logProbs);
-        int tokensAt = call.ints(tokens);
-        int lengthsAt = call.ints(lengths);
-        call.upload();
-        shared.tokenLogProbForward(tokenLogProbsAt, logProbsAt, tokensAt, lengthsAt, B, T, V);
-        call.download();
-    }
-
-    public static synchronized void tokenLogProbBackward(float[] dlogProbs, float[] dTokenLogProbs, int[] tokens,
-                                                         int[] lengths, int B, int T, int V) {
-        StandaloneCall call = new StandaloneCall(device());
-        int dlogProbsAt = call.dacts(dlogProbs);
-        int dTokenLogProbsAt = call.dacts(dTokenLogProbs);
-        int tokensAt = call.ints(tokens);
-        int lengthsAt = call.ints(lengths);
-        call.upload();
-        shared.tokenLogProbBackward(dlogProbsAt, dTokenLogProbsAt, tokensAt, lengthsAt, B, T, V);
-        call.download();
-    }
-
-    public static synchronized void predictionStatistics(float[] entropies, float[] maxProbs, float[] logProbs,
-                                                         int[] lengths, int B, int T, int V) {
-        StandaloneCall call = new StandaloneCall(device());
-        int entropiesAt = call.acts(entropies);
-        int maxProbsAt = call.acts(maxProbs);
-        int logProbsAt = call.acts(logProbs);
-        int lengthsAt = call.ints(lengths);
-        call.upload();
-        shared.predictionStatistics(entropiesAt, maxProbsAt, logProbsAt, lengthsAt, B, T, V);
-        call.download();
-    }
-
-    // ---- AdamW, clipping, G's dot product ---------------------------------------------------------------------
 
     /**
      * Twin of {@code AdamW.step}, with the optimizer state passed in: performs update number {@code stepNumber}
@@ -459,5 +243,61 @@ public final class Twins {
         double sum = shared.dot(start, end);
         call.download();
         return sum;
+    }
+
+    // ---- the derivation ---------------------------------------------------------------------------------------
+
+    private static float[] floats(String name, String buffer, Object argument, int position) {
+        if (!(argument instanceof float[] values)) {
+            throw new IllegalArgumentException(name + ": array argument " + position + " goes to " + buffer
+                    + ", expected a float[], got " + (argument == null ? "null" : "an int[]"));
+        }
+        return values;
+    }
+
+    /** TwinDevice's public launch method of this name: exactly one. */
+    private static Method launchMethod(String name) {
+        return only(name, "TwinDevice", Arrays.stream(TwinDevice.class.getMethods())
+                .filter(method -> method.getName().equals(name) && !Modifier.isStatic(method.getModifiers()))
+                .toList());
+    }
+
+    /** The method of this name here, for a kernel whose row leaves the arguments to it. */
+    private static Method ownMethod(String name) {
+        return only(name, "Twins", Arrays.stream(Twins.class.getDeclaredMethods())
+                .filter(method -> method.getName().equals(name) && Modifier.isPublic(method.getModifiers()))
+                .toList());
+    }
+
+    private static Method only(String name, String where, List<Method> methods) {
+        if (methods.size() != 1) {
+            throw new IllegalStateException(name + ": expected one public method " + where + "." + name + ", found "
+                    + methods.size());
+        }
+        return methods.get(0);
+    }
+
+    private static Object invoke(Method method, Object receiver, Object[] arguments) {
+        try {
+            return method.invoke(receiver, arguments);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(method.getDeclaringClass().getSimpleName() + "." + method.getName()
+                    + " takes " + Arrays.toString(method.getParameterTypes()) + ", got " + describe(arguments), e);
+        } catch (InvocationTargetException e) {
+            if (e.getCause() instanceof RuntimeException cause) {
+                throw cause;
+            }
+            throw new IllegalStateException(method.getName() + " failed", e.getCause());
+        } catch (IllegalAccessException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String describe(Object[] arguments) {
+        List<String> types = new ArrayList<>();
+        for (Object argument : arguments) {
+            types.add(argument == null ? "null" : argument.getClass().getSimpleName());
+        }
+        return types.toString();
     }
 }

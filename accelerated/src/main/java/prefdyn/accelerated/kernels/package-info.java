@@ -5,7 +5,9 @@
  * Aparapi binds OpenCL buffers to a {@link com.aparapi.Kernel} <em>instance</em>: two kernel objects that use the same
  * Java array each get their own device copy. For parameters, gradients, AdamW moments and activations to stay on
  * the device between layers, every layer must therefore be one entry of a single kernel, which
- * {@link prefdyn.accelerated.kernels.TwinProgram#run()} selects with an operation code. Aparapi's float built-ins
+ * {@link prefdyn.accelerated.kernels.TwinProgram#run()} selects with an operation code. {@code TwinProgram} is
+ * also the table of the kernels: one row each ({@link prefdyn.accelerated.kernels.TwinKernel}) with its name, its
+ * operation code, the reference method it mirrors, its tolerance, and where {@code Twins} places its arguments. Aparapi's float built-ins
  * ({@code exp}, {@code log}, {@code sqrt}, {@code tanh}, {@code max}) are protected instance methods of
  * {@code Kernel}, and static helpers in other classes cannot reach them (a call to {@code Math.exp} there fails to
  * translate). So the work-item bodies are instance methods, grouped one class per reference layer, and the classes
@@ -33,5 +35,41 @@
  * </ul>
  * Host code never calls these methods; {@link prefdyn.accelerated.kernels.TwinDevice} sets the launch arguments
  * and runs the program over the right number of work items.
+ *
+ * <h2>Adding a kernel</h2>
+ * For the twin of a reference method {@code Xxx.xxxForward} (a public static method of
+ * {@code prefdyn.reference.layers}, paired by name), with its body in an existing kernel class:
+ * <ol>
+ *   <li>{@code XxxKernels.java}: the work-item body {@code protected void xxxForward(int item, …)}, following the
+ *       conventions above.</li>
+ *   <li>{@code TwinProgram.java}: the next unused operation code; its row in {@code KERNELS},
+ *       {@code paired(XXX_FORWARD, Xxx.class, "xxxForward", tolerance, "acts acts params")}, with the buffer of
+ *       each array argument of the reference in order (or {@code null} and a {@code Twins} method of the kernel's
+ *       name when the launch needs other arguments than the reference's, as attention's scratch buffer); the
+ *       tolerance {@code KERNEL} until measured; and its line in {@code run()}, which binds the body to the
+ *       buffers.</li>
+ *   <li>{@code TwinDevice.java}: the launch {@code xxxForward(…)}: the reference's arguments without the
+ *       {@code Parallel}, each array placed by offset replaced by its offset and {@code params}/{@code grads}
+ *       dropped; it sets the launch fields and calls {@code launch(XXX_FORWARD, workItems)}.</li>
+ *   <li>{@code oracle-tests/…/KernelCases.java}: the case in {@code build}: seeded random arguments of the
+ *       reference method.</li>
+ * </ol>
+ * and, as beside every random differential case, its known answers worked by hand
+ * ({@code oracle-tests/…/KernelKnownAnswerTest.java}, through {@code Twins.call("xxxForward", …)}). Nothing else
+ * names the kernel: {@code Twins.call}, the launch records, the differential harness, its tolerance and the pair
+ * counts come from the row, and {@code KernelInventoryTest} checks the row against the reference method, the
+ * body, the launch, the operation codes and the case. Run {@code oracle-tests}, read the kernel's worst error in
+ * {@code oracle-tests/target/measured-errors.txt}, and set the row's tolerance to about ten times it, with the
+ * measurement in a comment as the other rows have. More files only where more is new:
+ * <ul>
+ *   <li>a new reference method: its layer class and tests, and the vector engine's method of the same name
+ *       ({@code prefdyn.vector.layers}, with its row in {@code oracle-tests/…/VectorTolerances.java}), which
+ *       {@code VectorKernelPairTest} pairs with every reference kernel;</li>
+ *   <li>a reference method outside {@code prefdyn.reference.layers} (as {@code AdamW.step}): its name in
+ *       {@code KernelDiscovery.NON_LAYER_REFERENCES};</li>
+ *   <li>a new kernel class: the class, its place in the chain above ({@code extends}), and this file;</li>
+ *   <li>the engine using the kernel: {@code TwinGptModel} (and {@code KernelLaunchCountTest} when the number of
+ *       launches changes).</li>
+ * </ul>
  */
 package prefdyn.accelerated.kernels;
