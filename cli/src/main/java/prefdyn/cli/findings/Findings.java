@@ -159,6 +159,14 @@ public final class Findings {
                 + "threshold; it agrees when its whole interval lies on that side, disagrees when it lies wholly on "
                 + "the other, and is within noise otherwise. Supported: every primary statistic agrees; not "
                 + "supported: none does; mixed: some do. Descriptive statistics carry no prediction.");
+        page.paragraph("**Seeds needed** (a planning estimate, not a guarantee): for each primary statistic, these "
+                + "seeds taken as a pilot, the smallest number of seeds n ≥ 2 whose 95% interval would exclude the "
+                + "threshold if the true mean were the pilot's mean and the spread its standard deviation s: |mean − "
+                + "threshold| > t(0.975, n − 1) · s / √n. \"never\": the pilot's mean lies on the threshold or on "
+                + "the side opposite to the prediction; \"> " + SeedsNeeded.CAP + "\": the search stopped there. "
+                + "The pilot's s is itself uncertain (with a few seeds it can be off by a factor of two, and the "
+                + "estimate with it by a factor of four), and even with the true effect equal to the pilot's mean an "
+                + "interval at that n excludes the threshold only about half of the time; plan for more.");
     }
 
     /** Whether the seeds (in page order) are s, s + 1, s + 2, ...: what --seeds and --first-seed can name. */
@@ -261,9 +269,10 @@ public final class Findings {
             for (Statistic statistic : claim.statistics()) {
                 rows.add(List.of(statistic.name(), statistic.interval().text(),
                         statistic.prediction().text(statistic.threshold()), statistic.outcomeText(),
-                        perSeed(statistic.perSeed())));
+                        perSeed(statistic.perSeed()), statistic.seedsNeededText()));
             }
-            page.table(List.of("statistic", "mean [95% CI]", "predicted", "outcome", "per seed"), rows);
+            page.table(List.of("statistic", "mean [95% CI]", "predicted", "outcome", "per seed", "seeds needed"),
+                    rows);
         }
         for (String figure : claim.figures()) {
             if (drawn.contains(figure)) {
