@@ -93,7 +93,7 @@ public final class Findings {
         for (Claim claim : claims) {
             claim(page, claim, drawn);
         }
-        limits(page, seedDirectories.size(), runs);
+        limits(page, seedDirectories.size(), runs, String.valueOf(config.get("size")));
 
         String fileName = markdownFile.getFileName().toString();
         Path html = markdownFile.resolveSibling(
@@ -290,7 +290,7 @@ public final class Findings {
         return String.join(", ", texts);
     }
 
-    private static void limits(Page page, int seeds, Map<String, List<RunData>> runs) {
+    private static void limits(Page page, int seeds, Map<String, List<RunData>> runs, String size) {
         page.heading(2, "What these runs can and cannot tell");
         double lowest = Double.POSITIVE_INFINITY;
         double highest = Double.NEGATIVE_INFINITY;
@@ -312,8 +312,9 @@ public final class Findings {
                     + "and 7) are weak tests here, while the gradient statistics (claims 1–3, 5, 6) measure the "
                     + "training dynamics directly.");
         }
-        page.paragraph("The model is the committed byte-level SFT model (a tiny GPT, see datasets/README.md) and the "
-                + "runs are the demo's short ones, so each verdict is about this small setup, over " + seeds
+        page.paragraph("The start model (listed above) is a tiny GPT (see datasets/README.md) and the runs are "
+                + "short ones (size '" + size + "', listed above), so each verdict is about this small setup, over "
+                + seeds
                 + " seeds; it does not confirm or refute the paper's results at scale. The paper's own numbers are "
                 + "not public (see docs/paper-map.md), so only the direction of each claim can be compared. A claim "
                 + "that is not supported here is a measured result, not a failure of the pipeline. G is measured "
