@@ -121,8 +121,8 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
     /**
      * A size meant to decide claims 1 and 2 of arXiv 2512.00778 (DPO's G stays positive; PPO's G is near zero or
      * changes sign, with a smaller normalised magnitude than DPO's) over many seeds: the default's start model, pair
-     * source, learning rates, β, KL coefficient, probes and D′, so only the length of the runs, their batches and
-     * the number of G points change. Every run type measures G at least 21 times (steps / k = 20, plus the final
+     * source, learning rates, β, KL coefficient, probes, D′ and win rate, so only the length of the runs, their
+     * batches, PPO's prompt set and the number of G points change. Every run type measures G at least 21 times (steps / k = 20, plus the final
      * step), against the default's 11 (DPO, PPO) and 5 (GRPO/RLOO), so a seed's fraction of steps with G &gt; 0
      * moves in steps of 1/21 rather than 1/11. Not run: README, "A study run", estimates its time per seed by
      * scaling the default's.
