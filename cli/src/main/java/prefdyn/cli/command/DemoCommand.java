@@ -59,15 +59,18 @@ public final class DemoCommand implements Callable<Integer> {
     boolean resume;
 
     @Option(names = "--size", defaultValue = "default",
-            description = "default (under 5 minutes on 2 cores) or tiny (seconds; for tests). Default: ${DEFAULT-VALUE}.")
+            description = "default (under 5 minutes on 2 cores), study (longer runs, at least 21 G points each, meant "
+                    + "for reproduce; see the README for its estimated time) or tiny (seconds; for tests). "
+                    + "Default: ${DEFAULT-VALUE}.")
     String size;
 
     @Option(names = "--seed", defaultValue = "1", description = "Seed of everything. Default: ${DEFAULT-VALUE}.")
     long seed;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
-            description = "Start model and reference. Default: the size's committed model (default: committed-start, "
-                    + "the BPE start model that writes English; tiny: committed-sft, the byte-level model).")
+            description = "Start model and reference. Default: the size's committed model (default and study: "
+                    + "committed-start, the BPE start model that writes English; tiny: committed-sft, the byte-level "
+                    + "model).")
     String checkpoint;
 
     @Option(names = "--runs", split = ",", paramLabel = "RUN",

@@ -68,8 +68,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     long firstSeed;
 
     @Option(names = "--size", defaultValue = "default",
-            description = "Sizes of each seed's runs: default (the demo's) or tiny (seconds; a pipeline check). "
-                    + "Default: ${DEFAULT-VALUE}.")
+            description = "Sizes of each seed's runs: default (the demo's), study (longer runs with at least 21 G "
+                    + "points each, meant to decide claims 1 and 2; see the README for its estimated time per seed) or "
+                    + "tiny (seconds; a pipeline check). Default: ${DEFAULT-VALUE}.")
     String size;
 
     @Option(names = "--runs", split = ",", paramLabel = "RUN",
@@ -80,8 +81,9 @@ public final class ReproduceCommand implements Callable<Integer> {
     List<String> runs;
 
     @Option(names = "--checkpoint", paramLabel = "DIR",
-            description = "Start model and reference. Default: the size's committed model (default: committed-start, "
-                    + "the BPE start model that writes English; tiny: committed-sft, the byte-level model).")
+            description = "Start model and reference. Default: the size's committed model (default and study: "
+                    + "committed-start, the BPE start model that writes English; tiny: committed-sft, the byte-level "
+                    + "model).")
     String checkpoint;
 
     @Option(names = "--jobs", description = "Runs trained side by side. Default: the number of cores.")

@@ -9,8 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The sizes of a demo, as named presets ({@link #DEFAULT}, {@link #TINY}). Neither is a full experiment: the report
- * prints these numbers so nobody mistakes it for one.
+ * The sizes of a demo, as named presets ({@link #DEFAULT}, {@link #STUDY}, {@link #TINY}). None is the paper's
+ * experiment: the report prints these numbers so nobody mistakes it for one.
  *
  * @param name       the preset's name ({@code --size})
  * @param startModel the start model when {@code --checkpoint} is not given: a committed model's name
@@ -81,6 +81,14 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
      * @param measureEvery k: G and the probes every k steps
      */
     public record Steps(int steps, int batch, double learningRate, int measureEvery) {
+
+        /**
+         * How many times a run of these steps measures G: at t = 0, k, 2k, … &lt; T ({@code DynamicsRun.replay})
+         * and once more at T ({@code Analysis}), ⌈T / k⌉ + 1.
+         */
+        public int gPoints() {
+            return (steps + measureEvery - 1) / measureEvery + 1;
+        }
     }
 
     /**
@@ -110,6 +118,36 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
             new EvaluationSettings(300, 64), // win rate over 300 prompts of 64 tokens
             new Group(new Steps(12, 16, 2e-4, 3), 4)); // GRPO/RLOO: 12 steps of 4 prompts x 4 completions
 
+    /**
+     * A size meant to decide claims 1 and 2 of arXiv 2512.00778 (DPO's G stays positive; PPO's G is near zero or
+     * changes sign, with a smaller normalised magnitude than DPO's) over many seeds: the default's start model, pair
+     * source, learning rates, β, KL coefficient, probes, D′ and win rate, so only the length of the runs, their
+     * batches, PPO's prompt set and the number of G points change. Every run type measures G at least 21 times (steps / k = 20, plus the final
+     * step), against the default's 11 (DPO, PPO) and 5 (GRPO/RLOO), so a seed's fraction of steps with G &gt; 0
+     * moves in steps of 1/21 rather than 1/11. Not run: README, "A study run", estimates its time per seed by
+     * scaling the default's.
+     */
+    public static final DemoSize STUDY = new DemoSize("study", "committed-start",
+            // The same human pairs (the sample holds 118 of half A): more steps re-use them, they are not more data.
+            new Pairs(Source.HUMAN, 256, 64, 0),
+            0.1,                             // beta, the default's
+            // DPO: 60 steps (1.5x: "stays positive" tested over a longer run, about 6 passes over the 118 pairs
+            // against the default's 2.7) of 12 pairs (1.5x: the batch gradient in G(L; θ(t)) = g'ᵀ∇L(D_t) a
+            // sqrt(1.5) less noisy), the default's lr 5e-4; G every 3 steps: 60 / 3 = 20, 21 points.
+            new Steps(60, 12, 5e-4, 3),
+            // PPO: 40 steps (2x) of 32 prompts (2x: each rollout batch's G is averaged over twice the responses, so
+            // a sign change of G is less often batch noise), the default's lr 4e-4; G every 2 steps: 21 points.
+            new Steps(40, 32, 4e-4, 2),
+            new PpoSettings(2, 2, 32, 0.1),  // the default's: 2 epochs x 2 minibatches, 32-token rollouts, KL 0.1
+            // PPO's prompt set 512 (4x): 40 x 32 = 1,280 prompts drawn, 2.5 passes over the set as in the default
+            // (20 x 16 over 128); the sample's half A has 2,000 reviews to open.
+            512,
+            new Probes(8, 32, 8, 32, 12),    // the default's: G is the same measurement, only more often
+            new EvaluationSettings(300, 64), // the default's win rate (claims 1 and 2 do not use it)
+            // GRPO/RLOO (not among reproduce's default runs): 40 steps of the default's 4 prompts x 4 completions,
+            // G every 2 steps: 21 points.
+            new Group(new Steps(40, 16, 2e-4, 2), 4));
+
     /** Seconds; for tests and pipeline checks. */
     public static final DemoSize TINY = new DemoSize("tiny", "committed-sft",
             new Pairs(6, 4, 2),             // 6 train prompts, 4 held-out prompts, 2 candidates each
@@ -127,7 +165,8 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
         return switch (name) {
             case "default" -> DEFAULT;
             case "tiny" -> TINY;
-            default -> throw new UserError("unknown --size '" + name + "'; expected default or tiny");
+            case "study" -> STUDY;
+            default -> throw new UserError("unknown --size '" + name + "'; expected default, study or tiny");
         };
     }
 

@@ -64,6 +64,22 @@ public final class Claims {
             };
         }
 
+        /**
+         * The seeds a 95% interval would need to exclude the threshold, with these seeds as a pilot
+         * ({@link SeedsNeeded}); "" for a descriptive statistic.
+         */
+        String seedsNeededText() {
+            if (!primary()) {
+                return "";
+            }
+            int side = switch (prediction) {
+                case ABOVE -> 1;
+                case BELOW -> -1;
+                default -> 0;
+            };
+            return SeedsNeeded.of(perSeed, threshold, side).text();
+        }
+
         String outcomeText() {
             if (!primary()) {
                 return "";

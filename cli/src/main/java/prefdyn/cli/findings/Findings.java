@@ -93,7 +93,7 @@ public final class Findings {
         for (Claim claim : claims) {
             claim(page, claim, drawn);
         }
-        limits(page, seedDirectories.size(), runs);
+        limits(page, seedDirectories.size(), runs, String.valueOf(config.get("size")));
 
         String fileName = markdownFile.getFileName().toString();
         Path html = markdownFile.resolveSibling(
@@ -159,6 +159,14 @@ public final class Findings {
                 + "threshold; it agrees when its whole interval lies on that side, disagrees when it lies wholly on "
                 + "the other, and is within noise otherwise. Supported: every primary statistic agrees; not "
                 + "supported: none does; mixed: some do. Descriptive statistics carry no prediction.");
+        page.paragraph("**Seeds needed** (a planning estimate, not a guarantee): for each primary statistic, these "
+                + "seeds taken as a pilot, the smallest number of seeds n ≥ 2 whose 95% interval would exclude the "
+                + "threshold if the true mean were the pilot's mean and the spread its standard deviation s: |mean − "
+                + "threshold| > t(0.975, n − 1) · s / √n. \"never\": the pilot's mean lies on the threshold or on "
+                + "the side opposite to the prediction; \"> " + SeedsNeeded.CAP + "\": the search stopped there. "
+                + "The pilot's s is itself uncertain (with a few seeds it can be off by a factor of two, and the "
+                + "estimate with it by a factor of four), and even with the true effect equal to the pilot's mean an "
+                + "interval at that n excludes the threshold only about half of the time; plan for more.");
     }
 
     /** Whether the seeds (in page order) are s, s + 1, s + 2, ...: what --seeds and --first-seed can name. */
@@ -261,9 +269,10 @@ public final class Findings {
             for (Statistic statistic : claim.statistics()) {
                 rows.add(List.of(statistic.name(), statistic.interval().text(),
                         statistic.prediction().text(statistic.threshold()), statistic.outcomeText(),
-                        perSeed(statistic.perSeed())));
+                        perSeed(statistic.perSeed()), statistic.seedsNeededText()));
             }
-            page.table(List.of("statistic", "mean [95% CI]", "predicted", "outcome", "per seed"), rows);
+            page.table(List.of("statistic", "mean [95% CI]", "predicted", "outcome", "per seed", "seeds needed"),
+                    rows);
         }
         for (String figure : claim.figures()) {
             if (drawn.contains(figure)) {
@@ -281,7 +290,7 @@ public final class Findings {
         return String.join(", ", texts);
     }
 
-    private static void limits(Page page, int seeds, Map<String, List<RunData>> runs) {
+    private static void limits(Page page, int seeds, Map<String, List<RunData>> runs, String size) {
         page.heading(2, "What these runs can and cannot tell");
         double lowest = Double.POSITIVE_INFINITY;
         double highest = Double.NEGATIVE_INFINITY;
@@ -303,8 +312,9 @@ public final class Findings {
                     + "and 7) are weak tests here, while the gradient statistics (claims 1–3, 5, 6) measure the "
                     + "training dynamics directly.");
         }
-        page.paragraph("The model is the committed byte-level SFT model (a tiny GPT, see datasets/README.md) and the "
-                + "runs are the demo's short ones, so each verdict is about this small setup, over " + seeds
+        page.paragraph("The start model (listed above) is a tiny GPT (see datasets/README.md) and the runs are "
+                + "short ones (size '" + size + "', listed above), so each verdict is about this small setup, over "
+                + seeds
                 + " seeds; it does not confirm or refute the paper's results at scale. The paper's own numbers are "
                 + "not public (see docs/paper-map.md), so only the direction of each claim can be compared. A claim "
                 + "that is not supported here is a measured result, not a failure of the pipeline. G is measured "

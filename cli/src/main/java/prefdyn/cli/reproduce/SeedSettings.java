@@ -21,7 +21,7 @@ import java.util.Objects;
  * gradients are computed, how each update's gradient is computed and how pairs become tokens. Two seed directories
  * belong to one reproduction only when these agree (and so does the code that ran them, see {@link SeedMerge}).
  *
- * @param size           a {@link DemoSize} name ({@code default} or {@code tiny})
+ * @param size           a {@link DemoSize} name ({@code default}, {@code study} or {@code tiny})
  * @param runs           run names of {@link DemoRuns#AVAILABLE}, in report order
  * @param checkpoint     start model and frozen reference
  * @param engine         vector, reference or accelerated

@@ -158,6 +158,20 @@ class CliParsingTest {
     }
 
     @Test
+    void theStudySizeParsesForDemoAndReproduce() {
+        // The demo gets past --size study to the next setting's check (no training starts).
+        assertUserError(Cli.run("demo", "--size", "study", "--runs", "dpo/sideways", "--out",
+                dir.resolve("study-demo").toString()), 1, "unknown run 'dpo/sideways'");
+        // A plan of a study reproduction prepares <out> and prints its seeds' lines, without training.
+        Path out = dir.resolve("study-reproduce").toAbsolutePath();
+        Cli.Result plan = Cli.run("reproduce", "--plan", "--size", "study", "--seeds", "2", "--out", out.toString());
+        assertThat(plan.code()).as(plan.err()).isZero();
+        assertThat(plan.out().lines().toList()).hasSize(2).allSatisfy(line -> assertThat(line)
+                .contains(" --size study ").contains(" --checkpoint committed-start "));
+        assertThat(RunDirectory.readJson(out.resolve("config.json"))).containsEntry("size", "study");
+    }
+
+    @Test
     void anInterruptedRunDirectoryAsksForForce() throws IOException {
         Path run = dir.resolve("demo");
         Files.createDirectories(run);

@@ -66,8 +66,10 @@ class ReproduceCommandTest {
     void claimOnesPerSeedValuesAreTheSeedsOwnFractionsOfPositiveG() throws IOException {
         String markdown = Files.readString(out.resolve("findings.md"));
         Matcher row = Pattern.compile("\\| fraction of measured steps with G > 0 \\| [^|]+ \\| [^|]+ \\| [^|]* \\| "
-                + "([^|]+) \\|").matcher(markdown);
+                + "([^|]+) \\| ([^|]+) \\|").matcher(markdown);
         assertThat(row.find()).as(markdown).isTrue();
+        assertThat(markdown).contains("| per seed | seeds needed |").contains("**Seeds needed** (a planning estimate");
+        assertThat(row.group(2).trim()).as("seeds needed").matches("[0-9]+|never|> 1000");
         String[] printed = row.group(1).trim().split(", ");
         assertThat(printed).hasSize(2);
         for (int seed = 0; seed < 2; seed++) {

@@ -69,6 +69,34 @@ class ClaimsTest {
     }
 
     @Test
+    void everyPrimaryStatisticCarriesItsSeedsNeededAndDescriptiveOnesNone() {
+        Map<String, List<RunData>> runs = Map.of("dpo/standard",
+                List.of(dpo(5, 4, 3), dpo(6, 2, 1), dpo(7, 3, 2)));
+        List<Claims.Statistic> statistics = new Claims(runs, 3).dpoStableTargets().statistics();
+        // Fractions 1, 1, 1 against 0.9: no spread, so two seeds.
+        assertThat(statistics.get(0).seedsNeededText()).isEqualTo("2");
+        // Mean cosines 0.04, 0.03, 0.04: mean 0.036667, s = 0.0057735, effect / s = 6.35; n = 2 needs
+        // 12.7062 / √2 = 8.98 (too many), n = 3 needs 4.3027 / √3 = 2.48.
+        assertThat(statistics.get(1).perSeed()[1]).isCloseTo(0.03, within(1e-12));
+        assertThat(statistics.get(1).seedsNeededText()).isEqualTo("3");
+        assertThat(statistics.get(2).primary()).isFalse();
+        assertThat(statistics.get(2).seedsNeededText()).isEmpty();
+
+        Map<String, List<RunData>> negative = Map.of("dpo/standard",
+                List.of(dpo(-5, -4, -3), dpo(-6, -2, -1), dpo(-7, -3, -2)));
+        assertThat(new Claims(negative, 3).dpoStableTargets().statistics().get(1).seedsNeededText())
+                .as("a cosine below 0 where above is predicted").isEqualTo("never");
+
+        double[] pilot = {1, 2, 3, 4, 5};
+        assertThat(new Claims.Statistic("below", pilot, SeedStatistics.of(pilot), Claims.Prediction.BELOW, 5.2)
+                .seedsNeededText()).isEqualTo("5");
+        assertThat(new Claims.Statistic("away", pilot, SeedStatistics.of(pilot), Claims.Prediction.AWAY, 5.2)
+                .seedsNeededText()).isEqualTo("5");
+        assertThat(new Claims.Statistic("above", pilot, SeedStatistics.of(pilot), Claims.Prediction.ABOVE, 5.2)
+                .seedsNeededText()).isEqualTo("never");
+    }
+
+    @Test
     void aClaimWhoseRunsAreMissingIsNotTested() {
         Claims claims = new Claims(Map.of("dpo/standard", List.of(dpo(1, 2), dpo(2, 3))), 2);
         assertThat(claims.reweightingRegularises().verdict()).isEqualTo("not tested");
