@@ -7,13 +7,16 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Locale;
 
-/** {@code prefdyn demo}: one seed's runs into a demo directory ({@link DemoRuns}), their summary table and the report. */
+/**
+ * {@code prefdyn demo}: one seed's runs into a demo directory ({@link DemoRuns}), then their summary table and the
+ * report's address.
+ */
 public final class Demo {
 
     private Demo() {
     }
 
-    /** Runs {@code request}, printing progress, the {@link DemoSummary} table and the report's address to {@code stdout}. */
+    /** Runs {@code request}, printing progress, the {@link DemoSummary} table and the report's address. */
     public static void run(DemoRuns.Request request, PrintWriter stdout, boolean quiet) throws Exception {
         long started = System.nanoTime();
         Path report = DemoRuns.run(request, new Progress(stdout, quiet));

@@ -7,7 +7,10 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
 
-/** The table {@code prefdyn demo} prints at the end: each run's win rate with its interval, KL, mean G and how often G > 0. */
+/**
+ * The table {@code prefdyn demo} prints at the end: each run's win rate with its 95% interval, KL, mean G and at how
+ * many measured steps G > 0.
+ */
 final class DemoSummary {
 
     private DemoSummary() {

@@ -3,8 +3,8 @@ package prefdyn.cli.grad;
 import java.nio.file.Path;
 
 /**
- * What {@code prefdyn grad} computes, as given on the command line (the loss and the pair rules are checked against
- * the loaded models and pairs, in that order).
+ * What {@code prefdyn grad} computes, as given on the command line: the loss options and the pair rules are parsed
+ * by {@link GradRun} after the models load, so a missing model is the error reported first.
  *
  * @param checkpoint     the policy: a checkpoint directory or a committed model's name
  * @param reference      the reference model, or null for the policy itself (as at DPO's first step)
