@@ -4,8 +4,9 @@
  * {@link prefdyn.cli.base.Version} and {@link prefdyn.cli.base.GitCommit} (provenance in run records),
  * {@link prefdyn.cli.base.CommandScope} (one command's arguments, notices and held locks),
  * {@link prefdyn.cli.base.FileProblems} (why a file cannot be used, in words), {@link prefdyn.cli.base.OutputPaths}
- * (outputs kept apart from inputs) and {@link prefdyn.cli.base.TextFiles} (strict UTF-8 lines, the byte-order mark
- * skipped with a notice).
+ * (outputs kept apart from inputs), {@link prefdyn.cli.base.TextFiles} (strict UTF-8 lines, the byte-order mark
+ * skipped with a notice) and {@link prefdyn.cli.base.Threads} (the {@code --threads} value: all cores by default, a
+ * notice above the cores).
  *
  * <p>May use: nothing else in prefdyn.cli.
  */

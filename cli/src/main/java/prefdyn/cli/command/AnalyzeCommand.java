@@ -8,23 +8,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import prefdyn.cli.base.FileProblems;
-import prefdyn.cli.base.Progress;
-import prefdyn.cli.base.UserError;
-import prefdyn.cli.engine.Engines;
 import prefdyn.cli.experiment.Analysis;
-import prefdyn.cli.experiment.Experiment;
-import prefdyn.cli.run.Objective;
-import prefdyn.cli.run.RunConfig;
-import prefdyn.cli.run.RunDirectory;
-import prefdyn.reference.train.TrainingLoop;
-import prefdyn.reference.util.Parallel;
+import prefdyn.cli.experiment.AnalyzeSettings;
+import prefdyn.cli.experiment.TrainedRunAnalysis;
 
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
-/** {@code prefdyn analyze RUN_DIR}: D′ and G of a trained run by the two-pass replay ({@link Analysis}). */
+/**
+ * {@code prefdyn analyze RUN_DIR}: its options; what measures D′ and G of a trained run by the two-pass replay
+ * ({@link Analysis}) is {@link TrainedRunAnalysis}.
+ */
 @Command(name = "analyze", mixinStandardHelpOptions = true,
         description = {"Measure the paper's dynamics of a DPO or PPO run made by 'prefdyn train': replay it from its "
                 + "config.json (pass 1 must end on the saved final model bit for bit), build D' from the final policy "
@@ -55,60 +49,9 @@ public final class AnalyzeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        PrintWriter stdout = spec.commandLine().getOut();
         FileProblems.requireReadableDirectory(runDirectory, "run directory");
-        Path configFile = runDirectory.resolve("config.json");
-        if (!Files.exists(configFile)) {
-            throw new UserError(runDirectory + " has no config.json; is it a run directory written by 'prefdyn train'?");
-        }
-        RunConfig config = RunConfig.fromJson(RunDirectory.readJson(configFile), configFile.toString());
-        if (config.objective() == Objective.SFT) {
-            throw new UserError("G is measured for DPO, PPO, GRPO and RLOO runs; " + runDirectory + " is an SFT run");
-        }
-        Engines.requireAvailable(Engines.Kind.parse(config.model().engine()));
-        RunDirectory directory = RunDirectory.existing(runDirectory, force || resume, "prefdyn analyze", false);
-        Path trainedFinal = TrainingLoop.checkpointDirectory(runDirectory, config.steps().steps());
-        boolean trained = Files.exists(trainedFinal.resolve("model.safetensors"));
-        Path metrics = runDirectory.resolve(TrainingLoop.METRICS_FILE);
-        if (Files.exists(metrics)) {
-            requireFinishedTraining(metrics, config.steps().steps(), trained);
-        }
-        directory.markRunning("prefdyn analyze");
-        Progress progress = new Progress(stdout, common.quiet);
-        try (Parallel parallel = new Parallel(Threads.resolve(threads));
-             Experiment experiment = new Experiment(config, runDirectory, parallel)) {
-            Analysis.run(experiment, runDirectory, !Files.exists(runDirectory.resolve("metrics.jsonl")),
-                    trained ? trainedFinal : null, null, progress, config.name());
-        }
-        directory.finish();
-        stdout.printf("analyzed %s: dynamics.jsonl, final_responses.jsonl, evaluation.json%nnext: prefdyn report %s%n",
-                runDirectory, runDirectory);
+        TrainedRunAnalysis.run(new AnalyzeSettings(runDirectory, threads, force, resume), spec.commandLine().getOut(),
+                common.quiet);
         return ExitCode.OK;
-    }
-
-    /**
-     * An interrupted training is never analysed as if it were complete: metrics.jsonl must hold one whole line
-     * per step and the final checkpoint must exist.
-     */
-    static void requireFinishedTraining(Path metrics, long steps, boolean finalCheckpoint) {
-        byte[] bytes;
-        try {
-            bytes = Files.readAllBytes(metrics);
-        } catch (java.io.IOException e) {
-            throw new UserError(FileProblems.describe("cannot read " + metrics, e), e);
-        }
-        long lines = 0;
-        for (byte b : bytes) {
-            lines += b == '\n' ? 1 : 0;
-        }
-        String resume = "; continue the training with its 'prefdyn train ... --resume' first";
-        if (bytes.length > 0 && bytes[bytes.length - 1] != '\n') {
-            throw new UserError(metrics + ": its last line is cut short (line " + (lines + 1) + "), the training was "
-                    + "interrupted" + resume);
-        }
-        if (lines != steps || !finalCheckpoint) {
-            throw new UserError(metrics.getParent() + ": the training did not finish (" + lines + " of " + steps
-                    + " steps logged" + (finalCheckpoint ? "" : ", no final checkpoint") + ")" + resume);
-        }
     }
 }

@@ -6,6 +6,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import prefdyn.cli.base.Threads;
 import prefdyn.cli.bench.BenchSettings;
 import prefdyn.cli.bench.EndToEndBench;
 import prefdyn.cli.bench.PerfHistory;

@@ -6,28 +6,23 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.base.Progress;
+import prefdyn.cli.demo.Demo;
 import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.demo.DemoSize;
-import prefdyn.cli.engine.Engines;
-import prefdyn.cli.report.Report;
 import prefdyn.cli.run.GPasses;
-import prefdyn.cli.run.RunData;
 import prefdyn.cli.run.ComponentNorms;
 import prefdyn.cli.run.DataRules;
 import prefdyn.datasets.PairRules;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * {@code prefdyn demo}, the main job: from the committed SFT checkpoint and the IMDb sample, on-policy pairs, DPO
  * and PPO with their main ablations (short and seeded), each through the two-pass G analysis with probes, win
- * rates against the SFT model, and a report.
+ * rates against the SFT model, and a report. Its options; what runs and prints is {@link Demo}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {"Run the paper's analysis on IMDb in minutes and write a report: on-policy pairs from the SFT "
@@ -36,10 +31,6 @@ import java.util.concurrent.Callable;
                 + "displacement, reward and KL, win rates against the SFT model with 95%% intervals.",
                 "The default size takes under five minutes on two cores; it is a demonstration, not a full run."})
 public final class DemoCommand implements Callable<Integer> {
-
-    /** The demo's runs, in report order. */
-    public static final List<String> RUNS = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
-            "dpo/unweighted", "ppo/standard", "ppo/positive-only");
 
     @Spec
     CommandSpec spec;
@@ -106,9 +97,7 @@ public final class DemoCommand implements Callable<Integer> {
         if (checkpoint == null) {
             checkpoint = DemoSize.of(size).startModel();
         }
-        PrintWriter stdout = spec.commandLine().getOut();
-        long started = System.nanoTime();
-        List<String> selected = runs == null || runs.isEmpty() ? RUNS : runs;
+        List<String> selected = runs == null || runs.isEmpty() ? DemoRuns.DEMO_RUNS : runs;
         int parallelJobs = jobs == null ? Runtime.getRuntime().availableProcessors() : jobs;
         ComponentPasses passes = GPasses.parse(gPasses);
         PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
@@ -117,28 +106,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + ComponentNorms.commandSuffix(componentNorms) + DataRules.commandSuffix(rules);
         DemoRuns.Request request = new DemoRuns.Request(out, force, resume, DemoSize.of(size), seed, checkpoint,
                 selected, parallelJobs, engine, passes, componentNorms, rules, command);
-        Path report = DemoRuns.run(request, new Progress(stdout, common.quiet));
-        printSummary(stdout, Report.loadRuns(out));
-        stdout.printf(Locale.ROOT, "demo finished in %.0f s; report: %s%n", DemoRuns.seconds(started),
-                report.toAbsolutePath().normalize().toUri());
+        Demo.run(request, spec.commandLine().getOut(), common.quiet);
         return ExitCode.OK;
-    }
-
-    static void printSummary(PrintWriter out, List<RunData> runs) {
-        out.printf("%-20s %-26s %-9s %-10s %-12s%n", "run", "win rate [95% CI]", "KL", "mean G", "steps G>0");
-        for (RunData run : runs) {
-            double[] g = run.dynamics("G/total");
-            int positive = 0;
-            for (double value : g) {
-                positive += value > 0 ? 1 : 0;
-            }
-            out.printf(Locale.ROOT, "%-20s %-26s %-9s %-10s %d/%d%n", run.name(),
-                    Report.Html.number(run.evaluation("win_rate", "value")) + " ["
-                            + Report.Html.number(run.evaluation("win_rate", "lower")) + ", "
-                            + Report.Html.number(run.evaluation("win_rate", "upper")) + "]",
-                    Report.Html.number(run.evaluation("kl", null)), Report.Html.number(Report.mean(g)), positive,
-                    g.length);
-        }
-        out.flush();
     }
 }

@@ -1,10 +1,5 @@
 package prefdyn.cli.command;
 
-import prefdyn.cli.run.DataRules;
-import prefdyn.cli.run.DpoLossSettings;
-import prefdyn.datasets.PairEncoder;
-import prefdyn.datasets.PairRules;
-import prefdyn.reference.dpo.DpoLossType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.ExitCode;
 import picocli.CommandLine.Mixin;
@@ -14,23 +9,24 @@ import picocli.CommandLine.Spec;
 import prefdyn.cli.base.OutputPaths;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
-import prefdyn.cli.experiment.Experiment;
 import prefdyn.cli.grad.GradDump;
-import prefdyn.reference.checkpoint.LoadedCheckpoint;
-import prefdyn.reference.dpo.DpoSettings;
-import prefdyn.reference.dpo.PreferenceExample;
-import prefdyn.reference.util.Parallel;
+import prefdyn.cli.grad.GradRun;
+import prefdyn.cli.grad.GradSettings;
+import prefdyn.cli.run.DataRules;
+import prefdyn.cli.run.DpoLossSettings;
+import prefdyn.reference.dpo.DpoLossType;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code prefdyn grad}: one DPO step's inputs, log-probs, loss and gradients as safetensors ({@link GradDump}). */
+/**
+ * {@code prefdyn grad}: its options; what it computes and writes (one DPO step's inputs, log-probs, loss and
+ * gradients as safetensors, {@link GradDump}) is {@link GradRun}.
+ */
 @Command(name = "grad", mixinStandardHelpOptions = true,
         description = {"Write one DPO step's numbers as safetensors, so another implementation (e.g. PyTorch) can "
                 + "check prefdyn: input ids and masks, per-sequence policy and reference log-probs, the loss, the full "
@@ -101,7 +97,6 @@ public final class GradCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        PrintWriter stdout = spec.commandLine().getOut();
         if (!"dpo".equals(objective.toLowerCase(Locale.ROOT))) {
             throw new UserError("--objective " + objective + " is not supported by grad; only dpo");
         }
@@ -118,37 +113,8 @@ public final class GradCommand implements Callable<Integer> {
                 : Path.of(reference));
         OutputPaths.refuseOverlap(out, "--out", inputs);
         OutputPaths.requireNewFile(out, "--out", force);
-        LoadedCheckpoint policy = Engines.load(checkpoint);
-        LoadedCheckpoint ref = Engines.load(reference == null ? checkpoint : reference);
-        PairRules rules = DataRules.parse(dataRules) == PairRules.Kind.TRL ? PairRules.trl() : PairRules.prefdynV1();
-        PairEncoder.Result encoded = Experiment.readPairFile(pairs, policy.tokenizer(),
-                policy.config().contextLength(), rules);
-        List<PreferenceExample> all = encoded.examples();
-        if (all.isEmpty()) {
-            throw new UserError(pairs + " holds no usable pair (" + encoded.counts().summary() + ")");
-        }
-        List<PreferenceExample> used = all.subList(0, Math.min(maxPairs, all.size()));
-        DpoLossSettings loss = DpoLossSettings.fromOptions(lossType.trlName(), beta, labelSmoothing, simpoGamma,
-                bpoAlpha);
-        DpoSettings settings;
-        try {
-            settings = GradDump.settings(beta).withLossType(loss.lossType(), loss.labelSmoothing())
-                    .withSimpoGamma(loss.simpoGamma()).withBpoAlpha(loss.bpoAlpha());
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage(), e);
-        }
-        try (Parallel parallel = new Parallel(Threads.resolve(threads))) {
-            GradDump.Result result = GradDump.compute(policy, ref, used, settings, parallel);
-            Map<String, String> metadata = new LinkedHashMap<>();
-            metadata.put("checkpoint", checkpoint);
-            metadata.put("reference", reference == null ? checkpoint : reference);
-            metadata.put("pairs_file", pairs.toString());
-            metadata.put("data_rules", rules.kind().cliName());
-            metadata.put("pair_data", prefdyn.reference.util.JsonFiles.write(encoded.counts().toJson()));
-            GradDump.write(result, settings, out, metadata);
-            stdout.printf(Locale.ROOT, "%d of %d pairs, loss %.17g; wrote %s%n", used.size(), all.size(),
-                    result.terms().loss(), out);
-        }
+        GradRun.run(new GradSettings(checkpoint, reference, pairs, lossType.trlName(), beta, labelSmoothing,
+                simpoGamma, bpoAlpha, dataRules, maxPairs, threads, out), spec.commandLine().getOut());
         return ExitCode.OK;
     }
 

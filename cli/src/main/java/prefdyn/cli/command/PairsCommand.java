@@ -6,28 +6,22 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.CommandScope;
 import prefdyn.cli.base.OutputPaths;
 import prefdyn.cli.base.UserError;
-import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.engine.Engines;
-import prefdyn.cli.task.ImdbTask;
-import prefdyn.datasets.HumanPairs;
-import prefdyn.datasets.PairFile;
-import prefdyn.datasets.PreferencePair;
-import prefdyn.reference.checkpoint.LoadedCheckpoint;
+import prefdyn.cli.pairs.PairWriting;
+import prefdyn.cli.pairs.PairsSettings;
 
-import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 
-/** {@code prefdyn pairs}: IMDb preference pairs as TRL JSONL, on-policy and/or human. */
+/**
+ * {@code prefdyn pairs}: its options; what samples and writes the IMDb preference pairs (TRL JSONL, on-policy and/or
+ * human) is {@link PairWriting}.
+ */
 @Command(name = "pairs", mixinStandardHelpOptions = true,
         description = {"Write IMDb preference pairs as TRL JSONL ({\"prompt\", \"chosen\", \"rejected\"}):",
                 "  --on-policy FILE: k samples per review opening from a checkpoint, best vs worst by the NB reward "
@@ -70,7 +64,6 @@ public final class PairsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter stdout = spec.commandLine().getOut();
         if (onPolicy == null && human == null) {
             throw new UserError("nothing to write: give --on-policy FILE and/or --human FILE");
         }
@@ -92,27 +85,8 @@ public final class PairsCommand implements Callable<Integer> {
             CommandScope.notice("--prompts applies to --on-policy only; --human pairs every review opening of the "
                     + "committed sample's half A");
         }
-        ImdbTask task = ImdbTask.get();
-        if (onPolicy != null) {
-            LoadedCheckpoint start = Engines.load(checkpoint);
-            ExecutorService executor = Executors.newFixedThreadPool(Threads.resolve(threads));
-            try {
-                List<PreferencePair> pairs = DemoRuns.pairs(executor, start, task.trainingPrompts(prompts, seed),
-                        candidates, task, seed, new Progress(stdout, common.quiet), "pairs  on-policy");
-                PairFile.write(onPolicy, pairs);
-                stdout.println("wrote " + pairs.size() + " on-policy pairs to " + onPolicy);
-            } finally {
-                executor.shutdownNow();
-            }
-        }
-        if (human != null) {
-            LoadedCheckpoint model = Engines.load(checkpoint);
-            int budget = HumanPairs.budgetFor(model.config().contextLength());
-            List<PreferencePair> pairs = HumanPairs.build(task.split().halfA(), model.tokenizer(),
-                    HumanPairs.DEFAULT_PREFIX_WORDS, budget, seed);
-            PairFile.write(human, pairs);
-            stdout.println("wrote " + pairs.size() + " human pairs to " + human);
-        }
+        PairWriting.write(new PairsSettings(onPolicy, human, checkpoint, prompts, candidates, seed, threads),
+                spec.commandLine().getOut(), common.quiet);
         return ExitCode.OK;
     }
 }

@@ -3,7 +3,6 @@ package prefdyn.cli.command;
 import picocli.CommandLine.Option;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
-import prefdyn.cli.engine.MemoryBudget;
 import prefdyn.cli.run.DataRules;
 import prefdyn.cli.run.DataSettings;
 import prefdyn.datasets.PairRules;
@@ -18,8 +17,6 @@ import prefdyn.cli.run.PpoSettings;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.run.StepSettings;
 import prefdyn.cli.run.ComponentNorms;
-import prefdyn.reference.checkpoint.LoadedCheckpoint;
-import prefdyn.reference.model.GptConfig;
 
 import java.nio.file.Path;
 
@@ -260,21 +257,5 @@ public final class RunOptions {
         inputs.put("--pairs", pairs);
         inputs.put("--heldout-pairs", heldoutPairs);
         return inputs;
-    }
-
-    /**
-     * Refuses a {@code --batch} (or PPO rollout, or D′ size) whose training step cannot fit the heap, before
-     * anything is written ({@link MemoryBudget}): DPO forwards 2·batch rows, PPO batch rows of prompt + response;
-     * the trained engines hold θ, ∂L/∂θ and two moments each, the frozen ones θ and a gradient.
-     */
-    void requireMemory(Objective parsed, LoadedCheckpoint start) {
-        GptConfig config = start.config();
-        long width = config.contextLength();
-        long rows = parsed == Objective.DPO ? 2L * batch : batch;
-        int arrays = parsed == Objective.PPO ? 4 + 4 + 2 : parsed == Objective.DPO || parsed.isGroup() ? 4 + 2 : 4;
-        MemoryBudget.require("--batch " + batch, MemoryBudget.parameterArrays(config, arrays)
-                + MemoryBudget.passBytes(config, rows, width));
-        MemoryBudget.require("--final-prompts " + finalPrompts, MemoryBudget.parameterArrays(config, arrays)
-                + MemoryBudget.passBytes(config, finalPrompts, width));
     }
 }

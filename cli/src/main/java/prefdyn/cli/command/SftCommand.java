@@ -6,26 +6,21 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import prefdyn.cli.base.Progress;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.cli.startmodel.StartModelRun;
 import prefdyn.datasets.startmodel.StartModelTraining;
-import prefdyn.reference.checkpoint.Checkpoint;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.optim.AdamWSettings;
-import prefdyn.reference.tokenizer.BpeFiles;
-import prefdyn.reference.train.ResumePoint;
 
-import java.io.IOException;
-import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-/** {@code prefdyn sft}: pre-trains a start model on IMDb ({@link StartModelRun}) into a checkpoint directory. */
+/**
+ * {@code prefdyn sft}: its options; what pre-trains a start model on IMDb into a checkpoint directory is
+ * {@link StartModelRun}.
+ */
 @Command(name = "sft", mixinStandardHelpOptions = true,
         description = {"Pre-train a start model: next-token NLL on IMDb half A (the committed sample's, or the whole "
                 + "half A of the fetched package), reviews joined by end-of-text and cut into windows of the context, "
@@ -112,7 +107,6 @@ public final class SftCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PrintWriter stdout = spec.commandLine().getOut();
         if (steps < 1 || batch < 1 || evalEvery < 1) {
             throw new UserError("--steps, --batch and --eval-every must be at least 1");
         }
@@ -137,11 +131,6 @@ public final class SftCommand implements Callable<Integer> {
         }
         Engines.Kind kind = Engines.Kind.parse(engine);
         Engines.requireAvailable(kind);
-        if (force) {
-            deleteOwnFiles(out);
-        } else if (Files.exists(out.resolve(Checkpoint.MODEL_FILE)) && !Files.exists(out.resolve("resume"))) {
-            throw new UserError(out + " already holds a finished checkpoint; use --force to train a new one there");
-        }
         StartModelTraining.Settings training = new StartModelTraining.Settings(steps, batch, lr, warmup, floor,
                 new AdamWSettings(0.9, 0.95, 1e-8, weightDecay), 1.0, seed, evalEvery);
         String command = String.format(Locale.ROOT, "prefdyn sft --tokenizer %s --corpus %s --n-embd %d --n-layer %d "
@@ -149,26 +138,8 @@ public final class SftCommand implements Callable<Integer> {
                         + "--weight-decay %s --eval-every %d --heldout %d --engine %s --seed %d",
                 tokenizer, corpus, channels, layers, heads, context, steps, batch, lr, floor, warmup, weightDecay,
                 evalEvery, heldOut, engine, seed);
-        StartModelRun.Request request = new StartModelRun.Request(out, tokenizer, corpus, data, shape, training,
-                heldOut, kind, Threads.resolve(threads), command);
-        Map<String, Object> last;
-        try {
-            last = StartModelRun.run(request, new Progress(stdout, common.quiet));
-        } catch (IllegalArgumentException e) {
-            throw new UserError(e.getMessage(), e);
-        }
-        ResumePoint.delete(out.resolve("resume"));
-        stdout.printf(Locale.ROOT, "start model written to %s (held-out %.4f bits/byte)%n", out,
-                (double) last.get("heldout_bits_per_byte"));
+        StartModelRun.run(new StartModelRun.Request(out, tokenizer, corpus, data, shape, training, heldOut, kind,
+                threads, command, force), spec.commandLine().getOut(), common.quiet);
         return ExitCode.OK;
-    }
-
-    /** What a start-model run writes into its folder, and nothing else: a user's other files stay. */
-    private static void deleteOwnFiles(Path folder) throws IOException {
-        for (String name : new String[] {Checkpoint.MODEL_FILE, Checkpoint.CONFIG_FILE, BpeFiles.VOCAB_FILE,
-                BpeFiles.MERGES_FILE, "training.json"}) {
-            Files.deleteIfExists(folder.resolve(name));
-        }
-        ResumePoint.delete(folder.resolve("resume"));
     }
 }

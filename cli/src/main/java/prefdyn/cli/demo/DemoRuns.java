@@ -8,6 +8,7 @@ import prefdyn.cli.engine.Engines;
 import prefdyn.cli.evaluation.Evaluation;
 import prefdyn.cli.experiment.Analysis;
 import prefdyn.cli.experiment.Experiment;
+import prefdyn.cli.pairs.PairSampling;
 import prefdyn.cli.report.Report;
 import prefdyn.cli.run.GPasses;
 import prefdyn.cli.run.GroupObjectiveSettings;
@@ -22,13 +23,11 @@ import prefdyn.cli.run.RunDirectory;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.cli.run.ComponentNorms;
 import prefdyn.datasets.HumanPairs;
-import prefdyn.datasets.OnPolicyPairs;
 import prefdyn.datasets.Review;
 import prefdyn.datasets.PairRules;
 import prefdyn.cli.run.DataRules;
 import prefdyn.datasets.PairFile;
 import prefdyn.datasets.PreferencePair;
-import prefdyn.datasets.Reward;
 import prefdyn.reference.checkpoint.LoadedCheckpoint;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
@@ -46,7 +45,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -59,6 +57,10 @@ import java.util.stream.Stream;
  * ({@code config.json} of kind {@code demo}, {@code pairs/}, {@code runs/<run>/}, {@code report.html}).
  */
 public final class DemoRuns {
+
+    /** The demo's runs, in report order: what {@code demo} runs by default. */
+    public static final List<String> DEMO_RUNS = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
+            "dpo/unweighted", "ppo/standard", "ppo/positive-only");
 
     /** The paper's runs, in report order: what {@code reproduce} runs by default. */
     public static final List<String> PAPER_RUNS = List.of("dpo/standard", "dpo/positive-only", "dpo/negative-only",
@@ -74,7 +76,7 @@ public final class DemoRuns {
 
     /**
      * Every run a demo directory may hold, in report order: the paper's, the group objectives' and the DPO family's
-     * other losses' (the demo's default is {@link DemoCommand#RUNS}).
+     * other losses' (the demo's default is {@link #DEMO_RUNS}).
      */
     public static final List<String> AVAILABLE = Stream.concat(Stream.of("dpo/standard",
             "dpo/positive-only", "dpo/negative-only", "dpo/unweighted", "dpo/controlled", "dpo/coordinated",
@@ -83,9 +85,6 @@ public final class DemoRuns {
 
     /** The label smoothing ε of the demo's conservative and robust runs (TRL's default 0 would make them sigmoid). */
     static final double DEMO_LABEL_SMOOTHING = 0.1;
-
-    /** Prompts per chunk of on-policy pair generation (chunks run in parallel; each is seeded by its index). */
-    static final int PAIR_CHUNK = 8;
 
     /**
      * What to run.
@@ -179,7 +178,7 @@ public final class DemoRuns {
             boolean human = sizes.pairs().source() == DemoSize.Source.HUMAN;
             List<PreferencePair> trainPairs = human
                     ? humanPairs(task.split().halfA(), start, sizes.pairs().trainPrompts(), seed)
-                    : pairs(executor, start, task.trainingPrompts(sizes.pairs().trainPrompts(), seed),
+                    : PairSampling.pairs(executor, start, task.trainingPrompts(sizes.pairs().trainPrompts(), seed),
                             sizes.pairs().candidates(), task, seed, progress, "pairs  on-policy, train (half A)");
             // The start model's evaluation samples (shared by every run's win rate), beside the held-out pairs.
             List<RunConfig> configs = new ArrayList<>();
@@ -199,7 +198,8 @@ public final class DemoRuns {
             });
             List<PreferencePair> heldoutPairs = human
                     ? humanPairs(task.split().halfB(), start, sizes.pairs().heldoutPrompts(), seed + 1_000)
-                    : pairs(executor, start, task.evaluationPrompts(sizes.pairs().heldoutPrompts(), seed + 1),
+                    : PairSampling.pairs(executor, start,
+                            task.evaluationPrompts(sizes.pairs().heldoutPrompts(), seed + 1),
                             sizes.pairs().candidates(), task, seed + 1_000, progress, "pairs  on-policy, held-out (half B)");
             if (trainPairs.isEmpty()) {
                 throw new UserError(human ? "the sample holds no human pair for this start model's context"
@@ -340,34 +340,6 @@ public final class DemoRuns {
         List<PreferencePair> all = HumanPairs.build(reviews, start.tokenizer(), HumanPairs.DEFAULT_PREFIX_WORDS,
                 HumanPairs.budgetFor(start.config().contextLength()), seed);
         return List.copyOf(all.subList(0, Math.min(most, all.size())));
-    }
-
-    /** On-policy pairs in chunks of {@value #PAIR_CHUNK} prompts, generated in parallel, seeded per chunk. */
-    public static List<PreferencePair> pairs(ExecutorService executor, LoadedCheckpoint start, List<String> prompts,
-                                      int candidates, ImdbTask task, long seed, Progress progress, String label)
-            throws InterruptedException, ExecutionException {
-        int chunks = (prompts.size() + PAIR_CHUNK - 1) / PAIR_CHUNK;
-        Progress.Stage stage = progress.stage(label, chunks);
-        List<Future<List<PreferencePair>>> futures = new ArrayList<>();
-        AtomicInteger done = new AtomicInteger();
-        for (int c = 0; c < chunks; c++) {
-            List<String> chunk = prompts.subList(c * PAIR_CHUNK, Math.min(prompts.size(), (c + 1) * PAIR_CHUNK));
-            long chunkSeed = seed * 1_000_003L + c;
-            futures.add(executor.submit(() -> {
-                try (Parallel parallel = new Parallel(1)) {
-                    List<PreferencePair> pairs = OnPolicyPairs.generate(Engines.engine(start, parallel), start.tokenizer(), chunk,
-                            candidates, Reward.ofFullText(task::reward), chunkSeed);
-                    stage.accept(done.incrementAndGet());
-                    return pairs;
-                }
-            }));
-        }
-        List<PreferencePair> pairs = new ArrayList<>();
-        for (Future<List<PreferencePair>> future : futures) {
-            pairs.addAll(future.get());
-        }
-        stage.done();
-        return pairs;
     }
 
     public static double seconds(long since) {

@@ -28,6 +28,11 @@ public record DataSettings(String pairs, String heldoutPairs, int trainPrompts, 
         return new DataSettings(null, null, trainPrompts, dataSeed, pairRules);
     }
 
+    /** These settings with other pair files. */
+    public DataSettings withPairFiles(String newPairs, String newHeldoutPairs) {
+        return new DataSettings(newPairs, newHeldoutPairs, trainPrompts, dataSeed, pairRules);
+    }
+
     /** These settings without the held-out pair file. */
     public DataSettings withoutHeldoutPairs() {
         return new DataSettings(pairs, null, trainPrompts, dataSeed, pairRules);

@@ -64,6 +64,12 @@ public record RunConfig(String name, Objective objective, String variant, ModelS
                 GroupObjectiveSettings.defaults(Objective.PPO));
     }
 
+    /** This config with other pair files (paths as {@link DataSettings} stores them; null for none). */
+    public RunConfig withPairFiles(String pairs, String heldoutPairs) {
+        return new RunConfig(name, objective, variant, model, steps, data.withPairFiles(pairs, heldoutPairs), dpo, ppo,
+                measurement, evaluation, group);
+    }
+
     /** This config without the held-out pair file. */
     public RunConfig withoutHeldoutPairs() {
         return new RunConfig(name, objective, variant, model, steps, data.withoutHeldoutPairs(), dpo, ppo,

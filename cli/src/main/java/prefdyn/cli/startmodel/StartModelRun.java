@@ -2,6 +2,7 @@ package prefdyn.cli.startmodel;
 
 import prefdyn.cli.base.GitCommit;
 import prefdyn.cli.base.Progress;
+import prefdyn.cli.base.Threads;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.engine.Engines;
 import prefdyn.datasets.AtomicFiles;
@@ -27,6 +28,7 @@ import prefdyn.reference.util.JsonFiles;
 import prefdyn.reference.util.Parallel;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -60,12 +62,13 @@ public final class StartModelRun {
      * @param training     steps, batch, schedule, AdamW, seed, evaluation interval
      * @param heldOut      held-out reviews scored at each evaluation
      * @param engine       the engine kind that trains
-     * @param threads      threads of the engine
+     * @param threads      threads of the engine, or null for all cores
      * @param command      the command line, for the record
+     * @param force        start over: delete what an earlier run wrote into {@code out} ({@link StartModelFolder})
      */
     public record Request(Path out, String tokenizer, String corpus, Path rawData, GptConfig shape,
-                          StartModelTraining.Settings training, int heldOut, Engines.Kind engine, int threads,
-                          String command) {
+                          StartModelTraining.Settings training, int heldOut, Engines.Kind engine, Integer threads,
+                          String command, boolean force) {
     }
 
     private StartModelRun() {
@@ -91,8 +94,26 @@ public final class StartModelRun {
         };
     }
 
+    /**
+     * {@code prefdyn sft}: trains, or continues a run stopped in {@code request.out()}, into a finished checkpoint
+     * (its {@code resume/} deleted), and prints where it is with its last held-out bits per byte.
+     */
+    public static void run(Request request, PrintWriter stdout, boolean quiet) throws IOException {
+        StartModelFolder.prepare(request.out(), request.force());
+        int threads = Threads.resolve(request.threads());
+        Map<String, Object> last;
+        try {
+            last = train(request, threads, new Progress(stdout, quiet));
+        } catch (IllegalArgumentException e) {
+            throw new UserError(e.getMessage(), e);
+        }
+        StartModelFolder.finish(request.out());
+        stdout.printf(Locale.ROOT, "start model written to %s (held-out %.4f bits/byte)%n", request.out(),
+                (double) last.get("heldout_bits_per_byte"));
+    }
+
     /** Trains, or continues a run stopped in {@code request.out()}; returns the last evaluation point. */
-    public static Map<String, Object> run(Request request, Progress progress) throws IOException {
+    private static Map<String, Object> train(Request request, int threads, Progress progress) throws IOException {
         Tokenizer tokenizer = tokenizer(request.tokenizer());
         GptConfig config = new GptConfig(tokenizer.vocabSize(), request.shape().contextLength(),
                 request.shape().numLayers(), request.shape().numHeads(), request.shape().channels(), false, false);
@@ -135,7 +156,7 @@ public final class StartModelRun {
         Map<String, Object> last;
         double[] parameters = new double[layout.size()];
         List<Map<String, String>> samples;
-        try (Parallel parallel = new Parallel(request.threads());
+        try (Parallel parallel = new Parallel(threads);
              PolicyEngine engine = Engines.engine(request.engine(), config, initial, parallel)) {
             Progress.Stage stage = progress.stage("sft  train", request.training().steps());
             StartModelTraining.Result result = StartModelTraining.run(engine, windows, tokenizer, heldOut,
@@ -159,7 +180,7 @@ public final class StartModelRun {
             record.put("command", request.command());
             record.put("commit", GitCommit.describe());
             record.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
-                    + ", Java " + System.getProperty("java.version") + ", " + request.threads() + " threads");
+                    + ", Java " + System.getProperty("java.version") + ", " + threads + " threads");
             record.putAll(result.record());
             record.put("samples", samples);
             record.put("train_seconds_this_session", Math.round((System.nanoTime() - started) / 1e9));

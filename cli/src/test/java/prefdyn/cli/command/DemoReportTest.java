@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.report.Plots;
 import prefdyn.cli.report.Report;
 import prefdyn.cli.run.RunConfig;
@@ -60,7 +61,7 @@ class DemoReportTest {
 
     @Test
     void everyRunDirectoryIsCompleteAndGIsLinear() throws IOException {
-        for (String run : DemoCommand.RUNS) {
+        for (String run : DemoRuns.DEMO_RUNS) {
             Path runDirectory = demo.resolve("runs").resolve(Report.fileName(run));
             for (String file : List.of("config.json", "metrics.jsonl", "dynamics.jsonl", "final_responses.jsonl",
                     "evaluation.json", "samples.jsonl", "final-model/model.safetensors")) {
@@ -99,7 +100,7 @@ class DemoReportTest {
             assertThat(html).as("section " + section).contains("<section id=\"" + section + "\">");
         }
         assertThat(html).doesNotContain("not measured in this run").contains("Demo size.");
-        for (String run : DemoCommand.RUNS) {
+        for (String run : DemoRuns.DEMO_RUNS) {
             assertThat(html).contains(run);
         }
         Matcher images = Pattern.compile("<img src=\"(plots/[^\"]+\\.png)\"").matcher(html);
@@ -107,9 +108,9 @@ class DemoReportTest {
         while (images.find()) {
             sources.add(images.group(1));
         }
-        int runs = DemoCommand.RUNS.size();
-        long dpoRuns = DemoCommand.RUNS.stream().filter(run -> run.startsWith("dpo/")).count();
-        long groupRuns = DemoCommand.RUNS.stream().filter(run -> run.startsWith("grpo/") || run.startsWith("rloo/"))
+        int runs = DemoRuns.DEMO_RUNS.size();
+        long dpoRuns = DemoRuns.DEMO_RUNS.stream().filter(run -> run.startsWith("dpo/")).count();
+        long groupRuns = DemoRuns.DEMO_RUNS.stream().filter(run -> run.startsWith("grpo/") || run.startsWith("rloo/"))
                 .count();
         // per run G, tertiles, likelihood; per DPO run ω and λ±; per group run its reward; five across runs
         assertThat(sources).hasSize((int) (3 * runs + dpoRuns + groupRuns + 5)).doesNotHaveDuplicates()

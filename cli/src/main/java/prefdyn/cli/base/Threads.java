@@ -1,18 +1,16 @@
-package prefdyn.cli.command;
-
-import prefdyn.cli.base.CommandScope;
-import prefdyn.cli.base.UserError;
+package prefdyn.cli.base;
 
 /**
  * The {@code --threads} option: the reference's results are bit-identical for any thread count; more threads than
  * cores get a notice (they run, only slower).
  */
-final class Threads {
+public final class Threads {
 
     private Threads() {
     }
 
-    static int resolve(Integer threads) {
+    /** {@code threads} when given (at least 1), else all cores. */
+    public static int resolve(Integer threads) {
         if (threads == null) {
             return Runtime.getRuntime().availableProcessors();
         }
