@@ -4,10 +4,7 @@ import org.junit.jupiter.api.Test;
 import prefdyn.reference.TestEngines;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ReferenceEngine;
-import prefdyn.reference.engine.TokenBatch;
 import prefdyn.reference.model.GptConfig;
-import prefdyn.reference.model.GptModel;
-import prefdyn.reference.tokenizer.ByteTokenizer;
 import prefdyn.reference.train.TrainingSettings;
 import prefdyn.reference.util.Parallel;
 
@@ -192,20 +189,7 @@ class BpoLossTest {
      */
     @Test
     void toyTaskBpoRaisesThePreferredTokensProbability() {
-        GptConfig config = new GptConfig(ByteTokenizer.VOCAB_SIZE, 8, 1, 2, 16, false, false);
-        ReferenceEngine policy = ReferenceEngine.initialized(config, 21, Parallel.sequential());
-        List<PreferenceExample> pairs = List.of(new PreferenceExample(ByteTokenizer.encode("q"),
-                ByteTokenizer.encode("y"), ByteTokenizer.encode("n")));
-        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, copyOf(policy), pairs, bpo(0.1, 0.3, 200),
-                TrainingSettings.of(1, 1e-2, 1));
-        double before = probabilityOfYAfterQ(policy);
-
-        for (int step = 0; step < 200; step++) {
-            trainer.step();
-        }
-
-        assertThat(before).isLessThan(0.01);
-        assertThat(probabilityOfYAfterQ(policy)).isGreaterThan(0.5);
+        DpoTrainerTest.assertSolvesTheToyTask(bpo(0.1, 0.3, 200));
     }
 
     private static DpoSettings bpo(double beta, double alpha, int steps) {
@@ -220,26 +204,12 @@ class BpoLossTest {
                 new PreferenceExample(new int[] {4}, new int[] {5, 1}, new int[] {8, 3, 2}));
     }
 
-    private static ReferenceEngine copyOf(ReferenceEngine engine) {
-        ReferenceEngine copy = new ReferenceEngine(new GptModel(engine.config(), Parallel.sequential()));
-        double[] params = new double[engine.layout().size()];
-        engine.copyParametersTo(params);
-        copy.setParameters(params);
-        return copy;
-    }
-
     private static double[] gradientOf(ReferenceEngine policy, BackwardSeeds seeds) {
         policy.zeroGradients();
         policy.backward(seeds);
         double[] gradient = new double[policy.layout().size()];
         policy.copyGradientsTo(gradient);
         return gradient;
-    }
-
-    private static double probabilityOfYAfterQ(ReferenceEngine engine) {
-        TokenBatch prompt = new TokenBatch(new int[][] {ByteTokenizer.encode("q")}, new int[] {1},
-                new boolean[][] {{false}});
-        return Math.exp(engine.nextTokenLogProbs(prompt)[0]['y']);
     }
 
     private static void assertClose(double[] actual, double pairA, double pairB) {

@@ -133,12 +133,17 @@ class DpoTrainerTest {
      */
     @Test
     void toyTaskDpoRaisesThePreferredTokensProbability() {
+        assertSolvesTheToyTask(DpoSettings.standard(0.1, 200));
+    }
+
+    /** The toy task above under {@code settings} (200 steps of the one pair, lr 1e-2): π(y | q) from < 0.01 to > ½. */
+    static void assertSolvesTheToyTask(DpoSettings settings) {
         GptConfig config = new GptConfig(ByteTokenizer.VOCAB_SIZE, 8, 1, 2, 16, false, false);
         ReferenceEngine policy = ReferenceEngine.initialized(config, 21, Parallel.sequential());
         List<PreferenceExample> pairs = List.of(new PreferenceExample(ByteTokenizer.encode("q"),
                 ByteTokenizer.encode("y"), ByteTokenizer.encode("n")));
-        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, copyOf(policy), pairs,
-                DpoSettings.standard(0.1, 200), TrainingSettings.of(1, 1e-2, 1));
+        DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, copyOf(policy), pairs, settings,
+                TrainingSettings.of(1, 1e-2, 1));
         double before = probabilityOfYAfterQ(policy);
 
         for (int step = 0; step < 200; step++) {
