@@ -49,15 +49,16 @@ class VectorGemmTest {
     }
 
     /**
-     * Bit for bit the naive loop's floats: M, K and N on both sides of the tile (8 rows, 3 vectors), the k block
-     * and the row and column blocks, each operand stored plain or transposed, the sums starting from 0, a bias
+     * Bit for bit the naive loop's floats: M, K and N on both sides of the tile (8 rows, 3 vectors), the k block,
+     * the row and column blocks and the group of columns whose b is packed at once, each operand stored plain or transposed, the sums starting from 0, a bias
      * row or c itself, at 1 and 3 threads; c sits inside a larger array at an offset, with a wider row stride,
      * and the elements around it stay untouched.
      */
     @Example
     void everyShapeGivesTheNaiveLoopsBits() {
+        // the last but one: K · 768 columns is more than the 2²² floats of packed b, so two groups of columns
         int[][] shapes = {{1, 1, 1}, {7, 5, 3}, {9, 17, 49}, {8, 129, 48}, {23, 300, 97}, {137, 131, 50},
-            {130, 257, 801}, {16, 0, 5}};
+            {130, 257, 801}, {17, 5600, 800}, {16, 0, 5}};
         Random random = new Random(6211);
         try (Parallel three = new Parallel(3)) {
             int variant = 0;

@@ -33,18 +33,22 @@ import prefdyn.reference.util.Parallel;
  *       1–4 column blocks, enough for two threads and few enough that each packs a block of a it uses
  *       NC / NR times.</li>
  * </ul>
- * <b>Packing.</b> Per task and k block, the rows of a go into micro-panels of MR rows, k-major (the MR values of
- * one k adjacent: one broadcast load each); per column micro-panel, b's KC × NR block is copied k-major and
- * contiguous (rows of b 4 KiB apart would otherwise share L1 sets). Rows past M and columns past N are packed as
- * zeros, so every kernel call is a whole tile; an edge tile is computed into a small buffer and only its valid part
- * copied to c.
+ * <b>Packing.</b> b is packed once per call, before the tasks, into micro-panels of KC × NR floats, k-major and
+ * contiguous (rows of b 4 KiB apart would otherwise share L1 sets; a transposed b, read a column at a time, is
+ * slow to pack, and packing it again for every block of rows cost 15% of a GPT-2-width step); the packed b of up
+ * to {@value #PACKED_B_FLOATS} floats (16 MiB, every GPT-2-small product) is one group of columns, wider b is
+ * packed and multiplied a group at a time. Per task and k block, the rows of a go into micro-panels of MR rows,
+ * k-major (the MR values of one k adjacent: one broadcast load each). Rows past M and columns past N are packed
+ * as zeros, so every kernel call is a whole tile; the last columns of a row use a kernel one or two vectors wide
+ * when that is all they need, and an edge tile is computed into a small buffer and only its valid part copied to
+ * c.
  *
  * <h2>Determinism</h2>
  * Every element of c is the same chain of fused multiply-adds in ascending k whichever tile, edge buffer or k
  * block computes it (a lane of a vector FMA and {@link Math#fma} both round once; the padded zeros only meet
  * lanes that are thrown away), so the blocking, the row count of the call and the thread count change no bit:
- * {@link NaiveGemm} gives the same floats. Tasks are fixed MC × NC blocks of c whatever the thread count, and each
- * writes only its own block, as {@link Parallel} asks.
+ * {@link NaiveGemm} gives the same floats. Tasks are fixed MC × NC blocks of c (and, for the packing, fixed
+ * micro-panels of b) whatever the thread count, and each writes only its own, as {@link Parallel} asks.
  */
 public final class PackedGemm {
 
@@ -64,6 +68,10 @@ public final class PackedGemm {
     static final int NC_PANELS = 16;
     private static final int NC = NC_PANELS * NR;
 
+    /** The most floats of packed b one group of columns takes: 16 MiB. */
+    private static final int PACKED_B_FLOATS = 1 << 22;
+    /** Each calling thread's packed b, reused across calls. */
+    private static final ThreadLocal<float[]> PACKED_B = ThreadLocal.withInitial(() -> new float[0]);
     /** Each thread's packing buffers, reused across calls. */
     private static final ThreadLocal<Buffers> BUFFERS = ThreadLocal.withInitial(Buffers::new);
 
@@ -96,52 +104,90 @@ public final class PackedGemm {
             return;
         }
         int rowBlocks = (M + MC - 1) / MC;
-        int columnBlocks = (N + NC - 1) / NC;
-        parallel.forEach(rowBlocks * columnBlocks, task -> {
-            int m0 = (task / columnBlocks) * MC;
-            int n0 = (task % columnBlocks) * NC;
-            Buffers buffers = BUFFERS.get();
-            for (int k0 = 0; k0 < K; k0 += KC) {
-                // the first k block starts from init, every later one from the partial sums already in c
-                boolean first = k0 == 0;
-                block(buffers, c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, bRow, bCol, first ? start : c,
-                        first ? startOff : cOff, first ? startLd : ldc, m0, Math.min(M, m0 + MC), n0,
-                        Math.min(N, n0 + NC), k0, Math.min(K, k0 + KC));
-            }
-        });
+        // columns in groups whose packed b fits the caller's buffer: every GPT-2-small product is one group
+        int groupColumns = Math.max(1, PACKED_B_FLOATS / (K * NC)) * NC;
+        float[] bp = packedB(Math.min(K * groupColumns, K * ((N + NR - 1) / NR) * NR));
+        for (int group = 0; group < N; group += groupColumns) {
+            int g0 = group;
+            int g1 = Math.min(N, g0 + groupColumns);
+            int panels = (g1 - g0 + NR - 1) / NR;
+            int kBlocks = (K + KC - 1) / KC;
+            // b's micro-panels packed once, for all the row blocks that read them
+            parallel.forEach(kBlocks * panels, task -> {
+                int k0 = (task / panels) * KC;
+                int p = task % panels;
+                int n = g0 + p * NR;
+                packB(bp, panelOffset(k0, K, p, panels), b, bOff, bRow, bCol, k0, Math.min(K, k0 + KC) - k0, n,
+                        Math.min(NR, g1 - n));
+            });
+            int columnBlocks = (g1 - g0 + NC - 1) / NC;
+            parallel.forEach(rowBlocks * columnBlocks, task -> {
+                int m0 = (task / columnBlocks) * MC;
+                int n0 = g0 + (task % columnBlocks) * NC;
+                Buffers buffers = BUFFERS.get();
+                for (int k0 = 0; k0 < K; k0 += KC) {
+                    // the first k block starts from init, every later one from the partial sums already in c
+                    boolean first = k0 == 0;
+                    block(buffers, bp, g0, panels, c, cOff, ldc, a, aOff, aRow, aCol, first ? start : c,
+                            first ? startOff : cOff, first ? startLd : ldc, m0, Math.min(M, m0 + MC), n0,
+                            Math.min(g1, n0 + NC), k0, Math.min(K, k0 + KC), K);
+                }
+            });
+        }
     }
 
-    /** The block c[m0..m1, n0..n1) over k in [k0, k1), its sums starting from {@code init}. */
-    private static void block(Buffers buffers, float[] c, int cOff, int ldc, float[] a, int aOff, int aRow,
-                              int aCol, float[] b, int bOff, int bRow, int bCol, float[] init, int initOff,
-                              int initLd, int m0, int m1, int n0, int n1, int k0, int k1) {
+    /**
+     * Where micro-panel p of the k block starting at k0 lies in the packed b of a column group of {@code panels}
+     * micro-panels: k blocks one after the other, each its panels one after the other, kc × NR floats each.
+     */
+    private static int panelOffset(int k0, int K, int p, int panels) {
+        int kc = Math.min(KC, K - k0);
+        return k0 * panels * NR + p * kc * NR;
+    }
+
+    /**
+     * The block c[m0..m1, n0..n1) over k in [k0, k1), its sums starting from {@code init}; b packed in {@code bp}
+     * for the column group from {@code g0}, of {@code panels} micro-panels.
+     */
+    private static void block(Buffers buffers, float[] bp, int g0, int panels, float[] c, int cOff, int ldc,
+                              float[] a, int aOff, int aRow, int aCol, float[] init, int initOff, int initLd,
+                              int m0, int m1, int n0, int n1, int k0, int k1, int K) {
         int kc = k1 - k0;
         float[] ap = buffers.a;
-        float[] bp = buffers.b;
         float[] buffer = buffers.tile;
         packA(ap, a, aOff, aRow, aCol, m0, m1, k0, kc);
         for (int n = n0; n < n1; n += NR) {
             int width = Math.min(NR, n1 - n);
             int vectors = (width + L - 1) / L;
-            packB(bp, b, bOff, bRow, bCol, k0, kc, n, width);
+            int bpOff = panelOffset(k0, K, (n - g0) / NR, panels);
             for (int m = m0; m < m1; m += MR) {
                 int height = Math.min(MR, m1 - m);
                 int apOff = (m - m0) * kc; // micro-panel (m − m0)/MR starts at (m − m0)/MR · MR · kc
                 if (height == MR && width == vectors * L) {
-                    tile(vectors, ap, apOff, bp, kc, init, initOff + m * initLd + n, initLd, c, cOff + m * ldc + n,
-                            ldc);
+                    tile(vectors, ap, apOff, bp, bpOff, kc, init, initOff + m * initLd + n, initLd, c,
+                            cOff + m * ldc + n, ldc);
                     continue;
                 }
                 // an edge tile: its valid part into the buffer, a whole tile computed there, the valid part back
                 for (int r = 0; r < height; r++) {
                     System.arraycopy(init, initOff + (m + r) * initLd + n, buffer, r * NR, width);
                 }
-                tile(vectors, ap, apOff, bp, kc, buffer, 0, NR, buffer, 0, NR);
+                tile(vectors, ap, apOff, bp, bpOff, kc, buffer, 0, NR, buffer, 0, NR);
                 for (int r = 0; r < height; r++) {
                     System.arraycopy(buffer, r * NR, c, cOff + (m + r) * ldc + n, width);
                 }
             }
         }
+    }
+
+    /** The calling thread's buffer for packed b, of at least {@code floats}: grown when a call needs more. */
+    private static float[] packedB(int floats) {
+        float[] buffer = PACKED_B.get();
+        if (buffer.length < floats) {
+            buffer = new float[floats];
+            PACKED_B.set(buffer);
+        }
+        return buffer;
     }
 
     /**
@@ -175,16 +221,16 @@ public final class PackedGemm {
     }
 
     /**
-     * bp[k·NR + j] = b[k0 + k, n + j] for j below width, zeros beyond: one micro-panel of b, k-major.
+     * bp[to + k·NR + j] = b[k0 + k, n + j] for j below width, zeros beyond: one micro-panel of b, k-major.
      */
-    private static void packB(float[] bp, float[] b, int bOff, int bRow, int bCol, int k0, int kc, int n,
+    private static void packB(float[] bp, int to, float[] b, int bOff, int bRow, int bCol, int k0, int kc, int n,
                               int width) {
         if (bCol == 1 && width == NR) { // rows of b contiguous: whole vectors
             for (int k = 0; k < kc; k++) {
                 int from = bOff + (k0 + k) * bRow + n;
-                int to = k * NR;
+                int row = to + k * NR;
                 for (int j = 0; j < NR; j += L) {
-                    FloatVector.fromArray(SPECIES, b, from + j).intoArray(bp, to + j);
+                    FloatVector.fromArray(SPECIES, b, from + j).intoArray(bp, row + j);
                 }
             }
             return;
@@ -192,13 +238,13 @@ public final class PackedGemm {
         for (int j = 0; j < NR; j++) { // a column of b at a time: contiguous in k when b is a transposed operand
             if (j >= width) {
                 for (int k = 0; k < kc; k++) {
-                    bp[k * NR + j] = 0f;
+                    bp[to + k * NR + j] = 0f;
                 }
                 continue;
             }
             int from = bOff + k0 * bRow + (n + j) * bCol;
             for (int k = 0; k < kc; k++) {
-                bp[k * NR + j] = b[from + k * bRow];
+                bp[to + k * NR + j] = b[from + k * bRow];
             }
         }
     }
@@ -207,14 +253,14 @@ public final class PackedGemm {
      * One tile of c, {@code vectors} (1 to NV) vectors wide: the micro-kernel, or a narrower one for the last
      * columns (N = 64 is one whole tile and one vector, not two tiles, one of them two-thirds padding).
      */
-    private static void tile(int vectors, float[] ap, int apOff, float[] bp, int kc, float[] init, int i0,
-                             int initLd, float[] c, int c0, int ldc) {
+    private static void tile(int vectors, float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] init,
+                             int i0, int initLd, float[] c, int c0, int ldc) {
         if (vectors == 3) {
-            kernel8x3(ap, apOff, bp, kc, init, i0, initLd, c, c0, ldc);
+            kernel8x3(ap, apOff, bp, bpOff, kc, init, i0, initLd, c, c0, ldc);
         } else if (vectors == 2) {
-            kernel8x2(ap, apOff, bp, kc, init, i0, initLd, c, c0, ldc);
+            kernel8x2(ap, apOff, bp, bpOff, kc, init, i0, initLd, c, c0, ldc);
         } else {
-            kernel8x1(ap, apOff, bp, kc, init, i0, initLd, c, c0, ldc);
+            kernel8x1(ap, apOff, bp, bpOff, kc, init, i0, initLd, c, c0, ldc);
         }
     }
 
@@ -223,8 +269,8 @@ public final class PackedGemm {
      * the kc values of k in the packed panels; the sum {@code sRJ} belongs to row R and vector J. Written out, not
      * looped, so that the JIT keeps the 24 sums in registers.
      */
-    private static void kernel8x3(float[] ap, int apOff, float[] bp, int kc, float[] init, int i0, int initLd,
-                                  float[] c, int c0, int ldc) {
+    private static void kernel8x3(float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] init, int i0,
+                                  int initLd, float[] c, int c0, int ldc) {
         FloatVector s00 = FloatVector.fromArray(SPECIES, init, i0);
         FloatVector s01 = FloatVector.fromArray(SPECIES, init, i0 + L);
         FloatVector s02 = FloatVector.fromArray(SPECIES, init, i0 + 2 * L);
@@ -250,7 +296,7 @@ public final class PackedGemm {
         FloatVector s71 = FloatVector.fromArray(SPECIES, init, i0 + 7 * initLd + L);
         FloatVector s72 = FloatVector.fromArray(SPECIES, init, i0 + 7 * initLd + 2 * L);
         for (int k = 0; k < kc; k++) {
-            int bk = k * NR;
+            int bk = bpOff + k * NR;
             int ak = apOff + k * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bk);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bk + L);
@@ -315,8 +361,8 @@ public final class PackedGemm {
     }
 
     /** {@link #kernel8x3} two vectors wide. */
-    private static void kernel8x2(float[] ap, int apOff, float[] bp, int kc, float[] init, int i0, int initLd,
-                                  float[] c, int c0, int ldc) {
+    private static void kernel8x2(float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] init, int i0,
+                                  int initLd, float[] c, int c0, int ldc) {
         FloatVector s00 = FloatVector.fromArray(SPECIES, init, i0);
         FloatVector s01 = FloatVector.fromArray(SPECIES, init, i0 + L);
         FloatVector s10 = FloatVector.fromArray(SPECIES, init, i0 + initLd);
@@ -334,7 +380,7 @@ public final class PackedGemm {
         FloatVector s70 = FloatVector.fromArray(SPECIES, init, i0 + 7 * initLd);
         FloatVector s71 = FloatVector.fromArray(SPECIES, init, i0 + 7 * initLd + L);
         for (int k = 0; k < kc; k++) {
-            int bk = k * NR;
+            int bk = bpOff + k * NR;
             int ak = apOff + k * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bk);
             FloatVector b1 = FloatVector.fromArray(SPECIES, bp, bk + L);
@@ -382,8 +428,8 @@ public final class PackedGemm {
     }
 
     /** {@link #kernel8x3} one vector wide. */
-    private static void kernel8x1(float[] ap, int apOff, float[] bp, int kc, float[] init, int i0, int initLd,
-                                  float[] c, int c0, int ldc) {
+    private static void kernel8x1(float[] ap, int apOff, float[] bp, int bpOff, int kc, float[] init, int i0,
+                                  int initLd, float[] c, int c0, int ldc) {
         FloatVector s00 = FloatVector.fromArray(SPECIES, init, i0);
         FloatVector s10 = FloatVector.fromArray(SPECIES, init, i0 + initLd);
         FloatVector s20 = FloatVector.fromArray(SPECIES, init, i0 + 2 * initLd);
@@ -393,7 +439,7 @@ public final class PackedGemm {
         FloatVector s60 = FloatVector.fromArray(SPECIES, init, i0 + 6 * initLd);
         FloatVector s70 = FloatVector.fromArray(SPECIES, init, i0 + 7 * initLd);
         for (int k = 0; k < kc; k++) {
-            int bk = k * NR;
+            int bk = bpOff + k * NR;
             int ak = apOff + k * MR;
             FloatVector b0 = FloatVector.fromArray(SPECIES, bp, bk);
             FloatVector x = FloatVector.broadcast(SPECIES, ap[ak]);
@@ -426,7 +472,6 @@ public final class PackedGemm {
     /** One thread's packing buffers. */
     private static final class Buffers {
         final float[] a = new float[MC * KC];     // [MC/MR][KC][MR]
-        final float[] b = new float[KC * NR];     // [KC][NR]
         final float[] tile = new float[MR * NR];  // [MR,NR]
     }
 }
