@@ -50,9 +50,9 @@ class VectorGemmTest {
 
     /**
      * Bit for bit the naive loop's floats: M, K and N on both sides of the tile (8 rows, 3 vectors), the k block,
-     * the row and column blocks and the group of columns whose b is packed at once, each operand stored plain or transposed, the sums starting from 0, a bias
-     * row or c itself, at 1 and 3 threads; c sits inside a larger array at an offset, with a wider row stride,
-     * and the elements around it stay untouched.
+     * the row and column blocks and the group of columns whose b is packed at once; each operand stored plain or
+     * transposed; the sums starting from 0, a bias row or c itself; at 1 and 3 threads; c inside a larger array
+     * at an offset, with a wider row stride. (The elements around c are compared too: they stay untouched.)
      */
     @Example
     void everyShapeGivesTheNaiveLoopsBits() {
