@@ -11,7 +11,9 @@
 # reference BLAS instead PyTorch is 15-20x slower here; the script prints which BLAS torch uses).
 # Environment: THREADS (default: all cores), REPEATS (default 11), PYTHON (default /usr/bin/python3, which must import
 # torch), PREFDYN (default ./prefdyn), PEAK_GFLOPS (this CPU's float32 peak over THREADS cores; default: derived below
-# from the AVX-512 flag, two FMA units per core and the clock /proc/cpuinfo reports), SHAPES (default all three).
+# from the AVX-512 flag, two FMA units per core and the clock /proc/cpuinfo reports), SHAPES (default all three),
+# BASELINE (another prefdyn launcher, e.g. a build of an earlier commit: its vector engine is timed in the same
+# run, just before this one's, and printed beside it as "baseline ms" and baseline / vector).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,6 +21,7 @@ THREADS=${THREADS:-$(nproc)}
 REPEATS=${REPEATS:-11}
 PYTHON=${PYTHON:-/usr/bin/python3}
 PREFDYN=${PREFDYN:-./prefdyn}
+BASELINE=${BASELINE:-}
 SHAPES=${SHAPES:-default 4x gpt2-block}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
@@ -43,7 +46,13 @@ declare -A goal_of=([default]=1.0 [4x]=1.5 [gpt2-block]=1.5)
 results=()
 for size in $SHAPES; do
   batch=${pairs_of[$size]}
-  echo "== $size: prefdyn bench --engine vector, then the PyTorch peer =="
+  echo "== $size: prefdyn bench --engine vector${BASELINE:+ (the baseline's, then this one's)}, then the PyTorch peer =="
+  base=-
+  if [[ -n "$BASELINE" ]]; then
+    "$BASELINE" bench --engine vector --size "$size" --batch "$batch" --items dpo --repeats "$REPEATS" \
+      --threads "$THREADS" --skip-reference 2>/dev/null | tee "$WORK/$size-baseline.txt"
+    base=$(awk '/^DPO step +vector/ {print substr($0, 44, 13) + 0}' "$WORK/$size-baseline.txt")
+  fi
   "$PREFDYN" bench --engine vector --size "$size" --batch "$batch" --items dpo --repeats "$REPEATS" \
     --threads "$THREADS" --skip-reference 2>/dev/null | tee "$WORK/$size-prefdyn.txt"
   "$PYTHON" bench/pytorch/dpo_peer.py --shape "${shape_of[$size]}" --bench --batch "$batch" --repeats "$REPEATS" \
@@ -52,18 +61,23 @@ for size in $SHAPES; do
   vector=$(awk '/^DPO step +vector/ {print substr($0, 44, 13) + 0}' "$WORK/$size-prefdyn.txt")
   gflops=$(awk '/^DPO step +vector/ {print $(NF - 1)}' "$WORK/$size-prefdyn.txt")
   torch=$(sed -n 's/^DPO step: median \([0-9.]*\) ms.*/\1/p' "$WORK/$size-peer.txt")
-  results+=("$size $vector $torch $gflops ${goal_of[$size]}")
+  results+=("$size $vector $torch $gflops ${goal_of[$size]} $base")
 done
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo "== DPO step, float32, $THREADS threads, medians of $REPEATS =="
-printf '%-11s %12s %12s %15s %9s %9s %13s %13s\n' shape "vector ms" "PyTorch ms" "vector/PyTorch" goal met \
+printf '%-11s %12s %12s %15s %9s %9s %13s %13s' shape "vector ms" "PyTorch ms" "vector/PyTorch" goal met \
   "vector GF/s" "PyTorch GF/s"
+[[ -n "$BASELINE" ]] && printf ' %12s %16s' "baseline ms" "baseline/vector"
+echo
 for row in "${results[@]}"; do
-  read -r size vector torch gflops goal <<<"$row"
+  read -r size vector torch gflops goal base <<<"$row"
   # both do the same useful FLOPs (prefdyn's FlopCount), so PyTorch's rate is the vector engine's scaled by time
-  awk -v s="$size" -v v="$vector" -v t="$torch" -v g="$gflops" -v goal="$goal" -v peak="$PEAK_GFLOPS" 'BEGIN {
+  awk -v s="$size" -v v="$vector" -v t="$torch" -v g="$gflops" -v goal="$goal" -v peak="$PEAK_GFLOPS" \
+    -v b="$base" 'BEGIN {
     r = v / t; tg = g * v / t;
-    printf "%-11s %12.3f %12.3f %15.2f %9s %9s %6.1f (%2.0f%%) %6.1f (%2.0f%%)\n", s, v, t, r, "<= " goal,
-      (r <= goal ? "yes" : "no"), g, 100 * g / peak, tg, 100 * tg / peak }'
+    printf "%-11s %12.3f %12.3f %15.2f %9s %9s %6.1f (%2.0f%%) %6.1f (%2.0f%%)", s, v, t, r, "<= " goal,
+      (r <= goal ? "yes" : "no"), g, 100 * g / peak, tg, 100 * tg / peak
+    if (b != "-") printf " %12.3f %16.2f", b, b / v
+    printf "\n" }'
 done

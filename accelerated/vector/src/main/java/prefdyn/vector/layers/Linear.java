@@ -26,14 +26,14 @@ public final class Linear {
      */
     public static void linearForward(Parallel parallel, float[] out, float[] inp, float[] params, int weightOffset,
                                      int biasOffset, int N, int I, int O) {
-        MatrixProduct.multiply(parallel, out, 0, O, inp, 0, I, 1, params, weightOffset, O, params, biasOffset,
+        MatrixProduct.multiply(parallel, out, 0, O, inp, 0, I, 1, params, weightOffset, O, 1, params, biasOffset,
                 biasOffset < 0 ? ZERO : BIAS, N, I, O);
     }
 
     /**
      * Accumulates the gradients of {@link #linearForward}:
      * <pre>
-     *   ∂L/∂inp[n,i]    += Σ_o dout[n,o] · weight[i,o]     (ascending o, against a transposed copy of weight)
+     *   ∂L/∂inp[n,i]    += Σ_o dout[n,o] · weight[i,o]     (ascending o)
      *   ∂L/∂weight[i,o] += Σ_n inp[n,i] · dout[n,o]        (ascending n, onto the gradient's value)
      *   ∂L/∂bias[o]     += Σ_n dout[n,o]                   (ascending n, then added)
      * </pre>
@@ -46,13 +46,12 @@ public final class Linear {
     public static void linearBackward(Parallel parallel, float[] dinp, float[] grads, float[] dout, float[] inp,
                                       float[] params, int weightOffset, int biasOffset, int N, int I, int O) {
         if (dinp != null) {
-            float[] weightT = new float[O * I];                     // [O,I]
-            MatrixProduct.transpose(parallel, weightT, params, weightOffset, I, O);
-            MatrixProduct.multiply(parallel, dinp, 0, I, dout, 0, O, 1, weightT, 0, I, null, 0, ACCUMULATE,
-                    N, O, I);
+            // dinp[n,i] += Σ_o dout[n,o] · weightᵀ[o,i]: weight read transposed in place
+            MatrixProduct.multiply(parallel, dinp, 0, I, dout, 0, O, 1, params, weightOffset, 1, O, null, 0,
+                    ACCUMULATE, N, O, I);
         }
         // grads[i,o] += Σ_n inpᵀ[i,n] · dout[n,o]: inp read transposed in place
-        MatrixProduct.multiply(parallel, grads, weightOffset, O, inp, 0, 1, I, dout, 0, O, null, 0, ACCUMULATE,
+        MatrixProduct.multiply(parallel, grads, weightOffset, O, inp, 0, 1, I, dout, 0, O, 1, null, 0, ACCUMULATE,
                 I, N, O);
         if (biasOffset >= 0) {
             ColumnSums.accumulate(parallel, grads, biasOffset, dout, N, O);

@@ -9,8 +9,8 @@ import static prefdyn.vector.layers.MatrixProduct.Start.ZERO;
 
 /**
  * GPT-2's tied language-model head {@code logits = x · wteᵀ}, in float32, as
- * {@code prefdyn.reference.layers.LmHead}: {@link MatrixProduct}s against a transposed copy of wte (forward) and
- * wte itself (backward). As in the reference, rows of dlogits that are all zero (positions without a seed) are
+ * {@code prefdyn.reference.layers.LmHead}: {@link MatrixProduct}s that read wte in place, transposed (forward) or
+ * not (backward). As in the reference, rows of dlogits that are all zero (positions without a seed) are
  * skipped in backward.
  */
 public final class LmHead {
@@ -27,9 +27,9 @@ public final class LmHead {
      */
     public static void lmHeadForward(Parallel parallel, float[] logits, float[] inp, float[] params, int wteOffset,
                                      int N, int C, int V) {
-        float[] wteT = new float[C * V];                                  // [C,V]
-        MatrixProduct.transpose(parallel, wteT, params, wteOffset, V, C);
-        MatrixProduct.multiply(parallel, logits, 0, V, inp, 0, C, 1, wteT, 0, V, null, 0, ZERO, N, C, V);
+        // logits[n,v] = Σ_c inp[n,c] · wteᵀ[c,v]: wte read transposed in place
+        MatrixProduct.multiply(parallel, logits, 0, V, inp, 0, C, 1, params, wteOffset, 1, C, null, 0, ZERO, N, C,
+                V);
     }
 
     /**
@@ -56,12 +56,14 @@ public final class LmHead {
             System.arraycopy(inp, rows[r] * C, x, r * C, C);
             System.arraycopy(dinp, rows[r] * C, dx, r * C, C);
         }
-        MatrixProduct.multiply(parallel, dx, 0, C, d, 0, V, 1, params, wteOffset, C, null, 0, ACCUMULATE, R, V, C);
+        MatrixProduct.multiply(parallel, dx, 0, C, d, 0, V, 1, params, wteOffset, C, 1, null, 0, ACCUMULATE, R, V,
+                C);
         for (int r = 0; r < R; r++) {
             System.arraycopy(dx, r * C, dinp, rows[r] * C, C);
         }
         // grads[v,c] += Σ_r dᵀ[v,r] · x[r,c]: d read transposed in place
-        MatrixProduct.multiply(parallel, grads, wteOffset, C, d, 0, 1, V, x, 0, C, null, 0, ACCUMULATE, V, R, C);
+        MatrixProduct.multiply(parallel, grads, wteOffset, C, d, 0, 1, V, x, 0, C, 1, null, 0, ACCUMULATE, V, R,
+                C);
     }
 
     /** The rows n of dlogits [N,V] with at least one non-zero entry, ascending. */

@@ -3,6 +3,7 @@ package prefdyn.vector.layers;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import prefdyn.reference.util.Parallel;
+import prefdyn.vector.gemm.PackedGemm;
 
 /**
  * The one matrix product under every linear layer and the LM head, forward and backward:
@@ -31,6 +32,8 @@ final class MatrixProduct {
     private static final int K_SLICE = 128;
     private static final int BLOCK_ROWS = 64;
     private static final int BLOCK_COLUMNS = 4 * 32;
+    /** From this many rows on the product is {@link PackedGemm}'s. */
+    static final int PACKED_ROWS = 16;
 
     /** Where each sum starts. */
     enum Start { ZERO, BIAS, ACCUMULATE }
@@ -39,18 +42,46 @@ final class MatrixProduct {
     }
 
     /**
-     * c[m,n] = start + Σ_k a[m,k]·b[k,n] for m in [0, M), n in [0, Nc).
+     * c[m,n] = start + Σ_k a[m,k]·b[k,n] for m in [0, M), n in [0, Nc): {@link PackedGemm} from
+     * {@value #PACKED_ROWS} rows on, the tiles below for fewer (a sampling step's few rows, where packing b would
+     * cost more than it saves). Both give the same bits.
      *
      * @param c       [M,Nc] at {@code cOff}, row stride {@code ldc}: written, or accumulated into
      * @param a       a[m,k] at {@code aOff + m·aRow + k·aCol}
-     * @param b       [K,Nc] at {@code bOff}, row stride {@code ldb}
+     * @param b       b[k,n] at {@code bOff + k·bRow + n·bCol}: row-major when bCol is 1, a transposed operand read
+     *                in place when bRow is 1
      * @param bias    [Nc] at {@code biasOff} when {@code start} is BIAS, else unused
      */
     static void multiply(Parallel parallel, float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol,
-                         float[] b, int bOff, int ldb, float[] bias, int biasOff, Start start, int M, int K, int Nc) {
+                         float[] b, int bOff, int bRow, int bCol, float[] bias, int biasOff, Start start, int M,
+                         int K, int Nc) {
         if (M == 0 || Nc == 0) {
             return;
         }
+        if (M >= PACKED_ROWS) {
+            float[] init = start == Start.ACCUMULATE ? c : start == Start.BIAS ? bias : null;
+            int initOff = start == Start.ACCUMULATE ? cOff : start == Start.BIAS ? biasOff : 0;
+            PackedGemm.multiply(parallel, c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, bRow, bCol, init, initOff,
+                    start == Start.ACCUMULATE ? ldc : 0, M, K, Nc);
+            return;
+        }
+        if (bCol != 1) { // the tiles read rows of b: a row-major copy of a transposed operand
+            float[] copy = new float[K * Nc];                            // [K,Nc]
+            for (int k = 0; k < K; k++) {
+                for (int n = 0; n < Nc; n++) {
+                    copy[k * Nc + n] = b[bOff + k * bRow + n * bCol];
+                }
+            }
+            tiles(parallel, c, cOff, ldc, a, aOff, aRow, aCol, copy, 0, Nc, bias, biasOff, start, M, K, Nc);
+            return;
+        }
+        tiles(parallel, c, cOff, ldc, a, aOff, aRow, aCol, b, bOff, bRow, bias, biasOff, start, M, K, Nc);
+    }
+
+    /** {@link #multiply} by the register tiles, b row-major [K,Nc] at {@code bOff} with row stride {@code ldb}. */
+    private static void tiles(Parallel parallel, float[] c, int cOff, int ldc, float[] a, int aOff, int aRow,
+                              int aCol, float[] b, int bOff, int ldb, float[] bias, int biasOff, Start start, int M,
+                              int K, int Nc) {
         // where each sum starts: init[initOff + m·initLd + n] (c itself, the bias row for every m, or zeros)
         float[] init = start == Start.ACCUMULATE ? c : start == Start.BIAS ? bias : new float[Nc];
         int initOff = start == Start.ACCUMULATE ? cOff : start == Start.BIAS ? biasOff : 0;
@@ -204,25 +235,5 @@ final class MatrixProduct {
             sum = x.fma(FloatVector.fromArray(SPECIES, b, bk), sum);
         }
         sum.intoArray(c, cOff + m * ldc);
-    }
-
-    /**
-     * out[j,i] = in[i,j]: a row-major [R,Cc] matrix at {@code inOff} into [Cc,R] at 0 of {@code out}.
-     *
-     * @param out [Cc,R] written
-     * @param in  [R,Cc] at {@code inOff}
-     */
-    static void transpose(Parallel parallel, float[] out, float[] in, int inOff, int R, int Cc) {
-        int blocks = (Cc + 63) / 64;
-        parallel.forEach(blocks, block -> {
-            int j0 = block * 64;
-            int j1 = Math.min(Cc, j0 + 64);
-            for (int i = 0; i < R; i++) {
-                int row = inOff + i * Cc;
-                for (int j = j0; j < j1; j++) {
-                    out[j * R + i] = in[row + j];
-                }
-            }
-        });
     }
 }
