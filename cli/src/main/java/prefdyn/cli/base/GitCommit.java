@@ -7,9 +7,12 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The git commit of the working directory, for provenance in run records and benchmark lines; best effort, never
- * fails a run.
+ * fails a run. Read once per process, when first asked, and kept: a long {@code reproduce} records the commit its
+ * code came from even when the checkout moves on while it runs (its seeds once recorded each later HEAD).
  */
 public final class GitCommit {
+
+    private static volatile String described;
 
     private GitCommit() {
     }
@@ -26,8 +29,20 @@ public final class GitCommit {
         return status == null ? null : !status.isBlank();
     }
 
-    /** The first 12 hex digits of {@link #head()}, with "-dirty" when tracked files differ from it. */
+    /**
+     * The first 12 hex digits of {@link #head()}, with "-dirty" when tracked files differ from it, as it was when
+     * this process first asked.
+     */
     public static String describe() {
+        String value = described;
+        if (value == null) {
+            value = describeNow();
+            described = value;
+        }
+        return value;
+    }
+
+    private static String describeNow() {
         String head = head();
         if (head.equals("unknown")) {
             return head;
