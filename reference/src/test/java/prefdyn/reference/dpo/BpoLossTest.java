@@ -2,11 +2,9 @@ package prefdyn.reference.dpo;
 
 import org.junit.jupiter.api.Test;
 import prefdyn.reference.TestEngines;
-import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ReferenceEngine;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.train.TrainingSettings;
-import prefdyn.reference.util.Parallel;
 
 import java.util.List;
 
@@ -124,29 +122,7 @@ class BpoLossTest {
             assertThat(Math.abs(gap)).as("pair " + i + " is away from the kink").isGreaterThan(1e-3);
         }
         assertThat(chosenBranch && rejectedBranch).as("both branches are exercised").isTrue();
-        double[] analytic = gradientOf(policy, evaluated.totalSeeds());
-
-        double[] params = new double[analytic.length];
-        policy.copyParametersTo(params);
-        double h = 1e-5;
-        double maxNumeric = 0;
-        double maxError = 0;
-        for (int i = 0; i < params.length; i++) {
-            double original = params[i];
-            params[i] = original + h;
-            policy.setParameters(params);
-            double plus = trainer.evaluate(0).terms().loss();
-            params[i] = original - h;
-            policy.setParameters(params);
-            double minus = trainer.evaluate(0).terms().loss();
-            params[i] = original;
-            double numeric = (plus - minus) / (2 * h);
-            maxNumeric = Math.max(maxNumeric, Math.abs(numeric));
-            maxError = Math.max(maxError, Math.abs(analytic[i] - numeric));
-        }
-        policy.setParameters(params);
-        assertThat(maxNumeric).as("the check is not vacuous").isGreaterThan(1e-3);
-        assertThat(maxError).isLessThanOrEqualTo(1e-6 * Math.max(1, maxNumeric));
+        DpoTrainerTest.assertGradientMatchesFiniteDifferences(policy, trainer);
     }
 
     /** ∇L = ∇L⁺ + ∇L⁻ and = Σ of the three ω-tertile parts, to 1e-12, with pairs on both branches. */
@@ -155,32 +131,7 @@ class BpoLossTest {
         ReferenceEngine policy = TestEngines.noisy(SMALL, 5, 0.3);
         DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, TestEngines.noisy(SMALL, 6, 0.3), smallPairs(),
                 bpo(0.7, 0.5, 5), TrainingSettings.of(3, 1e-3, 1));
-        DpoTrainer.Evaluated evaluated = trainer.evaluate(0);
-
-        double[] total = gradientOf(policy, evaluated.totalSeeds());
-        double[] positive = gradientOf(policy, evaluated.positiveSeeds());
-        double[] negative = gradientOf(policy, evaluated.negativeSeeds());
-        double[] tertileSum = new double[total.length];
-        for (int tertile = 0; tertile < 3; tertile++) {
-            double[] part = gradientOf(policy, evaluated.tertileSeeds(tertile));
-            for (int i = 0; i < part.length; i++) {
-                tertileSum[i] += part[i];
-            }
-        }
-        double scale = 0;
-        double positiveScale = 0;
-        double negativeScale = 0;
-        for (int i = 0; i < total.length; i++) {
-            scale = Math.max(scale, Math.abs(total[i]));
-            positiveScale = Math.max(positiveScale, Math.abs(positive[i]));
-            negativeScale = Math.max(negativeScale, Math.abs(negative[i]));
-        }
-        assertThat(positiveScale).as("positive learning is not empty").isGreaterThan(0);
-        assertThat(negativeScale).as("negative learning is not empty").isGreaterThan(0);
-        for (int i = 0; i < total.length; i++) {
-            assertThat(positive[i] + negative[i]).isCloseTo(total[i], within(1e-12 * scale));
-            assertThat(tertileSum[i]).isCloseTo(total[i], within(1e-12 * scale));
-        }
+        DpoTrainerTest.assertGradientSplitsExactly(policy, trainer.evaluate(0));
     }
 
     /**
@@ -202,14 +153,6 @@ class BpoLossTest {
                 new PreferenceExample(new int[] {6}, new int[] {7, 8, 9}, new int[] {10, 0}),
                 new PreferenceExample(new int[] {2, 2, 2}, new int[] {1}, new int[] {9, 9}),
                 new PreferenceExample(new int[] {4}, new int[] {5, 1}, new int[] {8, 3, 2}));
-    }
-
-    private static double[] gradientOf(ReferenceEngine policy, BackwardSeeds seeds) {
-        policy.zeroGradients();
-        policy.backward(seeds);
-        double[] gradient = new double[policy.layout().size()];
-        policy.copyGradientsTo(gradient);
-        return gradient;
     }
 
     private static void assertClose(double[] actual, double pairA, double pairB) {

@@ -66,11 +66,15 @@ class DpoTrainerTest {
         DpoSettings settings = DpoSettings.standard(0.7, 5);
         DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, reference, smallPairs(), settings,
                 TrainingSettings.of(3, 1e-3, 1));
-        DpoTrainer.Evaluated evaluated = trainer.evaluate(0);
-        policy.zeroGradients();
-        policy.backward(evaluated.totalSeeds());
-        double[] analytic = new double[policy.layout().size()];
-        policy.copyGradientsTo(analytic);
+        assertGradientMatchesFiniteDifferences(policy, trainer);
+    }
+
+    /**
+     * The gradient of {@code trainer}'s loss at step 0 (its total seeds, backpropagated through {@code policy})
+     * equals central differences (h = 1e-5) of the loss over every policy parameter, to 1e-6 of the largest.
+     */
+    static void assertGradientMatchesFiniteDifferences(ReferenceEngine policy, DpoTrainer trainer) {
+        double[] analytic = gradientOf(policy, trainer.evaluate(0).totalSeeds());
 
         double[] params = new double[analytic.length];
         policy.copyParametersTo(params);
@@ -87,6 +91,7 @@ class DpoTrainerTest {
             params[i] = original;
             numeric[i] = (plus - minus) / (2 * h);
         }
+        policy.setParameters(params);
         double maxNumeric = 0;
         double maxError = 0;
         for (int i = 0; i < numeric.length; i++) {
@@ -103,8 +108,14 @@ class DpoTrainerTest {
         ReferenceEngine policy = TestEngines.noisy(SMALL, 7, 0.3);
         DpoTrainer trainer = DpoTrainer.withReferenceModel(policy, TestEngines.noisy(SMALL, 8, 0.3), smallPairs(),
                 DpoSettings.standard(0.5, 5), TrainingSettings.of(3, 1e-3, 1));
-        DpoTrainer.Evaluated evaluated = trainer.evaluate(0);
+        assertGradientSplitsExactly(policy, trainer.evaluate(0));
+    }
 
+    /**
+     * ∇L = ∇L⁺ + ∇L⁻, and = Σ of the three ω-tertile parts, to 1e-12 of the largest component of ∇L, with neither
+     * ∇L⁺ nor ∇L⁻ empty (each seed set backpropagated through {@code policy}).
+     */
+    static void assertGradientSplitsExactly(ReferenceEngine policy, DpoTrainer.Evaluated evaluated) {
         double[] total = gradientOf(policy, evaluated.totalSeeds());
         double[] positive = gradientOf(policy, evaluated.positiveSeeds());
         double[] negative = gradientOf(policy, evaluated.negativeSeeds());
@@ -117,10 +128,16 @@ class DpoTrainerTest {
         }
 
         double scale = 0;
-        for (double g : total) {
-            scale = Math.max(scale, Math.abs(g));
+        double positiveScale = 0;
+        double negativeScale = 0;
+        for (int i = 0; i < total.length; i++) {
+            scale = Math.max(scale, Math.abs(total[i]));
+            positiveScale = Math.max(positiveScale, Math.abs(positive[i]));
+            negativeScale = Math.max(negativeScale, Math.abs(negative[i]));
         }
         assertThat(scale).isGreaterThan(0);
+        assertThat(positiveScale).as("positive learning is not empty").isGreaterThan(0);
+        assertThat(negativeScale).as("negative learning is not empty").isGreaterThan(0);
         for (int i = 0; i < total.length; i++) {
             assertThat(positive[i] + negative[i]).isCloseTo(total[i], within(1e-12 * scale));
             assertThat(tertileSum[i]).isCloseTo(total[i], within(1e-12 * scale));
