@@ -31,22 +31,15 @@ import static org.assertj.core.api.Assertions.within;
  */
 class BpoLossTest {
 
-    private static final double BETA = 0.5;
-    private static final double[] CHOSEN = {-2, -6};
-    private static final double[] REFERENCE_CHOSEN = {-3, -4};
-    private static final double[] REJECTED = {-7, -3};
-    private static final double[] REFERENCE_REJECTED = {-4, -3};
-    private static final int[] CHOSEN_LENGTHS = {2, 4};
-    private static final int[] REJECTED_LENGTHS = {3, 1};
+    private static final double BETA = DpoLossKnownAnswerTest.BETA;
     private static final double TOLERANCE = 1e-15;
 
     /** Small enough that central differences over every parameter take a moment. */
     private static final GptConfig SMALL = new GptConfig(11, 8, 1, 2, 4, false, false);
 
     private static DpoTerms compute(double alpha) {
-        DpoSettings settings = DpoSettings.standard(BETA, 10).withLossType(DpoLossType.BPO, 0).withBpoAlpha(alpha);
-        return DpoLoss.compute(settings, 0, CHOSEN, REJECTED, REFERENCE_CHOSEN, REFERENCE_REJECTED, CHOSEN_LENGTHS,
-                REJECTED_LENGTHS);
+        return DpoLossKnownAnswerTest.onTheTwoPairs(
+                DpoSettings.standard(BETA, 10).withLossType(DpoLossType.BPO, 0).withBpoAlpha(alpha));
     }
 
     @Test

@@ -24,7 +24,8 @@ import static org.assertj.core.api.Assertions.within;
  */
 class DpoLossKnownAnswerTest {
 
-    private static final double BETA = 0.5;
+    /** β of the two pairs' known answers (also {@code BpoLossTest}'s). */
+    static final double BETA = 0.5;
     private static final double[] CHOSEN = {-2, -6};
     private static final double[] REFERENCE_CHOSEN = {-3, -4};
     private static final double[] REJECTED = {-7, -3};
@@ -34,7 +35,11 @@ class DpoLossKnownAnswerTest {
     private static final double TOLERANCE = 1e-15;
 
     private static DpoTerms compute(DpoLossType type, double labelSmoothing) {
-        DpoSettings settings = DpoSettings.standard(BETA, 10).withLossType(type, labelSmoothing);
+        return onTheTwoPairs(DpoSettings.standard(BETA, 10).withLossType(type, labelSmoothing));
+    }
+
+    /** {@link DpoLoss#compute} of {@code settings} on the two pairs of the class comment (also {@code BpoLossTest}'s). */
+    static DpoTerms onTheTwoPairs(DpoSettings settings) {
         return DpoLoss.compute(settings, 0, CHOSEN, REJECTED, REFERENCE_CHOSEN, REFERENCE_REJECTED, CHOSEN_LENGTHS,
                 REJECTED_LENGTHS);
     }
