@@ -8,6 +8,9 @@ import prefdyn.reference.dpo.DpoTrainer;
 import prefdyn.reference.dpo.PreferenceExample;
 import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.engine.ReferenceEngine;
+import prefdyn.reference.grpo.GroupSettings;
+import prefdyn.reference.grpo.GrpoConfig;
+import prefdyn.reference.grpo.GrpoTrainer;
 import prefdyn.reference.model.GptConfig;
 import prefdyn.reference.model.ParameterLayout;
 import prefdyn.reference.ppo.PpoConfig;
@@ -26,8 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 /**
- * The real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer}, unchanged) and G
- * ({@code GradientAlignment}) on the reference engine and on the vector engine from the same parameters, as
+ * The real trainers ({@code SftTrainer}, {@code DpoTrainer}, {@code PpoTrainer}, {@code GrpoTrainer}, unchanged)
+ * and G ({@code GradientAlignment}) on the reference engine and on the vector engine from the same parameters, as
  * {@link TrainingTrajectoryTest} and {@link GradientAlignmentDifferentialTest} run them for the twin: every
  * numeric metric of every step, the parameters at the end, and every component of G.
  */
@@ -35,6 +38,11 @@ class VectorTrainingDifferentialTest {
 
     private static final GptConfig CONFIG = new GptConfig(13, 10, 2, 2, 8, false, false);
     private static final int STEPS = TrainingTrajectoryTest.STEPS;
+    /** GRPO's prompts and reward: 1 when a completion starts with token 5. */
+    private static final List<int[]> GROUP_PROMPTS = List.of(new int[] {1, 2}, new int[] {3}, new int[] {4, 7, 2},
+            new int[] {9, 9});
+    private static final RewardFunction FIRST_TOKEN_IS_FIVE = sequences -> sequences.stream()
+            .mapToDouble(sequence -> sequence.response()[0] == 5 ? 1.0 : 0.0).toArray();
 
     private static VectorEngine vector(GptConfig config, double[] params) {
         return new VectorEngine(config, params, Parallel.sequential());
@@ -95,6 +103,52 @@ class VectorTrainingDifferentialTest {
                 VectorTolerances.PPO_METRICS);
         TrainingTrajectoryTest.assertSameParameters("vector ppo: parameters after " + STEPS + " steps", policy,
                 vectorPolicy, VectorTolerances.PPO_PARAMETERS);
+    }
+
+    /**
+     * GRPO with the real trainer, as {@link TrainingTrajectoryTest} runs it for the twin: groups of 4 completions per
+     * prompt sampled through {@code nextTokenLogProbs} (the same seeded draws on both engines), group-normalised
+     * advantages, the k3 KL term against the frozen reference (β 0.04), 2 updates per generation batch so that the
+     * second update's ratios differ from 1. The same tolerances as PPO's.
+     */
+    @Example
+    void grpoStepsFollowTheReferenceTrajectory() {
+        GptConfig config = new GptConfig(16, 8, 1, 2, 8, false, false);
+        GrpoConfig grpo = GrpoConfig.of(GroupSettings.grpoDefaults().numGenerations(4).generationBatchSize(8)
+                .maxCompletionLength(3).numIterations(2).learningRate(3e-3).seed(6115).build()).withBeta(0.04);
+        double[] policyParams = RandomParameters.initializedWithNoise(config, 6115, 0.2);
+        ReferenceEngine policy = Fixtures.referenceEngine(config, policyParams);
+        VectorEngine vectorPolicy = vector(config, policyParams);
+        GrpoTrainer referenceTrainer = new GrpoTrainer(policy, Fixtures.referenceEngine(config, policyParams),
+                FIRST_TOKEN_IS_FIVE, GROUP_PROMPTS, grpo);
+        GrpoTrainer vectorTrainer = new GrpoTrainer(vectorPolicy, vector(config, policyParams), FIRST_TOKEN_IS_FIVE,
+                GROUP_PROMPTS, grpo);
+        TrainingTrajectoryTest.compareTrajectories("vector grpo", referenceTrainer, vectorTrainer,
+                VectorTolerances.PPO_METRICS);
+        TrainingTrajectoryTest.assertSameParameters("vector grpo: parameters after " + STEPS + " steps", policy,
+                vectorPolicy, VectorTolerances.PPO_PARAMETERS);
+    }
+
+    /**
+     * Known answer beside the GRPO trajectory: at the first step, with one update per generation batch and the
+     * policy equal to the frozen reference, every token's k3 term exp(r − lp) − (r − lp) − 1 is exp(0) − 0 − 1 = 0
+     * and every ratio exp(lp − lp_old) is exp(0) = 1, inside the clip range, so kl and every clip fraction are
+     * exactly 0: two vector engines with the same parameters compute the same bits.
+     */
+    @Example
+    void grpoStepZeroWithPolicyEqualToReferenceHasZeroKlAndNoClipping() {
+        GptConfig config = new GptConfig(16, 8, 1, 2, 8, false, false);
+        GrpoConfig grpo = GrpoConfig.of(GroupSettings.grpoDefaults().numGenerations(4).generationBatchSize(8)
+                .maxCompletionLength(3).numIterations(1).learningRate(3e-3).seed(6116).build()).withBeta(0.04);
+        double[] params = RandomParameters.initializedWithNoise(config, 6116, 0.2);
+        GrpoTrainer trainer = new GrpoTrainer(vector(config, params), vector(config, params), FIRST_TOKEN_IS_FIVE,
+                GROUP_PROMPTS, grpo);
+        Map<String, Object> metrics = trainer.step();
+        assertThat((double) metrics.get("kl")).isEqualTo(0.0);
+        assertThat((double) metrics.get("clip_ratio/low_mean")).isEqualTo(0.0);
+        assertThat((double) metrics.get("clip_ratio/high_mean")).isEqualTo(0.0);
+        assertThat((double) metrics.get("clip_ratio/region_mean")).isEqualTo(0.0);
+        assertThat((double) metrics.get("beta")).isEqualTo(0.04);
     }
 
     /**
