@@ -33,8 +33,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "reproduce", mixinStandardHelpOptions = true,
         description = {"Run DPO and PPO with their ablations over several seeds on IMDb and test each of the paper's "
-                + "claims across seeds: statistic, 95%% interval, plots and a verdict (supported, not supported, "
-                + "mixed), written to findings.md and findings.html.",
+                + "claims across seeds: statistic, 95%% interval, plots and a verdict (supported, contradicted, "
+                + "mixed or undecided), written to findings.md and findings.html.",
                 "Default: 5 seeds x 10 runs at the demo's default size; --size tiny with two seeds and two runs is a "
                 + "pipeline check of about a minute.",
                 "Across machines: --plan prints one command line per seed (run them with GNU parallel, a SLURM job "

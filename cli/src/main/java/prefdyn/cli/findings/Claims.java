@@ -21,8 +21,13 @@ import java.util.function.ToDoubleFunction;
  *       and a predicted side of a threshold (above, below, or "away from" it);</li>
  *   <li>a primary statistic <em>agrees</em> when its whole interval lies on the predicted side, <em>disagrees</em>
  *       when it lies wholly on the other side, and is <em>within noise</em> otherwise;</li>
- *   <li>the verdict is <b>supported</b> when every primary statistic agrees, <b>not supported</b> when none does,
- *       and <b>mixed</b> otherwise. A claim whose runs are missing is <b>not tested</b>.</li>
+ *   <li>a claim is <em>decided</em> when none of its primary statistics is within noise. A decided claim is
+ *       <b>supported</b> when every primary statistic agrees, <b>contradicted</b> when every one disagrees, and
+ *       <b>mixed</b> when some agree and some disagree (the claim holds in one measured sense and fails in
+ *       another);</li>
+ *   <li>a claim with a primary statistic within noise is <b>undecided</b>: these seeds cannot tell, and the
+ *       statistic's "seeds needed" ({@link SeedsNeeded}) says how many more might. A claim whose runs are missing
+ *       is <b>not tested</b>.</li>
  * </ul>
  *
  * Descriptive statistics (no prediction) are reported beside them. Per-seed numbers come from the run directories
@@ -102,7 +107,7 @@ public final class Claims {
      * @param title      the claim as the paper states it
      * @param experiment which runs and what is compared
      * @param statistics primary and descriptive statistics
-     * @param verdict    supported, not supported, mixed, or not tested
+     * @param verdict    supported, contradicted, mixed, undecided ({@link #verdictOf}) or not tested
      * @param reason     why, in one or two sentences
      * @param figures    file names of the plots that illustrate it (under the findings' image folder)
      */
@@ -354,16 +359,39 @@ public final class Claims {
             parts.add(statistic.name() + " " + statistic.interval().text() + ", predicted "
                     + statistic.prediction().text(statistic.threshold()) + ": " + statistic.outcomeText());
         }
-        String verdict = agree == primaries ? "supported" : agree == 0 ? "not supported" : "mixed";
+        int noise = primaries - agree - disagree;
+        String verdict = verdictOf(agree, disagree, noise);
         String summary = switch (verdict) {
             case "supported" -> "Every primary statistic lies on the predicted side with 95% confidence across "
                     + seeds + " seeds";
-            case "mixed" -> agree + " of " + primaries + " primary statistics agree";
-            default -> disagree > 0 ? "No primary statistic agrees; " + disagree + " lie on the other side"
-                    : "No primary statistic is distinguishable from its threshold across " + seeds + " seeds";
+            case "contradicted" -> "Every primary statistic lies on the side opposite to the prediction with 95% "
+                    + "confidence across " + seeds + " seeds";
+            case "mixed" -> agree + " of " + primaries + " primary statistics agree and " + disagree
+                    + " lie on the other side";
+            default -> noise + " of " + primaries + " primary statistics " + (noise == 1 ? "is" : "are")
+                    + " within noise across " + seeds + " seeds, so these seeds cannot decide the claim (" + agree
+                    + " agree, " + disagree + " disagree; \"seeds needed\" above says how many seeds might)";
         };
         return new Claim(id, title, experiment, statistics, verdict, summary + ": " + String.join("; ", parts) + ".",
                 figures);
+    }
+
+    /**
+     * The verdict of a claim from the outcomes of its primary statistics: decided (none within noise) gives
+     * supported, contradicted or mixed; a primary statistic within noise makes it undecided.
+     *
+     * @param agree    primary statistics whose interval lies wholly on the predicted side
+     * @param disagree primary statistics whose interval lies wholly on the other side
+     * @param noise    primary statistics whose interval contains the threshold (or that are not measured)
+     */
+    static String verdictOf(int agree, int disagree, int noise) {
+        if (agree + disagree + noise == 0) {
+            throw new IllegalArgumentException("a claim needs at least one primary statistic");
+        }
+        if (noise > 0) {
+            return "undecided";
+        }
+        return disagree == 0 ? "supported" : agree == 0 ? "contradicted" : "mixed";
     }
 
     private Claim notTested(String id, String title, String experiment, String needs) {

@@ -157,8 +157,10 @@ public final class Findings {
                 + "comparisons between variants are paired by seed (the same pairs, prompts and sampling seeds). "
                 + "Verdict rule, the same for every claim: each primary statistic has a predicted side of a "
                 + "threshold; it agrees when its whole interval lies on that side, disagrees when it lies wholly on "
-                + "the other, and is within noise otherwise. Supported: every primary statistic agrees; not "
-                + "supported: none does; mixed: some do. Descriptive statistics carry no prediction.");
+                + "the other, and is within noise otherwise. A claim is decided when none of its primary "
+                + "statistics is within noise: supported when every one agrees, contradicted when every one "
+                + "disagrees, mixed when some agree and some disagree. A claim with a primary statistic within noise "
+                + "is undecided: these seeds cannot tell. Descriptive statistics carry no prediction.");
         page.paragraph("**Seeds needed** (a planning estimate, not a guarantee): for each primary statistic, these "
                 + "seeds taken as a pilot, the smallest number of seeds n ≥ 2 whose 95% interval would exclude the "
                 + "threshold if the true mean were the pilot's mean and the spread its standard deviation s: |mean − "
@@ -187,6 +189,39 @@ public final class Findings {
             rows.add(List.of(claim.id(), claim.title(), "**" + claim.verdict() + "**"));
         }
         page.table(List.of("claim", "statement", "verdict"), rows);
+        undecided(page, claims);
+    }
+
+    /** Which claims these seeds could not decide, and for each the statistics within noise and the seeds needed. */
+    private static void undecided(Page page, List<Claim> claims) {
+        List<String> lines = new ArrayList<>();
+        for (Claim claim : claims) {
+            if (!claim.verdict().equals("undecided") && !claim.verdict().equals("not tested")) {
+                continue;
+            }
+            if (claim.verdict().equals("not tested")) {
+                lines.add("claim " + claim.id() + ": not tested, " + claim.reason());
+                continue;
+            }
+            List<String> open = new ArrayList<>();
+            for (Claims.Statistic statistic : claim.statistics()) {
+                if (statistic.primary() && statistic.outcome() == 0) {
+                    open.add(statistic.name() + " " + statistic.interval().text() + " contains its threshold "
+                            + Report.Html.number(statistic.threshold()) + " (seeds needed: "
+                            + statistic.seedsNeededText() + ")");
+                }
+            }
+            lines.add("claim " + claim.id() + ": " + String.join("; ", open));
+        }
+        if (lines.isEmpty()) {
+            page.paragraph("Every claim is decided at these seeds.");
+            return;
+        }
+        page.paragraph("**Not decided by these seeds**, and why: each primary statistic whose interval still "
+                + "contains its threshold, with the seeds it would need if the effect were as large as measured "
+                + "here (\"never\": the measured mean lies on the threshold or on the other side, so more seeds "
+                + "would sooner decide against the prediction).");
+        page.bullets(lines);
     }
 
     private static void variants(Page page, Map<String, List<RunData>> runs) {
@@ -541,6 +576,16 @@ public final class Findings {
             }
             markdown.append('\n');
             html.append("</table>\n");
+        }
+
+        void bullets(List<String> items) {
+            html.append("<ul>\n");
+            for (String item : items) {
+                markdown.append("- ").append(item.replace("\n", " ")).append('\n');
+                html.append("<li>").append(inline(item)).append("</li>\n");
+            }
+            markdown.append('\n');
+            html.append("</ul>\n");
         }
 
         void image(String path, String alt) {

@@ -50,12 +50,14 @@ class ReproduceCommandTest {
         String markdown = Files.readString(out.resolve("findings.md"));
         String html = Files.readString(out.resolve("findings.html"));
         for (String claim : List.of("1", "2", "3", "6", "R1")) {
-            assertThat(verdict(markdown, claim)).as("claim " + claim).isIn("supported", "not supported", "mixed");
+            assertThat(verdict(markdown, claim)).as("claim " + claim).isIn("supported", "contradicted", "mixed", "undecided");
             assertThat(result.out()).contains("claim " + claim + ": " + verdict(markdown, claim));
             assertThat(html).contains("Claim " + claim + ":");
         }
         for (String claim : List.of("4", "5", "7", "R2")) {
             assertThat(verdict(markdown, claim)).as("claim " + claim + " lacks its runs").isEqualTo("not tested");
+            assertThat(markdown).as("the list of what these seeds could not decide")
+                    .contains("- claim " + claim + ": not tested, needs the run(s)");
         }
         assertThat(out.resolve(RunDirectory.MARKER)).doesNotExist();
         assertThat(out.resolve("seed-3").resolve("report.html")).isNotEmptyFile();

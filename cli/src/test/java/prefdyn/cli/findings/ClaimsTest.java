@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 /** The verdict rule and the per-seed measures on hand-made run data with known answers. */
@@ -53,12 +54,12 @@ class ClaimsTest {
     }
 
     @Test
-    void claimOneIsNotSupportedWhenGIsNegativeAndMixedWhenOnlyTheCosineAgrees() {
+    void claimOneIsContradictedWhenGIsNegativeAndMixedWhenOnlyTheCosineAgrees() {
         Map<String, List<RunData>> negative = Map.of("dpo/standard",
                 List.of(dpo(-5, -4, -3), dpo(-6, -2, -1), dpo(-7, -3, -2)));
         Claims.Claim claim = new Claims(negative, 3).dpoStableTargets();
-        assertThat(claim.verdict()).isEqualTo("not supported");
-        assertThat(claim.reason()).contains("lie on the other side");
+        assertThat(claim.verdict()).isEqualTo("contradicted");
+        assertThat(claim.reason()).contains("opposite to the prediction");
 
         // Two of three steps positive in every seed: the fraction (2/3) is below 0.9, the mean cosine above 0.
         Map<String, List<RunData>> partly = Map.of("dpo/standard",
@@ -66,6 +67,29 @@ class ClaimsTest {
         Claims.Claim mixed = new Claims(partly, 3).dpoStableTargets();
         assertThat(mixed.statistics().get(0).perSeed()).containsExactly(2 / 3.0, 2 / 3.0, 2 / 3.0);
         assertThat(mixed.verdict()).isEqualTo("mixed");
+    }
+
+    @Test
+    void aClaimIsUndecidedWhileAPrimaryStatisticIsWithinNoise() {
+        // Fractions 1, 2/3, 1/3 (mean 2/3, interval reaching above 0.9) and cosines of mixed sign: both contain
+        // their thresholds.
+        Map<String, List<RunData>> noisy = Map.of("dpo/standard",
+                List.of(dpo(5, 4, 3), dpo(6, -2, 1), dpo(-7, -3, 2)));
+        Claims.Claim claim = new Claims(noisy, 3).dpoStableTargets();
+        assertThat(claim.statistics().get(0).outcomeText()).isEqualTo("within noise");
+        assertThat(claim.verdict()).isEqualTo("undecided");
+        assertThat(claim.reason()).contains("cannot decide");
+    }
+
+    @Test
+    void theVerdictRuleHasKnownAnswers() {
+        assertThat(Claims.verdictOf(2, 0, 0)).isEqualTo("supported");
+        assertThat(Claims.verdictOf(0, 2, 0)).isEqualTo("contradicted");
+        assertThat(Claims.verdictOf(1, 1, 0)).isEqualTo("mixed");
+        assertThat(Claims.verdictOf(1, 0, 1)).isEqualTo("undecided");
+        assertThat(Claims.verdictOf(0, 1, 1)).isEqualTo("undecided");
+        assertThat(Claims.verdictOf(0, 0, 2)).isEqualTo("undecided");
+        assertThatThrownBy(() -> Claims.verdictOf(0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
