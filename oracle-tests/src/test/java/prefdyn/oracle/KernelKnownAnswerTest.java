@@ -250,6 +250,36 @@ class KernelKnownAnswerTest {
         }
     }
 
+    /**
+     * The backward of the row of {@link #layerNormOfOneRowByHand()}, x̂ = (x − 2.5)·s with s = 1/√(1.25 + 1e-5), by
+     * dx = s·(g − mean(g) − x̂·mean(g·x̂)) with g = w·dy. With w = 2 and dy = [1 1 1 1]: g is constant and x̂ sums to
+     * 0, so dx = 0 (dinp keeps its 10s), db += 1 and dw += x̂. With w = 1 and dy = [1 0 0 0]: mean(g) = ¼,
+     * mean(g·x̂) = x̂₀/4 = −1.5s/4, so dx_c = s·(δ_c0 − ¼ + (c − 1.5)·1.5·s²/4) = [0.26833 −0.35777 −0.08944 0.17888].
+     */
+    @Example
+    void layerNormBackwardOfOneRowByHand() {
+        double s = 1 / Math.sqrt(1.25 + 1e-5);
+        float[] inp = {1, 2, 3, 4};
+        float[] mean = {2.5f};
+        float[] rstd = {(float) s};
+        float[] dinp = {10, 10, 10, 10};
+        float[] grads = new float[8];
+        Twins.call("layerNormBackward", dinp, grads, new float[] {1, 1, 1, 1}, inp,
+                new float[] {2, 2, 2, 2, 1, 1, 1, 1}, 0, 4, mean, rstd, 1, 4);
+        for (int c = 0; c < 4; c++) {
+            assertThat((double) dinp[c]).as("dinp[%d]", c).isCloseTo(10, within(1e-5));
+            assertThat((double) grads[c]).as("dw[%d]", c).isCloseTo((c + 1 - 2.5) * s, within(1e-6));
+            assertThat(grads[4 + c]).as("db[%d]", c).isEqualTo(1f);
+        }
+        float[] dx = new float[4];
+        Twins.call("layerNormBackward", dx, new float[8], new float[] {1, 0, 0, 0}, inp,
+                new float[] {1, 1, 1, 1, 0, 0, 0, 0}, 0, 4, mean, rstd, 1, 4);
+        double[] expected = {0.2683303, -0.3577684, -0.0894434, 0.1788815};
+        for (int c = 0; c < 4; c++) {
+            assertThat((double) dx[c]).as("dx[%d]", c).isCloseTo(expected[c], within(1e-6));
+        }
+    }
+
     /** gelu(0) = 0, gelu(1) = ½(1 + tanh(√(2/π)·1.044715)) = 0.8411920, gelu(−10) ≈ 0. */
     @Example
     void geluAtKnownPoints() {
@@ -258,6 +288,22 @@ class KernelKnownAnswerTest {
         assertThat(out[0]).isZero();
         assertThat((double) out[1]).isCloseTo(0.8411920, within(1e-6));
         assertThat((double) out[2]).isCloseTo(0.0, within(1e-6));
+    }
+
+    /**
+     * gelu'(x) = ½(1 + tanh u) + ½·x·(1 − tanh² u)·√(2/π)·(1 + 3·0.044715·x²) with u = √(2/π)(x + 0.044715x³):
+     * gelu'(0) = ½, gelu'(1) = 1.0829641, gelu'(−10) ≈ 0; dinp accumulates dout·gelu'(x). At x = −10, u = −43.7 and
+     * a float tanh may return one ulp above −1 (PoCL's does): 1 − tanh² u is then 1.2e-7 instead of 0, and the factor
+     * x·√(2/π)·(1 + 3·0.044715·x²) ≈ −115 makes gelu'(−10) about −7e-6, which the kernel's tolerance (rel 3e-5 of
+     * the largest output) allows; the bound here is 1e-5.
+     */
+    @Example
+    void geluBackwardAtKnownPoints() {
+        float[] dinp = {1, 0, 5};
+        Twins.call("geluBackward", dinp, new float[] {0, 1, -10}, new float[] {2, 1, 1}, 3);
+        assertThat(dinp[0]).isEqualTo(2f);
+        assertThat((double) dinp[1]).isCloseTo(1.0829641, within(1e-6));
+        assertThat((double) dinp[2]).isCloseTo(5, within(1e-5));
     }
 
     /** One position attends only to itself: att = 1 and out = v. */
@@ -269,6 +315,18 @@ class KernelKnownAnswerTest {
         Twins.call("attentionForward", out, att, qkv, 1, 1, 4, 2);
         assertThat(att).containsExactly(1f, 1f);
         assertThat(out).containsExactly(9f, 10f, 11f, 12f);
+    }
+
+    /**
+     * The backward of {@link #attentionOfASinglePositionReturnsItsValue()}: out = v, so dv += dout; the softmax over
+     * one position has zero derivative (dpreatt = att·(datt − att·datt) = 0), so dq and dk get nothing.
+     */
+    @Example
+    void attentionBackwardOfASinglePositionPassesTheGradientToItsValue() {
+        float[] qkv = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12};
+        float[] dqkv = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1};
+        Twins.attentionBackward(dqkv, new float[] {1, 2, 3, 4}, qkv, new float[] {1, 1}, 1, 1, 4, 2);
+        assertThat(dqkv).containsExactly(1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 2f, 3f, 4f, 5f);
     }
 
     /** out[t] = wte[token] + wpe[t]: tokens [2, 0], C = 2. */
@@ -303,6 +361,21 @@ class KernelKnownAnswerTest {
         assertThat(logits).containsExactly(1f, 2f, 3f);
     }
 
+    /**
+     * The backward of {@link #lmHeadIsADotWithEachEmbeddingRow()} with dlogits = [1 0 −1]: dx += Σ_v dlogits_v·wte_v
+     * = [1 0] − [1 1] = [0 −1], dwte_v += dlogits_v·x = [1 2], [0 0], [−1 −2]. A second row whose dlogits are all 0
+     * changes nothing.
+     */
+    @Example
+    void lmHeadBackwardByHand() {
+        float[] dinp = {10, 10, 3, 3};
+        float[] grads = new float[6];
+        Twins.call("lmHeadBackward", dinp, grads, new float[] {1, 0, -1, 0, 0, 0}, new float[] {1, 2, 5, 5},
+                new float[] {1, 0, 0, 1, 1, 1}, 0, 2, 2, 3);
+        assertThat(dinp).containsExactly(10f, 9f, 3f, 3f);
+        assertThat(grads).containsExactly(1f, 2f, 0f, 0f, -1f, -2f);
+    }
+
     /** Position t reads its own token out of the distribution at t − 1; position 0 and padding give 0. */
     @Example
     void tokenLogProbGathersTheNextToken() {
@@ -318,6 +391,19 @@ class KernelKnownAnswerTest {
         assertThat((double) entropies[1]).isCloseTo(Math.log(2), within(1e-7));
         assertThat(maxProbs[1]).isEqualTo(0.5f);
         assertThat(entropies[0]).isZero();
+    }
+
+    /**
+     * The backward of {@link #tokenLogProbGathersTheNextToken()}: dlogProbs[b, t − 1, tokens[b, t]] += d[b, t] for
+     * 1 ≤ t &lt; lengths[b]. Sequence 0 (length 3, tokens [0 1 0]): d = 2 lands at (t 0, token 1), d = 3 at (t 1,
+     * token 0); position 0's 7 has no predicting position. Sequence 1 (length 1) is all padding: nothing lands.
+     */
+    @Example
+    void tokenLogProbBackwardScattersToThePredictingPosition() {
+        float[] dlogProbs = {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1}; // B = 2, T = 3, V = 2
+        Twins.call("tokenLogProbBackward", dlogProbs, new float[] {7, 2, 3, 5, 5, 5}, new int[] {0, 1, 0, 1, 1, 1},
+                new int[] {3, 1}, 2, 3, 2);
+        assertThat(dlogProbs).containsExactly(1f, 3f, 4f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f, 1f);
     }
 
     /** First AdamW step: m̂ = g and v̂ = g², so θ moves by lr·g/(|g| + ε) ≈ lr·sign(g); with decay θ·(1 − lr·λ) first. */

@@ -55,7 +55,8 @@
  *       reference method.</li>
  * </ol>
  * and, as beside every random differential case, its known answers worked by hand
- * ({@code oracle-tests/…/KernelKnownAnswerTest.java}, through {@code Twins.call("xxxForward", …)}). Nothing else
+ * ({@code oracle-tests/…/KernelKnownAnswerTest.java}, through {@code Twins.call("xxxForward", …)}; the inventory
+ * test fails for a kernel that test never calls). Nothing else
  * names the kernel: {@code Twins.call}, the launch records, the differential harness, its tolerance and the pair
  * counts come from the row, and {@code KernelInventoryTest} checks the row against the reference method, the
  * body, the launch, the operation codes and the case. Run {@code oracle-tests}, read the kernel's worst error in
