@@ -1,7 +1,7 @@
 package prefdyn.accelerated;
 
 import org.junit.jupiter.api.Test;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.accelerated.check.Tolerances;
 import prefdyn.accelerated.kernels.FallbackPolicy;
 import prefdyn.accelerated.kernels.OpenClDevices;

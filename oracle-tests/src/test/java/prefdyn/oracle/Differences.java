@@ -1,7 +1,7 @@
 package prefdyn.oracle;
 
 import prefdyn.accelerated.check.Comparison;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -7,7 +7,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.accelerated.kernels.TwinKernel;
 import prefdyn.accelerated.kernels.Twins;
 import prefdyn.reference.util.Parallel;

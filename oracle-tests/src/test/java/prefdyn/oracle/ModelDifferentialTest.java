@@ -7,7 +7,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import prefdyn.accelerated.AcceleratedEngine;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.accelerated.check.Tolerances;
 import prefdyn.reference.engine.BackwardSeeds;
 import prefdyn.reference.engine.ForwardResult;

@@ -3,7 +3,7 @@ package prefdyn.oracle;
 import net.jqwik.api.Example;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import prefdyn.accelerated.AcceleratedEngine;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.accelerated.check.Tolerances;
 import prefdyn.reference.data.PromptResponse;
 import prefdyn.reference.dpo.DpoSettings;

@@ -8,7 +8,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AddLifecycleHook;
 import prefdyn.accelerated.AcceleratedEngine;
 import prefdyn.accelerated.check.Comparison;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.accelerated.check.Tolerances;
 import prefdyn.accelerated.kernels.OpenClDevices;
 import prefdyn.reference.engine.PolicyEngine;

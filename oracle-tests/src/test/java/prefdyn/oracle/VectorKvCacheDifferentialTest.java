@@ -6,7 +6,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.engine.RecomputingSession;
 import prefdyn.reference.engine.SamplingSession;

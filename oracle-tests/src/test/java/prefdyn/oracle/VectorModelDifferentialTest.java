@@ -5,7 +5,7 @@ import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.reference.fixtures.RandomBatches;
 import prefdyn.reference.fixtures.RandomParameters;
 import prefdyn.reference.engine.BackwardSeeds;

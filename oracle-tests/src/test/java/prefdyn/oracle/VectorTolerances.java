@@ -1,6 +1,6 @@
 package prefdyn.oracle;
 
-import prefdyn.accelerated.check.Tolerance;
+import prefdyn.accelerated.kernels.Tolerance;
 
 import java.util.Map;
 

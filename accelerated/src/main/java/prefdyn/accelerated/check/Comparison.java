@@ -1,5 +1,7 @@
 package prefdyn.accelerated.check;
 
+import prefdyn.accelerated.kernels.Tolerance;
+
 /**
  * The worst element of a twin-versus-reference comparison.
  *

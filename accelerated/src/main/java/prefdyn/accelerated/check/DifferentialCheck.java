@@ -4,6 +4,7 @@ import prefdyn.accelerated.AcceleratedEngine;
 import prefdyn.accelerated.kernels.FallbackPolicy;
 import prefdyn.accelerated.kernels.KernelExecution;
 import prefdyn.accelerated.kernels.OpenClDevices;
+import prefdyn.accelerated.kernels.Tolerance;
 import prefdyn.reference.data.PromptResponse;
 import prefdyn.reference.dpo.DpoSettings;
 import prefdyn.reference.dpo.DpoTrainer;

@@ -1,5 +1,7 @@
 package prefdyn.accelerated.check;
 
+import prefdyn.accelerated.kernels.Tolerance;
+
 /**
  * Every tolerance the differential tests and the {@link DifferentialCheck} hold the float32 twin to, each as
  * |twin − ref| ≤ abs + rel · max|ref| (see {@link Tolerance}), with the error measured beside it: here for the

@@ -1,6 +1,5 @@
 package prefdyn.accelerated.kernels;
 
-import prefdyn.accelerated.check.Tolerance;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package prefdyn.accelerated.kernels;
 
-import prefdyn.accelerated.check.Tolerance;
 import prefdyn.reference.dynamics.GradientAlignment;
 import prefdyn.reference.layers.Attention;
 import prefdyn.reference.layers.Encoder;

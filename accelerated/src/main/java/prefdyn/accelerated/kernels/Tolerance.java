@@ -1,4 +1,4 @@
-package prefdyn.accelerated.check;
+package prefdyn.accelerated.kernels;
 
 /**
  * How far the float32 twin may be from the float64 reference: |twin − ref| ≤ abs + rel · max|ref| for every element,
