@@ -59,7 +59,13 @@ class DemoSizeTest {
         DemoSize study = DemoSize.STUDY;
         DemoSize base = DemoSize.DEFAULT;
         assertThat(study.startModel()).isEqualTo("committed-start").isEqualTo(base.startModel());
-        assertThat(study.pairs()).isEqualTo(base.pairs());
+        // DPO's pairs are on-policy, at most one per training prompt, and the runs visit no more pairs than there
+        // are prompts (one pass), so that the loss does not saturate on pairs seen before.
+        assertThat(study.pairs().source()).isEqualTo(DemoSize.Source.ON_POLICY);
+        assertThat(study.pairs().candidates()).isGreaterThanOrEqualTo(2);
+        assertThat(study.dpo().steps() * study.dpo().batch()).isLessThanOrEqualTo(study.pairs().trainPrompts());
+        assertThat(ImdbTask.get().trainingPrompts(study.pairs().trainPrompts(), 3))
+                .hasSize(study.pairs().trainPrompts());
         assertThat(study.beta()).isEqualTo(base.beta());
         assertThat(study.ppoRollout()).isEqualTo(base.ppoRollout());
         assertThat(study.probes()).isEqualTo(base.probes());
