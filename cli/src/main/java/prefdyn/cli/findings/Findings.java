@@ -329,30 +329,43 @@ public final class Findings {
         page.heading(2, "What these runs can and cannot tell");
         double lowest = Double.POSITIVE_INFINITY;
         double highest = Double.NEGATIVE_INFINITY;
-        for (List<RunData> data : runs.values()) {
+        List<String> moved = new ArrayList<>();
+        int variants = 0;
+        for (Map.Entry<String, List<RunData>> entry : runs.entrySet()) {
+            List<RunData> data = entry.getValue();
             double[] wins = new double[data.size()];
             for (int i = 0; i < wins.length; i++) {
                 wins[i] = data.get(i).evaluation("win_rate", "value");
             }
-            double mean = SeedStatistics.of(wins).mean();
+            SeedStatistics.Interval interval = SeedStatistics.of(wins);
+            double mean = interval.mean();
             if (Double.isFinite(mean)) {
+                variants++;
                 lowest = Math.min(lowest, mean);
                 highest = Math.max(highest, mean);
+                if (interval.side(0.5) != 0) {
+                    moved.add(entry.getKey());
+                }
             }
         }
         if (lowest <= highest) {
-            page.paragraph("Across variants the mean win rate against the start model lies between "
-                    + Report.Html.number(lowest) + " and " + Report.Html.number(highest) + " (½ = no change): at "
-                    + "this size the trained policies barely move the judge, so statements about win rate (claims 4 "
-                    + "and 7) are weak tests here, while the gradient statistics (claims 1–3, 5, 6) measure the "
-                    + "training dynamics directly.");
+            String range = "Across variants the mean win rate against the start model lies between "
+                    + Report.Html.number(lowest) + " and " + Report.Html.number(highest) + " (½ = no change)";
+            page.paragraph(moved.isEmpty()
+                    ? range + "; no variant's interval across seeds excludes ½: at this size the trained policies "
+                    + "do not measurably move the judge, so statements about win rate (claims 4 and 7) are weak "
+                    + "tests here, while the gradient statistics (claims 1–3, 5, 6) measure the training dynamics "
+                    + "directly."
+                    : range + "; the interval across seeds excludes ½ for " + moved.size() + " of " + variants
+                    + " variants (" + String.join(", ", moved) + "): the judge tells those policies' samples from the "
+                    + "start model's (better above ½, worse below).");
         }
         page.paragraph("The start model (listed above) is a tiny GPT (see datasets/README.md) and the runs are "
                 + "short ones (size '" + size + "', listed above), so each verdict is about this small setup, over "
                 + seeds
                 + " seeds; it does not confirm or refute the paper's results at scale. The paper's own numbers are "
                 + "not public (see docs/paper-map.md), so only the direction of each claim can be compared. A claim "
-                + "that is not supported here is a measured result, not a failure of the pipeline. G is measured "
+                + "contradicted or undecided here is a measured result, not a failure of the pipeline. G is measured "
                 + "against the greedy final responses of each run's own final policy on held-out prompts.");
     }
 
