@@ -123,10 +123,10 @@ public record DemoSize(String name, String startModel, Pairs pairs, double beta,
      * changes sign, with a smaller normalised magnitude than DPO's) over many seeds: the default's start model,
      * learning rates, β, KL coefficient, probes, D′ and win rate; the length of the runs, their batches, PPO's
      * prompt set, the number of G points and the source of DPO's pairs (on-policy, so that DPO does not run over
-     * the same few pairs until its loss saturates) change. Every run type measures G at least 21 times (steps / k = 20, plus the final
-     * step), against the default's 11 (DPO, PPO) and 5 (GRPO/RLOO), so a seed's fraction of steps with G &gt; 0
-     * moves in steps of 1/21 rather than 1/11. One seed of ten runs took 648 s on two idle cores (README, "A study
-     * run").
+     * the same few pairs until its loss saturates) change. Every run type measures G at least 21 times
+     * (steps / k = 20, plus the final step), against the default's 11 (DPO, PPO) and 5 (GRPO/RLOO), so a seed's
+     * fraction of steps with G &gt; 0 moves in steps of 1/21 rather than 1/11. One seed of ten runs takes about 18
+     * minutes on two otherwise idle cores (README, "A study run").
      */
     public static final DemoSize STUDY = new DemoSize("study", "committed-start",
             // On-policy pairs (the DPO paper's IMDb protocol, App. C.1): 4 samples of the start model for each of

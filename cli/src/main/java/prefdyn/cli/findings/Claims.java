@@ -51,6 +51,22 @@ public final class Claims {
         }
     }
 
+    /** A claim's verdict (the rule is in the class comment); {@link #word()} is what the page prints. */
+    enum Verdict {
+        SUPPORTED("supported"), CONTRADICTED("contradicted"), MIXED("mixed"), UNDECIDED("undecided"),
+        NOT_TESTED("not tested");
+
+        private final String word;
+
+        Verdict(String word) {
+            this.word = word;
+        }
+
+        String word() {
+            return word;
+        }
+    }
+
     /** One statistic across seeds; {@code perSeed} [seeds] holds the values the interval was computed from. */
     record Statistic(String name, double[] perSeed, Interval interval, Prediction prediction, double threshold) {
 
@@ -107,11 +123,11 @@ public final class Claims {
      * @param title      the claim as the paper states it
      * @param experiment which runs and what is compared
      * @param statistics primary and descriptive statistics
-     * @param verdict    supported, contradicted, mixed, undecided ({@link #verdictOf}) or not tested
+     * @param verdict    by {@link #verdictOf}, or {@link Verdict#NOT_TESTED}
      * @param reason     why, in one or two sentences
      * @param figures    file names of the plots that illustrate it (under the findings' image folder)
      */
-    record Claim(String id, String title, String experiment, List<Statistic> statistics, String verdict, String reason,
+    record Claim(String id, String title, String experiment, List<Statistic> statistics, Verdict verdict, String reason,
                  List<String> figures) {
     }
 
@@ -360,17 +376,18 @@ public final class Claims {
                     + statistic.prediction().text(statistic.threshold()) + ": " + statistic.outcomeText());
         }
         int noise = primaries - agree - disagree;
-        String verdict = verdictOf(agree, disagree, noise);
+        Verdict verdict = verdictOf(agree, disagree, noise);
         String summary = switch (verdict) {
-            case "supported" -> "Every primary statistic lies on the predicted side with 95% confidence across "
+            case SUPPORTED -> "Every primary statistic lies on the predicted side with 95% confidence across "
                     + seeds + " seeds";
-            case "contradicted" -> "Every primary statistic lies on the side opposite to the prediction with 95% "
+            case CONTRADICTED -> "Every primary statistic lies on the side opposite to the prediction with 95% "
                     + "confidence across " + seeds + " seeds";
-            case "mixed" -> agree + " of " + primaries + " primary statistics agree and " + disagree
+            case MIXED -> agree + " of " + primaries + " primary statistics agree and " + disagree
                     + " lie on the other side";
-            default -> noise + " of " + primaries + " primary statistics " + (noise == 1 ? "is" : "are")
+            case UNDECIDED -> noise + " of " + primaries + " primary statistics " + (noise == 1 ? "is" : "are")
                     + " within noise across " + seeds + " seeds, so these seeds cannot decide the claim (" + agree
                     + " agree, " + disagree + " disagree; \"seeds needed\" above says how many seeds might)";
+            case NOT_TESTED -> throw new IllegalStateException("a judged claim is tested");
         };
         return new Claim(id, title, experiment, statistics, verdict, summary + ": " + String.join("; ", parts) + ".",
                 figures);
@@ -384,18 +401,18 @@ public final class Claims {
      * @param disagree primary statistics whose interval lies wholly on the other side
      * @param noise    primary statistics whose interval contains the threshold (or that are not measured)
      */
-    static String verdictOf(int agree, int disagree, int noise) {
+    static Verdict verdictOf(int agree, int disagree, int noise) {
         if (agree + disagree + noise == 0) {
             throw new IllegalArgumentException("a claim needs at least one primary statistic");
         }
         if (noise > 0) {
-            return "undecided";
+            return Verdict.UNDECIDED;
         }
-        return disagree == 0 ? "supported" : agree == 0 ? "contradicted" : "mixed";
+        return disagree == 0 ? Verdict.SUPPORTED : agree == 0 ? Verdict.CONTRADICTED : Verdict.MIXED;
     }
 
     private Claim notTested(String id, String title, String experiment, String needs) {
-        return new Claim(id, title, experiment, List.of(), "not tested", "needs the run(s) " + needs
+        return new Claim(id, title, experiment, List.of(), Verdict.NOT_TESTED, "needs the run(s) " + needs
                 + ", which this reproduction did not include (see --runs).", List.of());
     }
 

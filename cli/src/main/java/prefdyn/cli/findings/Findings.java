@@ -102,7 +102,7 @@ public final class Findings {
         RunDirectory.writeAtomically(html, page.html("prefdyn findings: the paper's claims across seeds"));
         List<Verdict> verdicts = new ArrayList<>();
         for (Claim claim : claims) {
-            verdicts.add(new Verdict(claim.id(), claim.verdict()));
+            verdicts.add(new Verdict(claim.id(), claim.verdict().word()));
         }
         return new Written(markdownFile, html, verdicts);
     }
@@ -186,7 +186,7 @@ public final class Findings {
         page.heading(2, "Verdicts");
         List<List<String>> rows = new ArrayList<>();
         for (Claim claim : claims) {
-            rows.add(List.of(claim.id(), claim.title(), "**" + claim.verdict() + "**"));
+            rows.add(List.of(claim.id(), claim.title(), "**" + claim.verdict().word() + "**"));
         }
         page.table(List.of("claim", "statement", "verdict"), rows);
         undecided(page, claims);
@@ -196,10 +196,10 @@ public final class Findings {
     private static void undecided(Page page, List<Claim> claims) {
         List<String> lines = new ArrayList<>();
         for (Claim claim : claims) {
-            if (!claim.verdict().equals("undecided") && !claim.verdict().equals("not tested")) {
+            if (claim.verdict() != Claims.Verdict.UNDECIDED && claim.verdict() != Claims.Verdict.NOT_TESTED) {
                 continue;
             }
-            if (claim.verdict().equals("not tested")) {
+            if (claim.verdict() == Claims.Verdict.NOT_TESTED) {
                 lines.add("claim " + claim.id() + ": not tested, " + claim.reason());
                 continue;
             }
@@ -314,7 +314,7 @@ public final class Findings {
                 page.image(IMAGES + "/" + figure, figure);
             }
         }
-        page.paragraph("**Verdict: " + claim.verdict() + ".** " + claim.reason());
+        page.paragraph("**Verdict: " + claim.verdict().word() + ".** " + claim.reason());
     }
 
     private static String perSeed(double[] values) {

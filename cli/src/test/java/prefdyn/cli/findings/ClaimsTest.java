@@ -47,7 +47,7 @@ class ClaimsTest {
         Map<String, List<RunData>> runs = Map.of("dpo/standard",
                 List.of(dpo(5, 4, 3), dpo(6, 2, 1), dpo(7, 3, 2)));
         Claims.Claim claim = new Claims(runs, 3).dpoStableTargets();
-        assertThat(claim.verdict()).isEqualTo("supported");
+        assertThat(claim.verdict()).isEqualTo(Claims.Verdict.SUPPORTED);
         Claims.Statistic fraction = claim.statistics().get(0);
         assertThat(fraction.perSeed()).containsExactly(1.0, 1.0, 1.0);
         assertThat(fraction.outcomeText()).isEqualTo("agrees");
@@ -58,7 +58,7 @@ class ClaimsTest {
         Map<String, List<RunData>> negative = Map.of("dpo/standard",
                 List.of(dpo(-5, -4, -3), dpo(-6, -2, -1), dpo(-7, -3, -2)));
         Claims.Claim claim = new Claims(negative, 3).dpoStableTargets();
-        assertThat(claim.verdict()).isEqualTo("contradicted");
+        assertThat(claim.verdict()).isEqualTo(Claims.Verdict.CONTRADICTED);
         assertThat(claim.reason()).contains("opposite to the prediction");
 
         // Two of three steps positive in every seed: the fraction (2/3) is below 0.9, the mean cosine above 0.
@@ -66,7 +66,7 @@ class ClaimsTest {
                 List.of(dpo(50, 40, -1), dpo(60, -2, 10), dpo(-3, 30, 20)));
         Claims.Claim mixed = new Claims(partly, 3).dpoStableTargets();
         assertThat(mixed.statistics().get(0).perSeed()).containsExactly(2 / 3.0, 2 / 3.0, 2 / 3.0);
-        assertThat(mixed.verdict()).isEqualTo("mixed");
+        assertThat(mixed.verdict()).isEqualTo(Claims.Verdict.MIXED);
     }
 
     @Test
@@ -77,18 +77,18 @@ class ClaimsTest {
                 List.of(dpo(5, 4, 3), dpo(6, -2, 1), dpo(-7, -3, 2)));
         Claims.Claim claim = new Claims(noisy, 3).dpoStableTargets();
         assertThat(claim.statistics().get(0).outcomeText()).isEqualTo("within noise");
-        assertThat(claim.verdict()).isEqualTo("undecided");
+        assertThat(claim.verdict()).isEqualTo(Claims.Verdict.UNDECIDED);
         assertThat(claim.reason()).contains("cannot decide");
     }
 
     @Test
     void theVerdictRuleHasKnownAnswers() {
-        assertThat(Claims.verdictOf(2, 0, 0)).isEqualTo("supported");
-        assertThat(Claims.verdictOf(0, 2, 0)).isEqualTo("contradicted");
-        assertThat(Claims.verdictOf(1, 1, 0)).isEqualTo("mixed");
-        assertThat(Claims.verdictOf(1, 0, 1)).isEqualTo("undecided");
-        assertThat(Claims.verdictOf(0, 1, 1)).isEqualTo("undecided");
-        assertThat(Claims.verdictOf(0, 0, 2)).isEqualTo("undecided");
+        assertThat(Claims.verdictOf(2, 0, 0)).isEqualTo(Claims.Verdict.SUPPORTED);
+        assertThat(Claims.verdictOf(0, 2, 0)).isEqualTo(Claims.Verdict.CONTRADICTED);
+        assertThat(Claims.verdictOf(1, 1, 0)).isEqualTo(Claims.Verdict.MIXED);
+        assertThat(Claims.verdictOf(1, 0, 1)).isEqualTo(Claims.Verdict.UNDECIDED);
+        assertThat(Claims.verdictOf(0, 1, 1)).isEqualTo(Claims.Verdict.UNDECIDED);
+        assertThat(Claims.verdictOf(0, 0, 2)).isEqualTo(Claims.Verdict.UNDECIDED);
         assertThatThrownBy(() -> Claims.verdictOf(0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
@@ -123,9 +123,9 @@ class ClaimsTest {
     @Test
     void aClaimWhoseRunsAreMissingIsNotTested() {
         Claims claims = new Claims(Map.of("dpo/standard", List.of(dpo(1, 2), dpo(2, 3))), 2);
-        assertThat(claims.reweightingRegularises().verdict()).isEqualTo("not tested");
+        assertThat(claims.reweightingRegularises().verdict()).isEqualTo(Claims.Verdict.NOT_TESTED);
         assertThat(claims.reweightingRegularises().reason()).contains("dpo/unweighted");
-        assertThat(claims.controlledVariants().verdict()).isEqualTo("not tested");
+        assertThat(claims.controlledVariants().verdict()).isEqualTo(Claims.Verdict.NOT_TESTED);
     }
 
     @Test
