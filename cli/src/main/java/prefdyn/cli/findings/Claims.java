@@ -21,13 +21,14 @@ import java.util.function.ToDoubleFunction;
  *       and a predicted side of a threshold (above, below, or "away from" it);</li>
  *   <li>a primary statistic <em>agrees</em> when its whole interval lies on the predicted side, <em>disagrees</em>
  *       when it lies wholly on the other side, and is <em>within noise</em> otherwise;</li>
- *   <li>a claim is <em>decided</em> when none of its primary statistics is within noise. A decided claim is
- *       <b>supported</b> when every primary statistic agrees, <b>contradicted</b> when every one disagrees, and
- *       <b>mixed</b> when some agree and some disagree (the claim holds in one measured sense and fails in
- *       another);</li>
- *   <li>a claim with a primary statistic within noise is <b>undecided</b>: these seeds cannot tell, and the
- *       statistic's "seeds needed" ({@link SeedsNeeded}) says how many more might. A claim whose runs are missing
- *       is <b>not tested</b>.</li>
+ *   <li>each primary statistic is a necessary part of its claim (the claim is their conjunction), so one that
+ *       disagrees refutes the claim as stated: the claim is <b>contradicted</b> when some primary statistic
+ *       disagrees and none agrees, and <b>mixed</b> when some agree and some disagree (the claim fails as stated,
+ *       but holds in the measured sense of the ones that agree);</li>
+ *   <li>with none disagreeing, the claim is <b>supported</b> when every primary statistic agrees and
+ *       <b>undecided</b> when some is within noise: these seeds cannot tell, and that statistic's "seeds needed"
+ *       ({@link SeedsNeeded}) says how many more might. Supported, contradicted and mixed are the decided
+ *       verdicts. A claim whose runs are missing is <b>not tested</b>.</li>
  * </ul>
  *
  * Descriptive statistics (no prediction) are reported beside them. Per-seed numbers come from the run directories
@@ -380,13 +381,15 @@ public final class Claims {
         String summary = switch (verdict) {
             case SUPPORTED -> "Every primary statistic lies on the predicted side with 95% confidence across "
                     + seeds + " seeds";
-            case CONTRADICTED -> "Every primary statistic lies on the side opposite to the prediction with 95% "
-                    + "confidence across " + seeds + " seeds";
+            case CONTRADICTED -> disagree + " of " + primaries + " primary statistics lie on the side opposite to "
+                    + "the prediction with 95% confidence across " + seeds + " seeds and none on the predicted side"
+                    + (noise > 0 ? " (" + noise + " within noise)" : "");
             case MIXED -> agree + " of " + primaries + " primary statistics agree and " + disagree
-                    + " lie on the other side";
+                    + " lie on the other side" + (noise > 0 ? " (" + noise + " within noise)" : "")
+                    + ", so the claim fails as stated and holds in the sense of those that agree";
             case UNDECIDED -> noise + " of " + primaries + " primary statistics " + (noise == 1 ? "is" : "are")
-                    + " within noise across " + seeds + " seeds, so these seeds cannot decide the claim (" + agree
-                    + " agree, " + disagree + " disagree; \"seeds needed\" above says how many seeds might)";
+                    + " within noise across " + seeds + " seeds and none lies on the other side, so these seeds "
+                    + "cannot decide the claim (\"seeds needed\" above says how many seeds might)";
             case NOT_TESTED -> throw new IllegalStateException("a judged claim is tested");
         };
         return new Claim(id, title, experiment, statistics, verdict, summary + ": " + String.join("; ", parts) + ".",
@@ -394,8 +397,9 @@ public final class Claims {
     }
 
     /**
-     * The verdict of a claim from the outcomes of its primary statistics: decided (none within noise) gives
-     * supported, contradicted or mixed; a primary statistic within noise makes it undecided.
+     * The verdict of a claim from the outcomes of its primary statistics, each a necessary part of the claim: one
+     * that disagrees decides against the claim (contradicted, or mixed beside one that agrees); otherwise the claim
+     * is supported when all agree and undecided while one is within noise.
      *
      * @param agree    primary statistics whose interval lies wholly on the predicted side
      * @param disagree primary statistics whose interval lies wholly on the other side
@@ -405,10 +409,10 @@ public final class Claims {
         if (agree + disagree + noise == 0) {
             throw new IllegalArgumentException("a claim needs at least one primary statistic");
         }
-        if (noise > 0) {
-            return Verdict.UNDECIDED;
+        if (disagree > 0) {
+            return agree > 0 ? Verdict.MIXED : Verdict.CONTRADICTED;
         }
-        return disagree == 0 ? Verdict.SUPPORTED : agree == 0 ? Verdict.CONTRADICTED : Verdict.MIXED;
+        return noise > 0 ? Verdict.UNDECIDED : Verdict.SUPPORTED;
     }
 
     private Claim notTested(String id, String title, String experiment, String needs) {

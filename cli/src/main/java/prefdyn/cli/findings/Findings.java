@@ -157,10 +157,11 @@ public final class Findings {
                 + "comparisons between variants are paired by seed (the same pairs, prompts and sampling seeds). "
                 + "Verdict rule, the same for every claim: each primary statistic has a predicted side of a "
                 + "threshold; it agrees when its whole interval lies on that side, disagrees when it lies wholly on "
-                + "the other, and is within noise otherwise. A claim is decided when none of its primary "
-                + "statistics is within noise: supported when every one agrees, contradicted when every one "
-                + "disagrees, mixed when some agree and some disagree. A claim with a primary statistic within noise "
-                + "is undecided: these seeds cannot tell. Descriptive statistics carry no prediction.");
+                + "the other, and is within noise otherwise. Each primary statistic is a necessary part of its "
+                + "claim, so one that disagrees decides against it: contradicted when none agrees, mixed when some "
+                + "agree (the claim fails as stated and holds in their sense). With none disagreeing, the claim is "
+                + "supported when every one agrees and undecided while one is within noise: these seeds cannot "
+                + "tell. Descriptive statistics carry no prediction.");
         page.paragraph("**Seeds needed** (a planning estimate, not a guarantee): for each primary statistic, these "
                 + "seeds taken as a pilot, the smallest number of seeds n ≥ 2 whose 95% interval would exclude the "
                 + "threshold if the true mean were the pilot's mean and the spread its standard deviation s: |mean − "

@@ -87,8 +87,10 @@ class ClaimsTest {
         assertThat(Claims.verdictOf(0, 2, 0)).isEqualTo(Claims.Verdict.CONTRADICTED);
         assertThat(Claims.verdictOf(1, 1, 0)).isEqualTo(Claims.Verdict.MIXED);
         assertThat(Claims.verdictOf(1, 0, 1)).isEqualTo(Claims.Verdict.UNDECIDED);
-        assertThat(Claims.verdictOf(0, 1, 1)).isEqualTo(Claims.Verdict.UNDECIDED);
         assertThat(Claims.verdictOf(0, 0, 2)).isEqualTo(Claims.Verdict.UNDECIDED);
+        // a necessary part refuted decides against the claim, whatever the others show
+        assertThat(Claims.verdictOf(0, 1, 1)).isEqualTo(Claims.Verdict.CONTRADICTED);
+        assertThat(Claims.verdictOf(1, 1, 1)).isEqualTo(Claims.Verdict.MIXED);
         assertThatThrownBy(() -> Claims.verdictOf(0, 0, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
