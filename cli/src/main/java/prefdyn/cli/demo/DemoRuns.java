@@ -75,13 +75,15 @@ public final class DemoRuns {
             .filter(type -> type != DpoLossType.SIGMOID).map(type -> type.trlName() + "/standard").toList();
 
     /**
-     * Every run a demo directory may hold, in report order: the paper's, the group objectives' and the DPO family's
-     * other losses' (the demo's default is {@link #DEMO_RUNS}).
+     * Every run a demo directory may hold, in report order: the paper's, PPO on the tokens of one |Â| tertile of
+     * each rollout batch (the paper's tertile ablation, {@code PpoObjective.singleTertile}), the group objectives'
+     * and the DPO family's other losses' (the demo's default is {@link #DEMO_RUNS}).
      */
     public static final List<String> AVAILABLE = Stream.concat(Stream.of("dpo/standard",
             "dpo/positive-only", "dpo/negative-only", "dpo/unweighted", "dpo/controlled", "dpo/coordinated",
-            "ppo/standard", "ppo/positive-only", "ppo/negative-only", "ppo/controlled", "grpo/standard",
-            "rloo/standard"), DPO_LOSS_RUNS.stream()).toList();
+            "ppo/standard", "ppo/positive-only", "ppo/negative-only", "ppo/controlled", "ppo/top-tertile",
+            "ppo/middle-tertile", "ppo/bottom-tertile", "grpo/standard", "rloo/standard"),
+            DPO_LOSS_RUNS.stream()).toList();
 
     /** The label smoothing ε of the demo's conservative and robust runs (TRL's default 0 would make them sigmoid). */
     static final double DEMO_LABEL_SMOOTHING = 0.1;

@@ -7,6 +7,8 @@ import prefdyn.cli.run.RunConfig;
 import prefdyn.datasets.PairRules;
 import prefdyn.reference.dpo.DpoLossType;
 import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
+import prefdyn.reference.ppo.PpoObjective;
+import prefdyn.reference.ppo.Tertile;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -52,6 +54,19 @@ class DemoRunListTest {
         }
         assertThat(DemoRuns.config(request, "grpo/standard").objective()).isEqualTo(Objective.GRPO);
         assertThat(DemoRuns.config(request, "rloo/standard").objective()).isEqualTo(Objective.RLOO);
+    }
+
+    @Test
+    void theSingleTertilePpoRunsTrainOnOneTertileOfTheTokens() {
+        DemoRuns.Request request = request(DemoRuns.AVAILABLE);
+        for (String tertile : List.of("top", "middle", "bottom")) {
+            RunConfig config = DemoRuns.config(request, "ppo/" + tertile + "-tertile");
+            assertThat(config.objective()).isEqualTo(Objective.PPO);
+            assertThat(config.variant()).isEqualTo(tertile + "-tertile");
+            assertThat(config.steps().steps()).isEqualTo(request.sizes().ppo().steps());
+            assertThat(Objective.ppoObjective(config.variant())).isEqualTo(PpoObjective.singleTertile(
+                    Tertile.valueOf(tertile.toUpperCase(java.util.Locale.ROOT))));
+        }
     }
 
     @Test
