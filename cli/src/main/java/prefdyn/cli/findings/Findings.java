@@ -147,6 +147,7 @@ public final class Findings {
                 : "one backward pass of the summed seeds per update"));
         rows.add(List.of("code (git commit of the seed runs)", String.join(", ", commits)));
         rows.add(List.of("machine", String.valueOf(seedConfigs.get(0).get("machine"))));
+        rows.add(List.of("time per seed (s), and in all", seedTimes(seedConfigs)));
         if (seedConfigs.get(0).get("sizes") instanceof Map<?, ?> sizes) {
             for (Map.Entry<?, ?> entry : sizes.entrySet()) {
                 rows.add(List.of(String.valueOf(entry.getKey()), String.valueOf(entry.getValue())));
@@ -170,6 +171,24 @@ public final class Findings {
                 + "The pilot's s is itself uncertain (with a few seeds it can be off by a factor of two, and the "
                 + "estimate with it by a factor of four), and even with the true effect equal to the pilot's mean an "
                 + "interval at that n excludes the threshold only about half of the time; plan for more.");
+    }
+
+    /** Each seed's wall time as its config.json records it (timing.total_s), and their sum; "?" where missing. */
+    static String seedTimes(List<Map<String, Object>> seedConfigs) {
+        List<String> times = new ArrayList<>();
+        double sum = 0;
+        boolean complete = true;
+        for (Map<String, Object> seedConfig : seedConfigs) {
+            if (seedConfig.get("timing") instanceof Map<?, ?> timing && timing.get("total_s") instanceof Number total) {
+                times.add(String.valueOf(Math.round(total.doubleValue())));
+                sum += total.doubleValue();
+            } else {
+                times.add("?");
+                complete = false;
+            }
+        }
+        return String.join(", ", times) + "; " + (complete ? Math.round(sum) + " s (" + Math.round(sum / 60) + " min)"
+                : "not every seed recorded its time");
     }
 
     /** Whether the seeds (in page order) are s, s + 1, s + 2, ...: what --seeds and --first-seed can name. */

@@ -59,6 +59,8 @@ class ReproduceCommandTest {
             assertThat(markdown).as("the list of what these seeds could not decide")
                     .contains("- claim " + claim + ": not tested, needs the run(s)");
         }
+        assertThat(markdown).as("each seed's recorded time").containsPattern(
+                "\\| time per seed \\(s\\), and in all \\| \\d+, \\d+; \\d+ s \\(\\d+ min\\) \\|");
         assertThat(out.resolve(RunDirectory.MARKER)).doesNotExist();
         assertThat(out.resolve("seed-3").resolve("report.html")).isNotEmptyFile();
         assertThat(out.resolve("seed-4").resolve("report.html")).isNotEmptyFile();
