@@ -38,14 +38,22 @@ class VectorTrainingDifferentialTest {
 
     private static final GptConfig CONFIG = new GptConfig(13, 10, 2, 2, 8, false, false);
     private static final int STEPS = TrainingTrajectoryTest.STEPS;
-    /** GRPO's prompts and reward: 1 when a completion starts with token 5. */
-    private static final List<int[]> GROUP_PROMPTS = List.of(new int[] {1, 2}, new int[] {3}, new int[] {4, 7, 2},
+    /** The sampling runs' (PPO, GRPO) model, prompts and reward: 1 when a response starts with token 5. */
+    private static final GptConfig SAMPLING_CONFIG = new GptConfig(16, 8, 1, 2, 8, false, false);
+    private static final List<int[]> PROMPTS = List.of(new int[] {1, 2}, new int[] {3}, new int[] {4, 7, 2},
             new int[] {9, 9});
     private static final RewardFunction FIRST_TOKEN_IS_FIVE = sequences -> sequences.stream()
             .mapToDouble(sequence -> sequence.response()[0] == 5 ? 1.0 : 0.0).toArray();
 
     private static VectorEngine vector(GptConfig config, double[] params) {
         return new VectorEngine(config, params, Parallel.sequential());
+    }
+
+    /** GRPO: groups of 4 completions of 3 tokens, generation batches of 8, β 0.04, lr 3e-3. */
+    private static GrpoConfig grpo(int iterations, long seed) {
+        return GrpoConfig.of(GroupSettings.grpoDefaults().numGenerations(4).generationBatchSize(8)
+                .maxCompletionLength(3).numIterations(iterations).learningRate(3e-3).seed(seed).build())
+                .withBeta(0.04);
     }
 
     @Example
@@ -85,10 +93,7 @@ class VectorTrainingDifferentialTest {
     /** PPO with sampled rollouts (the vector engine's KV-cached session), a critic, the frozen reference's KL. */
     @Example
     void ppoStepsFollowTheReferenceTrajectory() {
-        GptConfig config = new GptConfig(16, 8, 1, 2, 8, false, false);
-        List<int[]> prompts = List.of(new int[] {1, 2}, new int[] {3}, new int[] {4, 7, 2}, new int[] {9, 9});
-        RewardFunction firstTokenIsFive = sequences -> sequences.stream()
-                .mapToDouble(sequence -> sequence.response()[0] == 5 ? 1.0 : 0.0).toArray();
+        GptConfig config = SAMPLING_CONFIG;
         PpoConfig ppo = PpoConfig.builder().batchSize(8).numMiniBatches(2).responseLength(3).learningRate(3e-3)
                 .seed(6113).build();
         double[] policyParams = RandomParameters.initializedWithNoise(config, 6113, 0.2);
@@ -96,9 +101,9 @@ class VectorTrainingDifferentialTest {
         ReferenceEngine policy = Fixtures.referenceEngine(config, policyParams);
         VectorEngine vectorPolicy = vector(config, policyParams);
         PpoTrainer referenceTrainer = new PpoTrainer(policy, Fixtures.referenceEngine(config, policyParams),
-                Fixtures.referenceEngine(config.withValueHead(true), criticParams), firstTokenIsFive, prompts, ppo);
+                Fixtures.referenceEngine(config.withValueHead(true), criticParams), FIRST_TOKEN_IS_FIVE, PROMPTS, ppo);
         PpoTrainer vectorTrainer = new PpoTrainer(vectorPolicy, vector(config, policyParams),
-                vector(config.withValueHead(true), criticParams), firstTokenIsFive, prompts, ppo);
+                vector(config.withValueHead(true), criticParams), FIRST_TOKEN_IS_FIVE, PROMPTS, ppo);
         TrainingTrajectoryTest.compareTrajectories("vector ppo", referenceTrainer, vectorTrainer,
                 VectorTolerances.PPO_METRICS);
         TrainingTrajectoryTest.assertSameParameters("vector ppo: parameters after " + STEPS + " steps", policy,
@@ -113,16 +118,15 @@ class VectorTrainingDifferentialTest {
      */
     @Example
     void grpoStepsFollowTheReferenceTrajectory() {
-        GptConfig config = new GptConfig(16, 8, 1, 2, 8, false, false);
-        GrpoConfig grpo = GrpoConfig.of(GroupSettings.grpoDefaults().numGenerations(4).generationBatchSize(8)
-                .maxCompletionLength(3).numIterations(2).learningRate(3e-3).seed(6115).build()).withBeta(0.04);
+        GptConfig config = SAMPLING_CONFIG;
+        GrpoConfig grpo = grpo(2, 6115);
         double[] policyParams = RandomParameters.initializedWithNoise(config, 6115, 0.2);
         ReferenceEngine policy = Fixtures.referenceEngine(config, policyParams);
         VectorEngine vectorPolicy = vector(config, policyParams);
         GrpoTrainer referenceTrainer = new GrpoTrainer(policy, Fixtures.referenceEngine(config, policyParams),
-                FIRST_TOKEN_IS_FIVE, GROUP_PROMPTS, grpo);
+                FIRST_TOKEN_IS_FIVE, PROMPTS, grpo);
         GrpoTrainer vectorTrainer = new GrpoTrainer(vectorPolicy, vector(config, policyParams), FIRST_TOKEN_IS_FIVE,
-                GROUP_PROMPTS, grpo);
+                PROMPTS, grpo);
         TrainingTrajectoryTest.compareTrajectories("vector grpo", referenceTrainer, vectorTrainer,
                 VectorTolerances.PPO_METRICS);
         TrainingTrajectoryTest.assertSameParameters("vector grpo: parameters after " + STEPS + " steps", policy,
@@ -137,12 +141,11 @@ class VectorTrainingDifferentialTest {
      */
     @Example
     void grpoStepZeroWithPolicyEqualToReferenceHasZeroKlAndNoClipping() {
-        GptConfig config = new GptConfig(16, 8, 1, 2, 8, false, false);
-        GrpoConfig grpo = GrpoConfig.of(GroupSettings.grpoDefaults().numGenerations(4).generationBatchSize(8)
-                .maxCompletionLength(3).numIterations(1).learningRate(3e-3).seed(6116).build()).withBeta(0.04);
+        GptConfig config = SAMPLING_CONFIG;
+        GrpoConfig grpo = grpo(1, 6116);
         double[] params = RandomParameters.initializedWithNoise(config, 6116, 0.2);
         GrpoTrainer trainer = new GrpoTrainer(vector(config, params), vector(config, params), FIRST_TOKEN_IS_FIVE,
-                GROUP_PROMPTS, grpo);
+                PROMPTS, grpo);
         Map<String, Object> metrics = trainer.step();
         assertThat((double) metrics.get("kl")).isEqualTo(0.0);
         assertThat((double) metrics.get("clip_ratio/low_mean")).isEqualTo(0.0);
