@@ -216,22 +216,22 @@ public final class Findings {
     private static void undecided(Page page, List<Claim> claims) {
         List<String> lines = new ArrayList<>();
         for (Claim claim : claims) {
-            if (claim.verdict() != Claims.Verdict.UNDECIDED && claim.verdict() != Claims.Verdict.NOT_TESTED) {
-                continue;
-            }
-            if (claim.verdict() == Claims.Verdict.NOT_TESTED) {
-                lines.add("claim " + claim.id() + ": not tested, " + claim.reason());
-                continue;
-            }
-            List<String> open = new ArrayList<>();
-            for (Claims.Statistic statistic : claim.statistics()) {
-                if (statistic.primary() && statistic.outcome() == 0) {
-                    open.add(statistic.name() + " " + statistic.interval().text() + " contains its threshold "
-                            + Report.Html.number(statistic.threshold()) + " (seeds needed: "
-                            + statistic.seedsNeededText() + ")");
+            switch (claim.verdict()) {
+                case NOT_TESTED -> lines.add("claim " + claim.id() + ": not tested, " + claim.reason());
+                case UNDECIDED -> {
+                    List<String> open = new ArrayList<>();
+                    for (Claims.Statistic statistic : claim.statistics()) {
+                        if (statistic.primary() && statistic.outcome() == 0) {
+                            open.add(statistic.name() + " " + statistic.interval().text() + " contains its "
+                                    + "threshold " + Report.Html.number(statistic.threshold()) + " (seeds needed: "
+                                    + statistic.seedsNeededText() + ")");
+                        }
+                    }
+                    lines.add("claim " + claim.id() + ": " + String.join("; ", open));
+                }
+                case SUPPORTED, CONTRADICTED, MIXED -> {
                 }
             }
-            lines.add("claim " + claim.id() + ": " + String.join("; ", open));
         }
         if (lines.isEmpty()) {
             page.paragraph("Every claim is decided at these seeds.");
@@ -309,11 +309,16 @@ public final class Findings {
     }
 
     private static String across(List<RunData> runs, ToDoubleFunction<RunData> measure) {
+        return interval(runs, measure).text();
+    }
+
+    /** The mean and 95% interval across seeds of one number per seed's run. */
+    private static SeedStatistics.Interval interval(List<RunData> runs, ToDoubleFunction<RunData> measure) {
         double[] values = new double[runs.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = measure.applyAsDouble(runs.get(i));
         }
-        return SeedStatistics.of(values).text();
+        return SeedStatistics.of(values);
     }
 
     private static void claim(Page page, Claim claim, Set<String> drawn) {
@@ -352,12 +357,7 @@ public final class Findings {
         List<String> moved = new ArrayList<>();
         int variants = 0;
         for (Map.Entry<String, List<RunData>> entry : runs.entrySet()) {
-            List<RunData> data = entry.getValue();
-            double[] wins = new double[data.size()];
-            for (int i = 0; i < wins.length; i++) {
-                wins[i] = data.get(i).evaluation("win_rate", "value");
-            }
-            SeedStatistics.Interval interval = SeedStatistics.of(wins);
+            SeedStatistics.Interval interval = interval(entry.getValue(), run -> run.evaluation("win_rate", "value"));
             double mean = interval.mean();
             if (Double.isFinite(mean)) {
                 variants++;
