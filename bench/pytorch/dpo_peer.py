@@ -215,6 +215,25 @@ def compare_with_dump(args, device, dtype):
     return 0
 
 
+def set_blas_threads(threads):
+    """torch.set_num_threads(threads), and the same count for OpenBLAS's own pool, which torch does not set.
+
+    Debian's torch calls OpenBLAS (libopenblas0-pthread) for its matrix products, and OpenBLAS starts one thread
+    per core whatever torch.set_num_threads says: a "1 thread" peer would multiply on every core. The pool is set
+    through openblas_set_num_threads in the BLAS library this process has loaded. Returns OpenBLAS's thread count
+    afterwards, or None when the loaded BLAS is not OpenBLAS (MKL follows torch.set_num_threads)."""
+    torch.set_num_threads(threads)
+    import ctypes
+    with open("/proc/self/maps") as maps:
+        libraries = sorted({line.split()[-1] for line in maps if "blas" in line.rsplit("/", 1)[-1]})
+    for library in libraries:
+        handle = ctypes.CDLL(library)
+        if hasattr(handle, "openblas_set_num_threads"):
+            handle.openblas_set_num_threads(threads)
+            return handle.openblas_get_num_threads()
+    return None
+
+
 def dtype_name(dtype):
     return "float64" if dtype == torch.float64 else "float32"
 
@@ -278,6 +297,8 @@ def bench(args, device, dtype):
     median = seconds[n // 2] if n % 2 else (seconds[n // 2 - 1] + seconds[n // 2]) / 2
     tokens = 2 * B * (prompt + response)
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else f"cpu, {torch.get_num_threads()} threads"
+    if device.type == "cpu" and args.blas_threads is not None:
+        name += f" (OpenBLAS {args.blas_threads})"
     print(f"dpo_peer --bench: PyTorch {torch.__version__} eager, {dtype_name(dtype)}, {name}; C={config['n_embd']} "
           f"L={config['n_layer']} H={config['n_head']} T={T} V={V}; {B} pairs ({2 * B} rows of {prompt + response} "
           f"tokens), backward {args.backward}")
@@ -303,11 +324,11 @@ def main(argv=None):
                         help="--bench: split = prefdyn's two passes (positive, negative); single = one pass. Default split")
     parser.add_argument("--dtype", choices=["float64", "float32"], default="float64", help="Default float64")
     parser.add_argument("--device", default=None, help="cuda or cpu. Default: cuda if available, else cpu")
-    parser.add_argument("--threads", type=int, default=None, help="torch.set_num_threads on the CPU")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="threads on the CPU: torch.set_num_threads and OpenBLAS's own pool")
     parser.add_argument("--tolerance", type=float, default=None, help="--dump: exit 1 when the largest error is above it")
     args = parser.parse_args(argv)
-    if args.threads:
-        torch.set_num_threads(args.threads)
+    args.blas_threads = set_blas_threads(args.threads) if args.threads else None
     device = torch.device(args.device or ("cuda" if torch.cuda.is_available() else "cpu"))
     dtype = torch.float64 if args.dtype == "float64" else torch.float32
     if args.bench == (args.dump is not None):

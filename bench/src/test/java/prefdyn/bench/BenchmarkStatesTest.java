@@ -96,6 +96,42 @@ class BenchmarkStatesTest {
         assertThat(calls).isEqualTo(2 * (18 * 2 + 6 + 8 * 5));
     }
 
+    /**
+     * The packed-product benchmark multiplies what its parameters say: with either layout of b, both tiles give the
+     * same floats, and c[0,0] and c[1023,191] are the chains of fused multiply-adds over k worked here.
+     */
+    @Test
+    void packedGemmBenchmarkMultipliesItsOperandsWithEitherTile() {
+        int M = 1024;
+        int K = 64;
+        int N = 192;
+        for (String layout : new String[] {"plain", "bTransposed"}) {
+            float[] first = null;
+            for (String tile : new String[] {"SIX_BY_THREE", "FOUR_BY_TWO"}) {
+                PackedGemmBenchmark benchmark = new PackedGemmBenchmark();
+                benchmark.tile = tile;
+                benchmark.shape = M + "x" + K + "x" + N;
+                benchmark.layout = layout;
+                benchmark.setUp();
+                float[] c = benchmark.multiply().clone();
+                boolean transposed = layout.equals("bTransposed");
+                for (int[] mn : new int[][] {{0, 0}, {M - 1, N - 1}}) {
+                    float sum = 0;
+                    for (int k = 0; k < K; k++) {
+                        float bkn = benchmark.b[transposed ? k + mn[1] * K : k * N + mn[1]];
+                        sum = Math.fma(benchmark.a[mn[0] * K + k], bkn, sum);
+                    }
+                    assertThat(c[mn[0] * N + mn[1]]).as(tile + ", " + layout + ", c[%d,%d]", mn[0], mn[1])
+                            .isEqualTo(sum);
+                }
+                if (first == null) {
+                    first = c;
+                }
+                assertThat(c).as(tile + ", " + layout).isEqualTo(first);
+            }
+        }
+    }
+
     /** The twin's benchmark methods mirror the reference's names one for one. */
     @Test
     void twinBenchmarksHaveTheReferenceBenchmarksNames() {

@@ -49,9 +49,9 @@ class VectorGemmTest {
     }
 
     /**
-     * Bit for bit the naive loop's floats: M, K and N on both sides of the tile (8 rows, 3 vectors), the k block,
-     * the row and column blocks and the group of columns whose b is packed at once; each operand stored plain or
-     * transposed; the sums starting from 0, a bias row or c itself; at 1 and 3 threads; c inside a larger array
+     * Bit for bit the naive loop's floats, with each tile whatever this machine's registers: M, K and N on both
+     * sides of the tile (6 rows × 3 vectors, 4 rows × 2 vectors), the k block, the row and column blocks and the
+     * group of columns whose b is packed at once; each operand stored plain or transposed; the sums starting from 0, a bias row or c itself; at 1 and 3 threads; c inside a larger array
      * at an offset, with a wider row stride. (The elements around c are compared too: they stay untouched.)
      */
     @Example
@@ -86,13 +86,15 @@ class VectorGemmTest {
                     int initLd = start == 2 ? ldc : 0;
                     NaiveGemm.multiply(expected, cOff, ldc, a, 3, aRow, aCol, b, 5, bRow, bCol, init, initOff,
                             initLd, M, K, N);
-                    for (Parallel parallel : new Parallel[] {ONE, three}) {
-                        float[] actual = c.clone();
-                        PackedGemm.multiply(parallel, actual, cOff, ldc, a, 3, aRow, aCol, b, 5, bRow, bCol,
-                                start == 0 ? null : start == 1 ? bias : actual, initOff, initLd, M, K, N);
-                        assertThat(actual).as("M %d K %d N %d, a transposed %b, b transposed %b, start %d, %d "
-                                + "threads", M, K, N, aTransposed, bTransposed, start, parallel.threads())
-                                .isEqualTo(expected);
+                    for (PackedGemm.Tile tile : PackedGemm.Tile.values()) {
+                        for (Parallel parallel : new Parallel[] {ONE, three}) {
+                            float[] actual = c.clone();
+                            PackedGemm.multiply(tile, parallel, actual, cOff, ldc, a, 3, aRow, aCol, b, 5, bRow,
+                                    bCol, start == 0 ? null : start == 1 ? bias : actual, initOff, initLd, M, K, N);
+                            assertThat(actual).as("M %d K %d N %d, a transposed %b, b transposed %b, start %d, "
+                                    + "tile %s, %d threads", M, K, N, aTransposed, bTransposed, start, tile,
+                                    parallel.threads()).isEqualTo(expected);
+                        }
                     }
                 }
             }
