@@ -3,7 +3,7 @@
 # for each shape, `prefdyn bench --engine vector` (float32, Java Vector API) and the PyTorch peer
 # (bench/pytorch/dpo_peer.py --bench, float32, --backward single: TRL's one backward of the loss) time the same DPO
 # step -- forward of 2B rows, one backward, clip_grad_norm_(1.0), AdamW -- on seeded GPT-2 weights of the same shape
-# and the same thread count, then the script prints vector / PyTorch (goal: <= 1.0 at default, <= 1.5 at 4x and at
+# and the same thread count (the peer sets OpenBLAS's own pool to it as well as torch's), then the script prints vector / PyTorch (goal: <= 1.0 at default, <= 1.5 at 4x and at
 # the GPT-2-small-width block) and both engines' GFLOP/s against this CPU's float32 peak.
 #   shapes: default (C=64, L=2, H=4, T=64; 8 pairs), 4x (C=128, H=8; 8 pairs),
 #           gpt2-block (one block of GPT-2 small's width: C=768, L=1, H=12, T=256; 2 pairs = 4 rows of 256 tokens)
