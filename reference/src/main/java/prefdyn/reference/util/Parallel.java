@@ -1,7 +1,8 @@
 package prefdyn.reference.util;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.IntConsumer;
 
 /**
@@ -12,6 +13,11 @@ import java.util.function.IntConsumer;
  * because the thread count only decides <em>which</em> thread computes an index, never the order of the
  * additions inside it. The layers follow this rule: they parallelise over independent output rows or
  * columns, never over a sum.
+ *
+ * <p>How the work is shared: the indices are cut into {@code 4 · threads} fixed chunks, which the calling thread
+ * and {@code threads − 1} pool workers claim one at a time from a shared counter; the caller works too and
+ * returns once every chunk has finished. So a call costs no thread hand-off when the work is small (the caller
+ * may finish every chunk before a worker wakes), which matters for the many short calls of a small model's step.
  */
 public final class Parallel implements AutoCloseable {
 
@@ -26,7 +32,7 @@ public final class Parallel implements AutoCloseable {
             throw new IllegalArgumentException("threads must be at least 1, got " + threads);
         }
         this.threads = threads;
-        this.pool = threads == 1 ? null : new ForkJoinPool(threads);
+        this.pool = threads == 1 ? null : new ForkJoinPool(threads - 1);
     }
 
     /** Runs on the calling thread only. */
@@ -52,7 +58,12 @@ public final class Parallel implements AutoCloseable {
             return;
         }
         int chunks = Math.min(n, threads * 4);
-        pool.invoke(new Chunk(body, n, 0, chunks, chunks));
+        Shared shared = new Shared(body, n, chunks);
+        for (int helper = 1; helper < Math.min(threads, chunks); helper++) {
+            pool.execute(shared::work);
+        }
+        shared.work();
+        shared.awaitEveryChunk();
     }
 
     @Override
@@ -62,34 +73,61 @@ public final class Parallel implements AutoCloseable {
         }
     }
 
-    /** Splits the chunk range [firstChunk, endChunk) in halves until one chunk is left, then runs it. */
-    private static final class Chunk extends RecursiveAction {
+    /** One call's chunks: claimed from {@link #next}, counted in {@link #finished} whether they end or throw. */
+    private static final class Shared {
         private final IntConsumer body;
         private final int n;
-        private final int firstChunk;
-        private final int endChunk;
-        private final int totalChunks;
+        private final int chunks;
+        private final AtomicInteger next = new AtomicInteger();
+        private final AtomicInteger finished = new AtomicInteger();
+        private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
-        Chunk(IntConsumer body, int n, int firstChunk, int endChunk, int totalChunks) {
+        Shared(IntConsumer body, int n, int chunks) {
             this.body = body;
             this.n = n;
-            this.firstChunk = firstChunk;
-            this.endChunk = endChunk;
-            this.totalChunks = totalChunks;
+            this.chunks = chunks;
         }
 
-        @Override
-        protected void compute() {
-            if (endChunk - firstChunk > 1) {
-                int middle = (firstChunk + endChunk) >>> 1;
-                invokeAll(new Chunk(body, n, firstChunk, middle, totalChunks),
-                        new Chunk(body, n, middle, endChunk, totalChunks));
-                return;
+        /** Runs unclaimed chunks until none is left. */
+        void work() {
+            for (int chunk = next.getAndIncrement(); chunk < chunks; chunk = next.getAndIncrement()) {
+                try {
+                    if (failure.get() == null) {
+                        int start = (int) ((long) n * chunk / chunks);
+                        int end = (int) ((long) n * (chunk + 1) / chunks);
+                        for (int i = start; i < end; i++) {
+                            body.accept(i);
+                        }
+                    }
+                } catch (Throwable t) {
+                    failure.compareAndSet(null, t);
+                } finally {
+                    finished.incrementAndGet();
+                }
             }
-            int start = (int) ((long) n * firstChunk / totalChunks);
-            int end = (int) ((long) n * endChunk / totalChunks);
-            for (int i = start; i < end; i++) {
-                body.accept(i);
+        }
+
+        /**
+         * Waits for the chunks other threads claimed (each is running, so the wait is at most one chunk): spinning
+         * at first, then yielding the core, in case another process needs it. Then rethrows the first failure.
+         */
+        void awaitEveryChunk() {
+            for (int spins = 0; finished.get() < chunks; spins++) {
+                if (spins < 1 << 14) {
+                    Thread.onSpinWait();
+                } else {
+                    Thread.yield();
+                }
+            }
+            Throwable t = failure.get();
+            if (t instanceof RuntimeException e) {
+                throw e;
+            }
+            if (t instanceof Error e) {
+                throw e;
+            }
+            if (t != null) {
+                throw new IllegalStateException(t);
             }
         }
     }
