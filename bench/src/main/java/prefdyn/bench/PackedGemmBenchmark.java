@@ -49,6 +49,8 @@ public class PackedGemmBenchmark {
     private int M;
     private int K;
     private int N;
+    private int bRow;
+    private int bCol;
     float[] a;          // [M,K]
     float[] b;          // [K,N], or [N,K] when transposed
     private float[] c;  // [M,N]
@@ -61,6 +63,9 @@ public class PackedGemmBenchmark {
         M = Integer.parseInt(sizes[0]);
         K = Integer.parseInt(sizes[1]);
         N = Integer.parseInt(sizes[2]);
+        boolean transposed = layout.equals("bTransposed");
+        bRow = transposed ? 1 : N;
+        bCol = transposed ? K : 1;
         Random random = new Random(7);
         a = new float[M * K];
         b = new float[K * N];
@@ -75,9 +80,7 @@ public class PackedGemmBenchmark {
 
     @Benchmark
     public float[] multiply() {
-        boolean transposed = layout.equals("bTransposed");
-        PackedGemm.multiply(chosen, one, c, 0, N, a, 0, K, 1, b, 0, transposed ? 1 : N, transposed ? K : 1, null, 0,
-                0, M, K, N);
+        PackedGemm.multiply(chosen, one, c, 0, N, a, 0, K, 1, b, 0, bRow, bCol, null, 0, 0, M, K, N);
         return c;
     }
 }

@@ -79,9 +79,7 @@ public final class PackedGemm {
 
         /** Rows of the tile (MR). */
         final int rows;
-        /** Vectors of columns in the tile. */
-        final int vectors;
-        /** Columns of the tile (NR): vectors × the vector length. */
+        /** Columns of the tile (NR): its vectors × the vector length. */
         final int columns;
         /** The k block (KC). */
         final int kBlock;
@@ -90,7 +88,6 @@ public final class PackedGemm {
 
         Tile(int rows, int vectors, int kBlock, int rowBlock) {
             this.rows = rows;
-            this.vectors = vectors;
             this.columns = vectors * L;
             this.kBlock = kBlock;
             this.rowBlock = rowBlock;
@@ -549,9 +546,20 @@ public final class PackedGemm {
         s30.intoArray(c, c0 + 3 * ldc);
     }
 
-    /** One thread's packing buffers, large enough for either tile. */
+    /** One thread's packing buffers, large enough for every tile. */
     private static final class Buffers {
-        final float[] a = new float[120 * 256];   // [rowBlock/rows][kBlock][rows], the larger tile's
-        final float[] tile = new float[6 * 3 * L]; // [rows, columns], the larger tile's
+        final float[] a;     // [rowBlock/rows][kBlock][rows] of the tile that needs the most
+        final float[] tile;  // [rows, columns] likewise
+
+        Buffers() {
+            int aFloats = 0;
+            int tileFloats = 0;
+            for (Tile t : Tile.values()) {
+                aFloats = Math.max(aFloats, t.rowBlock * t.kBlock);
+                tileFloats = Math.max(tileFloats, t.rows * t.columns);
+            }
+            a = new float[aFloats];
+            tile = new float[tileFloats];
+        }
     }
 }
