@@ -51,15 +51,15 @@
  *   <li>{@code TwinDevice.java}: the launch {@code xxxForward(…)}: the reference's arguments without the
  *       {@code Parallel}, each array placed by offset replaced by its offset and {@code params}/{@code grads}
  *       dropped; it sets the launch fields and calls {@code launch(XXX_FORWARD, workItems)}.</li>
- *   <li>{@code oracle-tests/…/KernelCases.java}: the case in {@code build}: seeded random arguments of the
- *       reference method.</li>
+ *   <li>{@code oracle-tests/…/KernelCases.java}: its two test cases, the random one and the known answer. In
+ *       {@code build}, seeded random arguments of the reference method, for the differential harness; in
+ *       {@code knownAnswer}, a method that runs the kernel through {@code Twins.call("xxxForward", …)} on inputs small
+ *       enough to work out by hand and asserts the answer, with the working in its Javadoc.</li>
  * </ol>
- * and, as beside every random differential case, its known answers worked by hand
- * ({@code oracle-tests/…/KernelKnownAnswerTest.java}, through {@code Twins.call("xxxForward", …)}; the inventory
- * test fails for a kernel that test never calls). Nothing else
- * names the kernel: {@code Twins.call}, the launch records, the differential harness, its tolerance and the pair
- * counts come from the row, and {@code KernelInventoryTest} checks the row against the reference method, the
- * body, the launch, the operation codes and the case. Run {@code oracle-tests}, read the kernel's worst error in
+ * Nothing else names the kernel: {@code Twins.call}, the launch records, the differential harness, its tolerance and
+ * the pair counts come from the row. {@code KernelInventoryTest} checks the row against the reference method, the
+ * body, the launch, the operation codes and the two cases; {@code KernelKnownAnswerTest} runs every known answer on
+ * the device and fails one that does not launch its kernel. Run {@code oracle-tests}, read the kernel's worst error in
  * {@code oracle-tests/target/measured-errors.txt}, and set the row's tolerance to about ten times it, with the
  * measurement in a comment as the other rows have. More files only where more is new:
  * <ul>
