@@ -162,8 +162,7 @@ public final class DemoRuns {
         top.put("size_note", "Size '" + sizes.name() + "': " + sizes.dpo().steps() + " DPO steps of " + sizes.dpo().batch()
                 + " pairs and " + sizes.ppo().steps() + " PPO steps of " + sizes.ppo().batch() + " prompts"
                 + groupNote(request) + " from a small start model, win rates over " + sizes.evaluation().prompts()
-                + " prompts. Enough to see the dynamics, "
-                + "far too small for conclusions; see the README for full runs.");
+                + " prompts. " + sizePurpose(sizes.name()));
         RunDirectory.writeJson(directory.resolve("config.json"), top);
 
         progress.note("loading the start model (" + request.checkpoint() + ") and the IMDb sample; training the NB "
@@ -305,6 +304,15 @@ public final class DemoRuns {
         DpoLossType type = DpoLossType.parse(runName.substring(0, runName.indexOf('/')));
         boolean smoothed = type == DpoLossType.CONSERVATIVE || type == DpoLossType.ROBUST;
         return new DpoLossSettings(type, beta, smoothed ? DEMO_LABEL_SMOOTHING : 0.0);
+    }
+
+    /** What a size is for, the last sentence of a seed's size note. */
+    static String sizePurpose(String sizeName) {
+        return sizeName.equals(DemoSize.STUDY.name())
+                ? "The study's size: one seed shows the dynamics; the claims are decided across seeds by reproduce's "
+                + "findings page."
+                : "Enough to see the dynamics, too small to decide the paper's claims; reproduce --size study runs the "
+                + "experiment sized for them.";
     }
 
     /** The settings of one run of the demo: objective and variant from its name, everything else from the sizes. */

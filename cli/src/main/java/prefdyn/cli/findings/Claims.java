@@ -273,7 +273,9 @@ public final class Claims {
         String title = "The |Â| token tertiles play different roles in PPO; the ω tertiles in DPO.";
         String experiment = "dpo/standard (ω tertiles of each batch's pairs) and ppo/standard (|Â| tertiles of the "
                 + "rollout's response tokens): the mean over steps of each tertile's G; different roles predict that "
-                + "the top and bottom tertiles' G differ (paired by seed).";
+                + "the top and bottom tertiles' G differ (paired by seed). Beside them, where they ran, the single-tertile "
+                + "PPO runs (ppo/top-tertile, ppo/middle-tertile, ppo/bottom-tertile: the update on one tertile's "
+                + "tokens only), each one's win rate minus ppo/standard's.";
         if (missing("dpo/standard") && missing("ppo/standard")) {
             return notTested("6", title, experiment, "dpo/standard or ppo/standard");
         }
@@ -289,6 +291,16 @@ public final class Claims {
             for (String tertile : List.of("bottom", "middle", "top")) {
                 statistics.add(statistic(objective + ": mean G of the " + tertile + " tertile", perSeed(run,
                         data -> Report.mean(data.dynamics("G/tertile/" + tertile))), Prediction.DESCRIPTIVE, 0));
+            }
+        }
+        // The ablation: PPO's update restricted to one |Â| tertile's tokens. The paper's result for it is not
+        // available to us, so these are descriptive: what each tertile alone does to the win rate.
+        ToDoubleFunction<RunData> win = data -> data.evaluation("win_rate", "value");
+        for (String tertile : List.of("top", "middle", "bottom")) {
+            String run = "ppo/" + tertile + "-tertile";
+            if (!missing(run) && !missing("ppo/standard")) {
+                statistics.add(paired("PPO on the " + tertile + " |Â| tertile only − ppo/standard: win rate vs start",
+                        perSeed(run, win), perSeed("ppo/standard", win), Prediction.DESCRIPTIVE, 0));
             }
         }
         return judged("6", title, experiment, statistics, List.of("tertiles.png"));

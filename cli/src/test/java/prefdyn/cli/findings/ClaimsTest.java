@@ -122,6 +122,30 @@ class ClaimsTest {
                 .seedsNeededText()).isEqualTo("never");
     }
 
+    /** A PPO run with per-tertile G at two steps and a win rate. */
+    private static RunData ppo(String name, double top, double bottom, double winRate) {
+        return run(name, Map.of("G/tertile/top", new double[] {top, top}, "G/tertile/middle", new double[] {0, 0},
+                "G/tertile/bottom", new double[] {bottom, bottom}), Map.of("win_rate", Map.of("value", winRate)),
+                List.of());
+    }
+
+    @Test
+    void claimSixDescribesEachSingleTertileRunAgainstTheStandardOneWithoutJudgingIt() {
+        Map<String, List<RunData>> runs = Map.of(
+                "ppo/standard", List.of(ppo("ppo/standard", 3, 1, 0.9), ppo("ppo/standard", 4, 1, 0.8),
+                        ppo("ppo/standard", 5, 2, 0.7)),
+                "ppo/bottom-tertile", List.of(ppo("ppo/bottom-tertile", 0, 0, 0.5), ppo("ppo/bottom-tertile", 0, 0,
+                        0.6), ppo("ppo/bottom-tertile", 0, 0, 0.4)));
+        Claims.Claim claim = new Claims(runs, 3).tertileRoles();
+        // top − bottom = 2, 3, 3 in every seed: wholly away from 0
+        assertThat(claim.verdict()).isEqualTo(Claims.Verdict.SUPPORTED);
+        Claims.Statistic bottomOnly = claim.statistics().stream()
+                .filter(statistic -> statistic.name().startsWith("PPO on the bottom")).findFirst().orElseThrow();
+        assertThat(bottomOnly.perSeed()).containsExactly(new double[] {-0.4, -0.2, -0.3}, within(1e-12));
+        assertThat(bottomOnly.primary()).isFalse();
+        assertThat(claim.statistics()).noneMatch(statistic -> statistic.name().startsWith("PPO on the top"));
+    }
+
     @Test
     void aClaimWhoseRunsAreMissingIsNotTested() {
         Claims claims = new Claims(Map.of("dpo/standard", List.of(dpo(1, 2), dpo(2, 3))), 2);
