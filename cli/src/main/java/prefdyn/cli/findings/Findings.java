@@ -3,7 +3,6 @@ package prefdyn.cli.findings;
 import org.knowm.xchart.XYChart;
 import prefdyn.cli.base.UserError;
 import prefdyn.cli.base.Version;
-import prefdyn.cli.demo.DemoRuns;
 import prefdyn.cli.findings.Claims.Claim;
 import prefdyn.cli.findings.Claims.Statistic;
 import prefdyn.cli.findings.SeedStatistics.Interval;
@@ -123,9 +122,7 @@ public final class Findings {
         // How the training steps' gradients were computed is always named: the default changed to one backward
         // pass, and a config written before the field existed used two.
         boolean split = ComponentNorms.fromConfig(config.get(ComponentNorms.FIELD));
-        List<String> runNames = new ArrayList<>(runs.keySet());
-        String settings = " --size " + config.get("size")
-                + (runNames.equals(DemoRuns.PAPER_RUNS) ? "" : " --runs " + String.join(",", runNames))
+        String settings = " --size " + config.get("size") + " --runs " + String.join(",", runs.keySet())
                 + (linear ? " --g-passes " + GPasses.LINEAR : "")
                 + ComponentNorms.commandSuffix(split) + DataRules.commandSuffix(DataRules.fromConfig(config));
         String regenerate = consecutive(seedConfigs)

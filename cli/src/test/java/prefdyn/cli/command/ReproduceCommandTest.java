@@ -49,7 +49,7 @@ class ReproduceCommandTest {
         assertThat(result.out()).contains("findings: file:").contains("claim 1: ").contains("claim 2: ");
         String markdown = Files.readString(out.resolve("findings.md"));
         String html = Files.readString(out.resolve("findings.html"));
-        assertThat(markdown).as("the regenerate command names the run set, which is not the paper's")
+        assertThat(markdown).as("the regenerate command names the run set")
                 .contains("`./prefdyn reproduce --seeds 2 --first-seed 3 --size tiny --runs dpo/standard,ppo/standard");
         for (String claim : List.of("1", "2", "3", "6", "R1")) {
             assertThat(verdict(markdown, claim)).as("claim " + claim).isIn("supported", "contradicted", "mixed", "undecided");
