@@ -106,15 +106,21 @@ class VectorKernelKnownAnswerTest {
     /**
      * Each output of the matrix products is one chain of fused multiply-adds in ascending order of its sum index,
      * whichever tile, edge loop or slice of k computes it: the forward against that chain written out, to the bit,
-     * on a shape with 8-row tiles and leftover rows, two-vector panels, one-vector and single-column edges, and
-     * three slices of k; and the weight gradient (its input read transposed) likewise, onto the gradient's value.
+     * with N = 19 rows (the packed product) and N = 13 (the small-M tiles: 8 or 4 rows by the machine's registers,
+     * and leftover rows), two-vector panels, one-vector and single-column edges, and three slices of k; and the weight
+     * gradient (its input read transposed) likewise, onto the gradient's value.
      */
     @Example
     void everyProductIsTheChainOfFusedMultiplyAddsInAscendingOrder() {
-        int N = 19;
+        for (int N : new int[] {19, 13}) {
+            productsAreChainsOfFusedMultiplyAdds(N);
+        }
+    }
+
+    private static void productsAreChainsOfFusedMultiplyAdds(int N) {
         int I = 300;
         int O = 70;
-        java.util.Random random = new java.util.Random(6131);
+        java.util.Random random = new java.util.Random(6131 + N);
         float[] inp = floats(random, N * I);
         float[] params = floats(random, I * O + O);
         float[] out = new float[N * O];

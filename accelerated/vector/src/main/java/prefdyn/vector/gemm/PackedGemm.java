@@ -86,9 +86,12 @@ public final class PackedGemm {
         /** Rows per task (MC), a multiple of {@link #rows}. */
         final int rowBlock;
 
+        // The vector length is read from the species here, not from PackedGemm's L: a Tile constant built while
+        // PackedGemm is not yet initialised would otherwise start PackedGemm's initialisation, which reads
+        // forThisMachine() before the constants exist (a null preferred tile).
         Tile(int rows, int vectors, int kBlock, int rowBlock) {
             this.rows = rows;
-            this.columns = vectors * L;
+            this.columns = vectors * FloatVector.SPECIES_PREFERRED.length();
             this.kBlock = kBlock;
             this.rowBlock = rowBlock;
         }
@@ -99,7 +102,8 @@ public final class PackedGemm {
          * apart on x86, 16 floats only with AVX-512.
          */
         public static Tile forThisMachine() {
-            return L >= 16 || "aarch64".equals(System.getProperty("os.arch")) ? SIX_BY_THREE : FOUR_BY_TWO;
+            return FloatVector.SPECIES_PREFERRED.length() >= 16 || "aarch64".equals(System.getProperty("os.arch"))
+                    ? SIX_BY_THREE : FOUR_BY_TWO;
         }
     }
 
