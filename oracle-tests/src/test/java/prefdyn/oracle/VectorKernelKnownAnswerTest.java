@@ -106,9 +106,9 @@ class VectorKernelKnownAnswerTest {
     /**
      * Each output of the matrix products is one chain of fused multiply-adds in ascending order of its sum index,
      * whichever tile, edge loop or slice of k computes it: the forward against that chain written out, to the bit,
-     * with N = 19 rows (the packed product) and N = 13 (the small-M tiles: 8 or 4 rows by the machine's registers,
-     * and leftover rows), two-vector panels, one-vector and single-column edges, and three slices of k; and the weight
-     * gradient (its input read transposed) likewise, onto the gradient's value.
+     * with N = 19 rows (the packed product) and N = 13 (the small-M tiles: an 8-row tile and leftover rows),
+     * two-vector panels, one-vector and single-column edges, and three slices of k; and the weight gradient (its input
+     * read transposed) likewise, onto the gradient's value.
      */
     @Example
     void everyProductIsTheChainOfFusedMultiplyAddsInAscendingOrder() {

@@ -15,11 +15,8 @@ import prefdyn.vector.gemm.PackedGemm;
  * its rows contiguous, because the vector lanes run along n.
  *
  * <h2>Why the loops compute tiles</h2>
- * A tile of rows × 2 vectors of columns keeps its sums in vector registers while k runs, so each row of b loaded
- * serves every row of the tile and each a value broadcast serves two vectors. The tile has 8 rows where there are 32
- * vector registers and 4 where there are 16 ({@link PackedGemm.Tile#forThisMachine}, which says why): 8 · 2 sums,
- * the 2 vectors of b and up to 8 broadcasts need 26 registers, so under AVX2 the 8-row tile would spill a sum to
- * memory at every k, and 4 · 2 + 2 + 4 = 14 fits. k runs in slices of
+ * A tile of {@value #ROWS} rows × 2 vectors of columns keeps its 16 sums in vector registers while k runs, so each
+ * row of b loaded serves eight rows and each a value broadcast serves two vectors; k runs in slices of
  * {@value #K_SLICE}, so that the slice of b a tile reads stays in the first-level cache, each sum being stored and
  * reloaded (exactly, as a float) between slices. Every element of c is the same
  * chain of fused multiply-adds in ascending k whatever tile, edge loop or single element computes it (a lane of a
@@ -31,8 +28,7 @@ final class MatrixProduct {
 
     static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
     private static final int L = SPECIES.length();
-    /** Whether the small-M tiles are 4 rows high (16 vector registers) instead of 8 (32). */
-    private static final boolean FOUR_ROW_TILES = PackedGemm.Tile.forThisMachine() == PackedGemm.Tile.FOUR_BY_TWO;
+    private static final int ROWS = 8;
     private static final int K_SLICE = 128;
     private static final int BLOCK_ROWS = 64;
     private static final int BLOCK_COLUMNS = 4 * 32;
@@ -124,16 +120,9 @@ final class MatrixProduct {
             }
             int pOff = -k0 * 2 * L; // panel[pOff + k·2L + j] = b[k, n + j]
             int m = m0;
-            if (FOUR_ROW_TILES) {
-                for (; m + 4 <= m1; m += 4) {
-                    tile4x2(c, cOff + n, ldc, a, aOff, aRow, aCol, panel, pOff, 2 * L, init, initOff + n, initLd, m,
-                            k0, k1);
-                }
-            } else {
-                for (; m + 8 <= m1; m += 8) {
-                    tile8x2(c, cOff + n, ldc, a, aOff, aRow, aCol, panel, pOff, 2 * L, init, initOff + n, initLd, m,
-                            k0, k1);
-                }
+            for (; m + ROWS <= m1; m += ROWS) {
+                tile8x2(c, cOff + n, ldc, a, aOff, aRow, aCol, panel, pOff, 2 * L, init, initOff + n, initLd, m,
+                        k0, k1);
             }
             for (; m < m1; m++) {
                 oneRow(c, cOff + n, ldc, a, aOff, aRow, aCol, panel, pOff, 2 * L, init, initOff + n, initLd, m,
@@ -230,48 +219,6 @@ final class MatrixProduct {
         s61.intoArray(c, c0 + 6 * ldc + L);
         s70.intoArray(c, c0 + 7 * ldc);
         s71.intoArray(c, c0 + 7 * ldc + L);
-    }
-
-    /** {@link #tile8x2} for 4 rows: c[m..m+3, 0..2L) over k in [k0, k1), the sum {@code sRJ} of row m+R, vector J. */
-    private static void tile4x2(float[] c, int cOff, int ldc, float[] a, int aOff, int aRow, int aCol, float[] b,
-                                int bOff, int ldb, float[] init, int initOff, int initLd, int m, int k0, int k1) {
-        int i0 = initOff + m * initLd;
-        FloatVector s00 = FloatVector.fromArray(SPECIES, init, i0);
-        FloatVector s01 = FloatVector.fromArray(SPECIES, init, i0 + L);
-        FloatVector s10 = FloatVector.fromArray(SPECIES, init, i0 + initLd);
-        FloatVector s11 = FloatVector.fromArray(SPECIES, init, i0 + initLd + L);
-        FloatVector s20 = FloatVector.fromArray(SPECIES, init, i0 + 2 * initLd);
-        FloatVector s21 = FloatVector.fromArray(SPECIES, init, i0 + 2 * initLd + L);
-        FloatVector s30 = FloatVector.fromArray(SPECIES, init, i0 + 3 * initLd);
-        FloatVector s31 = FloatVector.fromArray(SPECIES, init, i0 + 3 * initLd + L);
-        int a0 = aOff + m * aRow;
-        int bk = bOff + k0 * ldb;
-        for (int k = k0; k < k1; k++, bk += ldb) {
-            FloatVector b0 = FloatVector.fromArray(SPECIES, b, bk);
-            FloatVector b1 = FloatVector.fromArray(SPECIES, b, bk + L);
-            int ak = a0 + k * aCol;
-            FloatVector x = FloatVector.broadcast(SPECIES, a[ak]);
-            s00 = x.fma(b0, s00);
-            s01 = x.fma(b1, s01);
-            x = FloatVector.broadcast(SPECIES, a[ak + aRow]);
-            s10 = x.fma(b0, s10);
-            s11 = x.fma(b1, s11);
-            x = FloatVector.broadcast(SPECIES, a[ak + 2 * aRow]);
-            s20 = x.fma(b0, s20);
-            s21 = x.fma(b1, s21);
-            x = FloatVector.broadcast(SPECIES, a[ak + 3 * aRow]);
-            s30 = x.fma(b0, s30);
-            s31 = x.fma(b1, s31);
-        }
-        int c0 = cOff + m * ldc;
-        s00.intoArray(c, c0);
-        s01.intoArray(c, c0 + L);
-        s10.intoArray(c, c0 + ldc);
-        s11.intoArray(c, c0 + ldc + L);
-        s20.intoArray(c, c0 + 2 * ldc);
-        s21.intoArray(c, c0 + 2 * ldc + L);
-        s30.intoArray(c, c0 + 3 * ldc);
-        s31.intoArray(c, c0 + 3 * ldc + L);
     }
 
     /**
