@@ -105,7 +105,7 @@ public final class DemoCommand implements Callable<Integer> {
                 + (passes == ComponentPasses.EVERY_COMPONENT ? "" : " --g-passes " + GPasses.name(passes))
                 + ComponentNorms.commandSuffix(componentNorms) + DataRules.commandSuffix(rules);
         DemoRuns.Request request = new DemoRuns.Request(out, force, resume, DemoSize.of(size), seed, checkpoint,
-                selected, parallelJobs, engine, passes, componentNorms, rules, command);
+                selected, parallelJobs, engine, new DemoRuns.Passes(passes, componentNorms), rules, command);
         Demo.run(request, spec.commandLine().getOut(), common.quiet);
         return ExitCode.OK;
     }

@@ -85,8 +85,10 @@ public final class GenerateCommand implements Callable<Integer> {
         if ((prompts == null || prompts.isEmpty()) && promptsFile == null && imdb == null) {
             throw new UserError("no prompt: give --prompt TEXT, --prompts-file FILE or --imdb N");
         }
-        Generation.run(new GenerateSettings(checkpoint, prompts, promptsFile, imdb, maxTokens, temperature, samples,
-                seed, threads, out, force, wordCoverage, data), spec.commandLine().getOut());
+        Generation.run(new GenerateSettings(checkpoint, new GenerateSettings.Prompts(prompts, promptsFile, imdb),
+                maxTokens, temperature, samples, seed, threads, out, force,
+                wordCoverage == null ? null : new GenerateSettings.WordCoverage(wordCoverage, data)),
+                spec.commandLine().getOut());
         return ExitCode.OK;
     }
 }

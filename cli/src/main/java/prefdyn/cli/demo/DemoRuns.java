@@ -101,13 +101,13 @@ public final class DemoRuns {
      * @param runs       run names from {@link #AVAILABLE}
      * @param jobs       runs trained side by side
      * @param engine     reference or accelerated
-     * @param gPasses    how G's component gradients are computed (every run's and the demo's config.json record it)
-     * @param componentNorms each update as two backward passes with their norms logged (recorded likewise)
+     * @param passes     the backward passes of G's components and of each training update
+     * @param pairRules  how pairs are tokenized, truncated and filtered (TRL's rules or prefdyn's first ones)
      * @param command    the command line recorded in config.json
      */
     public record Request(Path out, boolean force, boolean resume, DemoSize sizes, long seed, String checkpoint,
-                          List<String> runs, int jobs, String engine, ComponentPasses gPasses, boolean componentNorms,
-                          PairRules pairRules, String command) {
+                          List<String> runs, int jobs, String engine, Passes passes, PairRules pairRules,
+                          String command) {
 
         public Request {
             runs = List.copyOf(runs);
@@ -123,8 +123,27 @@ public final class DemoRuns {
             if (jobs < 1) {
                 throw new UserError("--jobs must be at least 1, got " + jobs);
             }
-            Objects.requireNonNull(gPasses, "gPasses");
+            Objects.requireNonNull(passes, "passes");
             Objects.requireNonNull(pairRules, "pairRules");
+        }
+    }
+
+    /**
+     * How the runs' gradients are taken: both are recorded in every run's and the demo's config.json.
+     *
+     * @param g              how G's component gradients are computed (one backward each, or by linearity)
+     * @param componentNorms each update as two backward passes, positive then negative learning, with their norms
+     *                       logged, instead of one of the summed seeds
+     */
+    public record Passes(ComponentPasses g, boolean componentNorms) {
+
+        public Passes {
+            Objects.requireNonNull(g, "g");
+        }
+
+        /** Every component its own backward, one backward per update: the defaults. */
+        public static Passes defaults() {
+            return new Passes(ComponentPasses.EVERY_COMPONENT, false);
         }
     }
 
@@ -151,8 +170,8 @@ public final class DemoRuns {
         top.put("seed", seed);
         top.put("checkpoint", request.checkpoint());
         top.put("engine", request.engine());
-        top.put(GPasses.FIELD, GPasses.name(request.gPasses()));
-        top.put(ComponentNorms.FIELD, request.componentNorms());
+        top.put(GPasses.FIELD, GPasses.name(request.passes().g()));
+        top.put(ComponentNorms.FIELD, request.passes().componentNorms());
         DataRules.put(top, request.pairRules());
         top.put("jobs", request.jobs());
         top.put("machine", Runtime.getRuntime().availableProcessors() + " cores, " + System.getProperty("os.arch")
@@ -333,11 +352,11 @@ public final class DemoRuns {
         return new RunConfig(name, objective, variant,
                 new ModelSettings(request.checkpoint(), request.engine()),
                 new StepSettings(request.seed(), steps.steps(), steps.batch(), steps.learningRate(),
-                        request.componentNorms()),
+                        request.passes().componentNorms()),
                 new DataSettings("../../pairs/train.jsonl", "../../pairs/heldout.jsonl", sizes.ppoPrompts(),
                         request.seed(), request.pairRules()),
                 lossSettings(name, sizes.beta()), sizes.ppoRollout(),
-                new MeasurementSettings(steps.measureEvery(), request.gPasses(), probes.finalPrompts(),
+                new MeasurementSettings(steps.measureEvery(), request.passes().g(), probes.finalPrompts(),
                         probes.finalTokens(), probes.probePrompts(), probes.probeTokens(), probes.probePairs()),
                 sizes.evaluation(), group);
     }

@@ -40,14 +40,14 @@ public final class Generation {
         String checkpoint = settings.checkpoint();
         if (out != null) {
             Map<String, Path> inputs = new LinkedHashMap<>();
-            inputs.put("--prompts-file", settings.promptsFile());
+            inputs.put("--prompts-file", settings.prompts().file());
             inputs.put("--checkpoint", Engines.isCommitted(checkpoint) ? null : Path.of(checkpoint));
             OutputPaths.refuseOverlap(out, "--out", inputs);
             OutputPaths.requireNewFile(out, "--out", settings.force());
         }
-        String wordCoverage = settings.wordCoverage();
+        GenerateSettings.WordCoverage wordCoverage = settings.wordCoverage();
         List<String> vocabularyTexts = wordCoverage == null ? null
-                : CoverageReport.vocabularyTexts(wordCoverage, settings.data(), task);
+                : CoverageReport.vocabularyTexts(wordCoverage.vocabulary(), wordCoverage.data(), task);
         int samples = settings.samples();
         LoadedCheckpoint loaded = Engines.load(checkpoint);
         MemoryBudget.require("--samples " + samples + " on " + texts.size() + " prompts",
@@ -86,7 +86,7 @@ public final class Generation {
             }
         }
         if (vocabularyTexts != null) {
-            CoverageReport.printWordCoverage(stdout, continuationTexts, vocabularyTexts, wordCoverage);
+            CoverageReport.printWordCoverage(stdout, continuationTexts, vocabularyTexts, wordCoverage.vocabulary());
         }
         if (out != null) {
             Analysis.writeJsonLines(out, lines);

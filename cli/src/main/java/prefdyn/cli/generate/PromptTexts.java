@@ -16,18 +16,18 @@ final class PromptTexts {
     /** Every prompt {@code settings} names, in that order; refuses none at all. */
     static List<String> collect(GenerateSettings settings) {
         List<String> texts = new ArrayList<>();
-        if (settings.prompts() != null) {
-            texts.addAll(settings.prompts());
+        if (settings.prompts().given() != null) {
+            texts.addAll(settings.prompts().given());
         }
-        if (settings.promptsFile() != null) {
-            for (String line : TextFiles.readLines(settings.promptsFile(), "prompts file")) {
+        if (settings.prompts().file() != null) {
+            for (String line : TextFiles.readLines(settings.prompts().file(), "prompts file")) {
                 if (!line.isBlank()) {
                     texts.add(line);
                 }
             }
         }
         ImdbTask task = ImdbTask.get();
-        Integer imdb = settings.imdb();
+        Integer imdb = settings.prompts().imdb();
         if (imdb != null) {
             if (imdb < 1) {
                 throw new UserError("--imdb must be at least 1, got " + imdb);

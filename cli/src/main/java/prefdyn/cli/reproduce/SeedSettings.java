@@ -93,8 +93,8 @@ public record SeedSettings(String size, List<String> runs, String checkpoint, St
 
     /** The demo request that runs one seed into {@code directory}. */
     DemoRuns.Request request(Path directory, boolean force, boolean resume, long seed, int jobs, String command) {
-        return new DemoRuns.Request(directory, force, resume, sizes(), seed, checkpoint, runs, jobs, engine, passes,
-                componentNorms, rules, command);
+        return new DemoRuns.Request(directory, force, resume, sizes(), seed, checkpoint, runs, jobs, engine,
+                new DemoRuns.Passes(passes, componentNorms), rules, command);
     }
 
     /**

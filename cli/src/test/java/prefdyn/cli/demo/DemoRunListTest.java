@@ -6,7 +6,6 @@ import prefdyn.cli.run.Objective;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.datasets.PairRules;
 import prefdyn.reference.dpo.DpoLossType;
-import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 import prefdyn.reference.ppo.PpoObjective;
 import prefdyn.reference.ppo.Tertile;
 
@@ -24,7 +23,7 @@ class DemoRunListTest {
 
     private static DemoRuns.Request request(List<String> runs) {
         return new DemoRuns.Request(Path.of("never-written"), false, false, DemoSize.of("tiny"), 3, "committed-sft",
-                runs, 1, "reference", ComponentPasses.EVERY_COMPONENT, false, PairRules.trl(), "test");
+                runs, 1, "reference", DemoRuns.Passes.defaults(), PairRules.trl(), "test");
     }
 
     @Test

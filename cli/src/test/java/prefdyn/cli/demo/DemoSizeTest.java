@@ -5,7 +5,6 @@ import prefdyn.cli.base.UserError;
 import prefdyn.cli.run.RunConfig;
 import prefdyn.cli.task.ImdbTask;
 import prefdyn.datasets.PairRules;
-import prefdyn.reference.dynamics.GradientAlignment.ComponentPasses;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -22,7 +21,7 @@ class DemoSizeTest {
 
     private static DemoRuns.Request request(DemoSize sizes, List<String> runs) {
         return new DemoRuns.Request(Path.of("never-written"), false, false, sizes, 3, sizes.startModel(), runs, 1,
-                "vector", ComponentPasses.EVERY_COMPONENT, false, PairRules.trl(), "test");
+                "vector", DemoRuns.Passes.defaults(), PairRules.trl(), "test");
     }
 
     @Test
