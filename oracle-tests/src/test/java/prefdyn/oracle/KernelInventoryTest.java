@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 class KernelInventoryTest {
 
     private static List<String> tableNames() {
-        return TwinKernel.all().stream().map(TwinKernel::name).toList();
+        return TwinKernel.names();
     }
 
     @Example

@@ -41,7 +41,7 @@ class KernelKnownAnswerTest {
 
     @Provide
     Arbitrary<String> kernels() {
-        return Arbitraries.of(TwinKernel.all().stream().map(TwinKernel::name).toList());
+        return Arbitraries.of(TwinKernel.names());
     }
 
     private static long launches(String name) {

@@ -45,7 +45,7 @@ class KernelPairHarnessTest {
             checked.add(name);
         }
         assertThat(checked).as("pairs checked vs the table of TwinProgram")
-                .containsExactlyInAnyOrderElementsOf(TwinKernel.all().stream().map(TwinKernel::name).toList());
+                .containsExactlyInAnyOrderElementsOf(TwinKernel.names());
         assertThat(Twins.kernelsRunOnOpenCl()).as("every twin ran on OpenCL: %s", Twins.executions()).isTrue();
     }
 

@@ -108,7 +108,8 @@ public record TwinKernel(String name, int op, Class<?> reference, Tolerance tole
         return names;
     }
 
-    private static List<String> names() {
+    /** The name of every kernel paired with a reference method, in the table's order. */
+    public static List<String> names() {
         List<String> names = new ArrayList<>();
         for (TwinKernel kernel : TwinProgram.KERNELS) {
             names.add(kernel.name);
